@@ -1,0 +1,54 @@
+import type { Config } from "./config.js";
+import { loadEmbedder, modelKey, type Embedder, type EmbedderOptions } from "./embeddings/embedder.js";
+import { buildIndex, type BuildReport, type ProgressReporter } from "./index/build.js";
+import { IndexMissingError, loadIndex } from "./index/snapshot.js";
+import type { Logger } from "./log.js";
+import { DEFAULT_PASSAGE_SETTINGS } from "./passages/passages.js";
+import { Retriever } from "./retrieval/retriever.js";
+
+/** The model choice of a configuration. */
+export function embedderOptions(config: Config): EmbedderOptions {
+  return {
+    model: config.EMBEDDING_MODEL,
+    cacheDir: config.MODEL_CACHE_DIR,
+    dtype: config.EMBEDDING_DTYPE,
+    pooling: config.EMBEDDING_POOLING,
+    queryPrefix: config.EMBEDDING_QUERY_PREFIX,
+  };
+}
+
+/** Builds or updates the configured index; loads the model only if something must be embedded. */
+export async function buildConfiguredIndex(config: Config, options: { progress?: ProgressReporter; force?: boolean; embedder?: Embedder } = {}): Promise<BuildReport> {
+  const modelOptions = embedderOptions(config);
+  return buildIndex({
+    corpusDir: config.CORPUS_DIR,
+    indexDir: config.INDEX_DIR,
+    passageSettings: DEFAULT_PASSAGE_SETTINGS,
+    modelId: config.EMBEDDING_MODEL,
+    modelKey: await modelKey(modelOptions),
+    loadEmbedder: async () => options.embedder ?? loadEmbedder(modelOptions),
+    progress: options.progress,
+    force: options.force,
+  });
+}
+
+/**
+ * Loads the model and the index once, building the index first when there is none yet, and
+ * checks that the index was made with the configured model.
+ */
+export async function openRetriever(config: Config, logger: Logger, options: { progress?: ProgressReporter } = {}): Promise<Retriever> {
+  const embedder = await loadEmbedder(embedderOptions(config));
+  let snapshot;
+  try {
+    snapshot = await loadIndex(config.INDEX_DIR);
+  } catch (error) {
+    if (!(error instanceof IndexMissingError)) throw error;
+    logger.info({ indexDir: config.INDEX_DIR }, "no index yet: building it now (first run)");
+    await buildConfiguredIndex(config, { progress: options.progress, embedder });
+    snapshot = await loadIndex(config.INDEX_DIR);
+  }
+  if (snapshot.manifest.model.key !== embedder.key) {
+    throw new Error(`The index was built with the model ${snapshot.manifest.model.id} (${snapshot.manifest.model.key}), but ${embedder.key} is configured: run \`npm run index\` to rebuild it.`);
+  }
+  return new Retriever(snapshot, embedder);
+}

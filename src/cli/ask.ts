@@ -1,0 +1,84 @@
+/**
+ * `npm run ask -- "question"`: the bot's answers on a terminal, the same code path as `/ask`.
+ *   --json            one JSON object per question on stdout (questions from stdin, one per line, if none given)
+ *   --sources         the indexed articles instead of an answer
+ *   --limit N         how many quotes at most (default 4)
+ */
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { openRetriever } from "../app.js";
+import { loadConfig } from "../config.js";
+import { createLogger } from "../log.js";
+import { QuestionError } from "../retrieval/answer.js";
+import type { Retriever } from "../retrieval/retriever.js";
+import { formatAnswer, formatSources } from "./format.js";
+import { createProgress } from "./progress.js";
+
+/** Exit code for a question or usage the user must fix (empty, too long, unknown flag). */
+const EXIT_USAGE = 2;
+/** Exit code for anything else that went wrong (bad corpus, damaged index, model missing). */
+const EXIT_FAILURE = 1;
+
+const USAGE = `Usage:
+  npm run ask -- "your question"          answer on the terminal
+  npm run ask -- --json "your question"   answer as one JSON object
+  npm run ask -- --json < questions.txt   one JSON object per line, one question per line
+  npm run ask -- --sources                the articles the bot has read`;
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options: { json: { type: "boolean" }, sources: { type: "boolean" }, limit: { type: "string" }, help: { type: "boolean", short: "h" } } });
+  } catch (error) {
+    throw new QuestionError(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
+async function answerStdin(retriever: Retriever, limit: number | undefined): Promise<number> {
+  let failures = 0;
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === "") continue;
+    try {
+      process.stdout.write(JSON.stringify(await retriever.ask(line, { limit })) + "\n");
+    } catch (error) {
+      if (!(error instanceof QuestionError)) throw error;
+      failures++;
+      process.stdout.write(JSON.stringify({ question: line, error: error.message }) + "\n");
+    }
+  }
+  return failures > 0 ? EXIT_USAGE : 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    process.stdout.write(USAGE + "\n");
+    return 0;
+  }
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 25)) throw new QuestionError("--limit takes a whole number from 1 to 25.");
+  const question = positionals.join(" ");
+  const readStdin = values.json && !values.sources && positionals.length === 0;
+  if (!values.sources && !readStdin && question.trim() === "") throw new QuestionError(`No question given.\n${USAGE}`);
+
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const retriever = await openRetriever(config, logger, { progress: createProgress() });
+  if (values.sources) {
+    process.stdout.write(formatSources(retriever.snapshot));
+    return 0;
+  }
+  if (readStdin) return answerStdin(retriever, limit);
+  const answer = await retriever.ask(question, { limit });
+  if (values.json) process.stdout.write(JSON.stringify(answer) + "\n");
+  else process.stdout.write(formatAnswer(answer, (id) => retriever.snapshot.articles.get(id)?.title ?? id) + "\n");
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).message ?? error}\n`);
+    process.exitCode = error instanceof QuestionError ? EXIT_USAGE : EXIT_FAILURE;
+  },
+);

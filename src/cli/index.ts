@@ -1,0 +1,30 @@
+/**
+ * `npm run index`: validates `corpus/` and brings the index up to date, embedding only what
+ * changed. `--force` re-embeds everything. The index in use is replaced atomically, or not at all.
+ */
+import { parseArgs } from "node:util";
+import { buildConfiguredIndex } from "../app.js";
+import { loadConfig } from "../config.js";
+import { summarize } from "../index/build.js";
+import { createProgress } from "./progress.js";
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { force: { type: "boolean" } } });
+  const config = loadConfig();
+  const started = performance.now();
+  const report = await buildConfiguredIndex(config, { progress: createProgress(), force: values.force });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const lines = [`${summarize(report)} (${report.passages} passages, ${report.embedded} embedded, ${seconds}s)`];
+  if (report.fullRebuildReason && report.rebuilt && report.unchanged.length + report.changed.length > 0) lines.unshift(`rebuilding everything: ${report.fullRebuildReason}`);
+  lines.push(report.rebuilt ? `index ${report.buildId} is now in use in ${config.INDEX_DIR}` : `index ${report.buildId} is up to date`);
+  process.stderr.write(lines.join("\n") + "\n");
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).message ?? error}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,50 @@
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { config as loadDotenv } from "dotenv";
+import { z } from "zod";
+import { BUNDLED_MODEL_ID } from "./embeddings/bundledModel.js";
+
+/** The project's root folder, so default paths work from any working directory. */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+const booleanString = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const schema = z.object({
+  CORPUS_DIR: z.string().min(1).default("corpus"),
+  INDEX_DIR: z.string().min(1).default("data/index"),
+  EMBEDDING_MODEL: z.string().min(1).default(BUNDLED_MODEL_ID),
+  EMBEDDING_DTYPE: z.enum(["auto", "fp32", "fp16", "q8", "int8", "uint8", "q4"]).default("auto"),
+  EMBEDDING_POOLING: z.enum(["mean", "cls"]).default("mean"),
+  EMBEDDING_QUERY_PREFIX: z.string().default(""),
+  MODEL_CACHE_DIR: z.string().min(1).default("data/models"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DISCORD_TOKEN: z.string().optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d{17,20}$/, "must be the application's numeric id").optional(),
+  DISCORD_GUILD_ID: z.string().regex(/^\d{17,20}$/, "must be the server's numeric id").optional(),
+  ASK_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  LOG_QUESTIONS: booleanString.default(false),
+  INDEX_POLL_SECONDS: z.coerce.number().min(1).max(3600).default(5),
+});
+
+/** Validated, frozen configuration: the only place `process.env` is read. */
+export type Config = Readonly<z.output<typeof schema>>;
+
+/** Reads `.env` (if present) and the environment once; throws naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dotenvPath?: string } = {}): Config {
+  if (env === process.env) loadDotenv({ path: options.dotenvPath ?? join(PROJECT_ROOT, ".env"), quiet: true });
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration (see .env.example):\n  ${problems.join("\n  ")}`);
+  }
+  const value = parsed.data;
+  return Object.freeze({
+    ...value,
+    CORPUS_DIR: resolve(PROJECT_ROOT, value.CORPUS_DIR),
+    INDEX_DIR: resolve(PROJECT_ROOT, value.INDEX_DIR),
+    MODEL_CACHE_DIR: resolve(PROJECT_ROOT, value.MODEL_CACHE_DIR),
+  });
+}

@@ -1,0 +1,100 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { env, pipeline, type DataType, type FeatureExtractionPipeline } from "@huggingface/transformers";
+import { BUNDLED_MODEL_ID, BUNDLED_MODELS_DIR, MODEL_FILES, verifyBundledModel } from "./bundledModel.js";
+
+/** Turns texts into unit-length vectors. One real implementation; tests use it too. */
+export interface Embedder {
+  /** Identifies the model and its weights; an index built with another key is rebuilt. */
+  readonly key: string;
+  readonly dimensions: number;
+  /** Embeds passages for the index. */
+  embedDocuments(texts: readonly string[]): Promise<Float32Array[]>;
+  /** Embeds a question (some models want a query prefix). */
+  embedQuery(text: string): Promise<Float32Array>;
+}
+
+/** What choosing a model takes: the id, where downloaded models live, and how to run it. */
+export interface EmbedderOptions {
+  model: string;
+  cacheDir: string;
+  dtype: "auto" | DataType;
+  pooling?: "mean" | "cls";
+  queryPrefix?: string;
+}
+
+/** Texts per model call: large enough to amortise the call, small enough to keep padding low. */
+export const EMBED_BATCH_SIZE = 64;
+
+/** The error when a chosen hub model cannot be loaded, naming it and the offline alternative. */
+export class ModelUnavailableError extends Error {
+  constructor(model: string, cause: unknown) {
+    super(
+      `Cannot load the embedding model "${model}": it is not in the model cache and could not be downloaded (${(cause as Error)?.message ?? cause}). ` +
+        `On a machine with internet it is downloaded once into MODEL_CACHE_DIR; to work offline, set EMBEDDING_MODEL=${BUNDLED_MODEL_ID} (the bundled model) in .env.`,
+      { cause },
+    );
+    this.name = "ModelUnavailableError";
+  }
+}
+
+class TransformersEmbedder implements Embedder {
+  constructor(
+    readonly key: string,
+    readonly dimensions: number,
+    private readonly extractor: FeatureExtractionPipeline,
+    private readonly pooling: "mean" | "cls",
+    private readonly queryPrefix: string,
+  ) {}
+
+  async embedDocuments(texts: readonly string[]): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    const output = await this.extractor([...texts], { pooling: this.pooling, normalize: true });
+    const data = output.data as Float32Array;
+    const width = output.dims.at(-1)!;
+    return texts.map((_, i) => data.slice(i * width, (i + 1) * width));
+  }
+
+  async embedQuery(text: string): Promise<Float32Array> {
+    const [vector] = await this.embedDocuments([this.queryPrefix + text]);
+    return vector!;
+  }
+}
+
+function resolveDtype(options: EmbedderOptions): DataType {
+  return options.dtype === "auto" ? (options.model === BUNDLED_MODEL_ID ? "fp32" : "q8") : options.dtype;
+}
+
+/**
+ * The key an index records for the model, computed without loading it: the bundled model's is
+ * tied to its weights' hash, so rebuilding the model rebuilds indexes made with the old one.
+ */
+export async function modelKey(options: EmbedderOptions): Promise<string> {
+  const settings = `${resolveDtype(options)}/${options.pooling ?? "mean"}/${options.queryPrefix ?? ""}`;
+  if (options.model !== BUNDLED_MODEL_ID) return `${options.model}@${settings}`;
+  const weights = await readFile(join(BUNDLED_MODELS_DIR, BUNDLED_MODEL_ID, MODEL_FILES.onnx));
+  return `${BUNDLED_MODEL_ID}@sha256:${createHash("sha256").update(weights).digest("hex").slice(0, 16)}/${settings}`;
+}
+
+/** Loads the configured model through the Transformers.js `feature-extraction` pipeline. */
+export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> {
+  const bundled = options.model === BUNDLED_MODEL_ID;
+  env.localModelPath = BUNDLED_MODELS_DIR + "/";
+  env.cacheDir = options.cacheDir;
+  env.allowLocalModels = true;
+  env.allowRemoteModels = !bundled;
+  const dtype = resolveDtype(options);
+  if (bundled) await verifyBundledModel();
+  const key = await modelKey(options);
+  let extractor: FeatureExtractionPipeline;
+  try {
+    extractor = (await pipeline("feature-extraction", options.model, { dtype })) as FeatureExtractionPipeline;
+  } catch (error) {
+    if (bundled) throw new Error(`The bundled model failed to load: ${(error as Error).message}. Restore it with \`git checkout -- model\`.`, { cause: error });
+    throw new ModelUnavailableError(options.model, error);
+  }
+  const pooling = options.pooling ?? "mean";
+  const probe = await extractor(["probe"], { pooling, normalize: true });
+  return new TransformersEmbedder(key, probe.dims.at(-1)!, extractor, pooling, options.queryPrefix ?? "");
+}

@@ -1,0 +1,195 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { LocalIndex } from "vectra";
+import type { Article } from "../corpus/article.js";
+import type { CorpusFileError } from "../corpus/frontMatter.js";
+import { readCorpus } from "../corpus/loadCorpus.js";
+import { EMBED_BATCH_SIZE, type Embedder } from "../embeddings/embedder.js";
+import { buildPassages, passageText, type Passage, type PassageSettings } from "../passages/passages.js";
+import { contentTerms } from "../text/terms.js";
+import { KeywordIndex } from "./keyword.js";
+import { BUILD_FILES, buildPath, ensureIndexDir, fileChecksums, newBuildName, readPointer, removeOldBuilds, switchPointer } from "./layout.js";
+import { acquireBuildLock } from "./lock.js";
+import { INDEX_FORMAT_VERSION, parseManifest, type Manifest } from "./manifest.js";
+import { loadBuild, type IndexSnapshot, type VectorMetadata } from "./snapshot.js";
+
+/** Digits kept of each vector component in vectra's JSON: float32 carries about 7, and 6 halves the file. */
+const VECTOR_DECIMALS = 6;
+
+/** Reports embedding progress; the CLI shows a bar on a terminal and plain lines elsewhere. */
+export interface ProgressReporter {
+  start(total: number): void;
+  update(done: number): void;
+  stop(): void;
+}
+
+/** What `buildIndex` needs. The model is loaded lazily: a build with nothing to embed never loads it. */
+export interface BuildOptions {
+  corpusDir: string;
+  indexDir: string;
+  passageSettings: PassageSettings;
+  modelId: string;
+  modelKey: string;
+  loadEmbedder: () => Promise<Embedder>;
+  progress?: ProgressReporter;
+  /** Re-embed everything even if nothing changed. */
+  force?: boolean;
+}
+
+/** What a build did. */
+export interface BuildReport {
+  buildId: string;
+  /** False when the index already matched the corpus and nothing was written. */
+  rebuilt: boolean;
+  /** Why everything was re-embedded, when it was. */
+  fullRebuildReason?: string;
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: string[];
+  passages: number;
+  embedded: number;
+}
+
+/** The corpus has files that cannot be indexed; the index was left as it was. */
+export class CorpusInvalidError extends Error {
+  constructor(readonly problems: CorpusFileError[]) {
+    super(`The corpus has ${problems.length} bad file${problems.length === 1 ? "" : "s"}; the index was not changed:\n  ${problems.map((problem) => problem.message).join("\n  ")}`);
+    this.name = "CorpusInvalidError";
+  }
+}
+
+/** One line for people: "1 added, 1 changed, 0 removed, 4 unchanged". */
+export function summarize(report: BuildReport): string {
+  return `${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed, ${report.unchanged.length} unchanged`;
+}
+
+async function readPreviousManifest(indexDir: string): Promise<{ name: string; manifest: Manifest } | undefined> {
+  const name = await readPointer(indexDir);
+  if (!name) return undefined;
+  try {
+    const manifest = parseManifest(JSON.parse(await readFile(join(buildPath(indexDir, name), BUILD_FILES.manifest), "utf8")));
+    return { name, manifest };
+  } catch {
+    return undefined;
+  }
+}
+
+async function incompatibility(previous: { name: string; manifest: Manifest } | undefined, options: BuildOptions): Promise<string | undefined> {
+  if (!previous) return "no usable previous index";
+  const { manifest } = previous;
+  if (options.force) return "a full rebuild was asked for";
+  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return "the index format changed";
+  if (manifest.model.key !== options.modelKey) return `the model changed (${manifest.model.id} → ${options.modelId})`;
+  if (JSON.stringify(manifest.passageSettings) !== JSON.stringify(options.passageSettings)) return "the passage settings changed";
+  const sums = await fileChecksums(buildPath(options.indexDir, previous.name));
+  const damaged = Object.keys(sums).find((file) => sums[file] !== manifest.files[file]);
+  if (damaged) return `the previous index is damaged (${damaged})`;
+  return undefined;
+}
+
+async function embedAll(embedder: Embedder, texts: string[], progress?: ProgressReporter): Promise<Float32Array[]> {
+  const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+  const vectors: Float32Array[] = new Array(texts.length);
+  progress?.start(texts.length);
+  for (let offset = 0; offset < order.length; offset += EMBED_BATCH_SIZE) {
+    const batch = order.slice(offset, offset + EMBED_BATCH_SIZE);
+    const embedded = await embedder.embedDocuments(batch.map((i) => texts[i]!));
+    batch.forEach((i, k) => (vectors[i] = embedded[k]!));
+    progress?.update(Math.min(order.length, offset + batch.length));
+  }
+  progress?.stop();
+  return vectors;
+}
+
+async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], vectors: Float32Array[]): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  const scale = 10 ** VECTOR_DECIMALS;
+  const store = new LocalIndex<VectorMetadata>(join(folder, BUILD_FILES.vectors));
+  await store.createIndex({ version: 1 });
+  await store.beginUpdate();
+  passages.forEach((passage, i) => {
+    void store.insertItem({ id: passage.id, vector: Array.from(vectors[i]!, (x) => Math.round(x * scale) / scale), metadata: { articleId: passage.articleId } });
+  });
+  await store.endUpdate();
+  const keyword = KeywordIndex.build(passages.map((passage) => contentTerms(passageText(articleBody(articles, passage), passage))));
+  await writeFile(join(folder, BUILD_FILES.articles), JSON.stringify(articles));
+  await writeFile(join(folder, BUILD_FILES.passages), JSON.stringify(passages));
+  await writeFile(join(folder, BUILD_FILES.keyword), JSON.stringify(keyword.toJSON()));
+  // The manifest is written last: a build folder without one was never finished.
+  const complete: Manifest = { ...manifest, files: await fileChecksums(folder) };
+  await writeFile(join(folder, BUILD_FILES.manifest), JSON.stringify(complete, null, 2));
+}
+
+const bodyCache = new WeakMap<Article[], Map<string, string>>();
+function articleBody(articles: Article[], passage: Passage): string {
+  let bodies = bodyCache.get(articles);
+  if (!bodies) bodyCache.set(articles, (bodies = new Map(articles.map((article) => [article.id, article.body]))));
+  return bodies.get(passage.articleId)!;
+}
+
+/**
+ * Validates the corpus, then builds a new index folder beside the old one, embedding only added or
+ * changed articles, and switches readers to it with one atomic rename. On any error the index in
+ * use is untouched.
+ */
+export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
+  const { articles, errors } = await readCorpus(options.corpusDir);
+  if (errors.length > 0) throw new CorpusInvalidError(errors);
+  if (articles.length === 0) throw new Error(`The corpus folder ${options.corpusDir} has no articles: add one Markdown file per article (see README), then run \`npm run index\`.`);
+  await ensureIndexDir(options.indexDir);
+  const release = await acquireBuildLock(options.indexDir);
+  try {
+    const previous = await readPreviousManifest(options.indexDir);
+    const reason = await incompatibility(previous, options);
+    const old = reason ? {} : previous!.manifest.articles;
+    const currentIds = new Set(articles.map((article) => article.id));
+    const added = articles.filter((article) => !old[article.id]).map((article) => article.id);
+    const changed = articles.filter((article) => old[article.id] && old[article.id]!.hash !== article.hash).map((article) => article.id);
+    const unchanged = articles.filter((article) => old[article.id]?.hash === article.hash).map((article) => article.id);
+    const removed = Object.keys(old).filter((id) => !currentIds.has(id));
+    const report = { added, changed, removed, unchanged, fullRebuildReason: previous ? reason : undefined };
+    if (!reason && added.length === 0 && changed.length === 0 && removed.length === 0) {
+      return { ...report, buildId: previous!.name, rebuilt: false, passages: previous!.manifest.counts.passages, embedded: 0 };
+    }
+
+    let reusable: IndexSnapshot | undefined;
+    if (!reason && unchanged.length > 0) reusable = await loadBuild(buildPath(options.indexDir, previous!.name), previous!.name).catch(() => undefined);
+    const reusedVectors = new Map<string, Float32Array>();
+    if (reusable) {
+      reusable.passages.forEach((passage, i) => reusedVectors.set(passage.id, reusable.vectors.subarray(i * reusable.dimensions, (i + 1) * reusable.dimensions)));
+    }
+    const reuseArticle = new Set(reusable ? unchanged : []);
+
+    const passages = articles.flatMap((article) => buildPassages(article.id, article.body, options.passageSettings));
+    const toEmbed = passages.filter((passage) => !reuseArticle.has(passage.articleId) || !reusedVectors.has(passage.id));
+    let embedder: Embedder | undefined;
+    let fresh: Float32Array[] = [];
+    if (toEmbed.length > 0) {
+      embedder = await options.loadEmbedder();
+      fresh = await embedAll(embedder, toEmbed.map((passage) => passageText(articleBody(articles, passage), passage)), options.progress);
+    }
+    const freshById = new Map(toEmbed.map((passage, i) => [passage.id, fresh[i]!]));
+    const vectors = passages.map((passage) => freshById.get(passage.id) ?? reusedVectors.get(passage.id)!);
+    const dimensions = embedder?.dimensions ?? reusable?.dimensions ?? vectors[0]?.length ?? 0;
+
+    const passageCounts = new Map<string, number>();
+    for (const passage of passages) passageCounts.set(passage.articleId, (passageCounts.get(passage.articleId) ?? 0) + 1);
+    const buildId = newBuildName();
+    const manifest: Omit<Manifest, "files"> = {
+      formatVersion: INDEX_FORMAT_VERSION,
+      buildId,
+      model: { id: options.modelId, key: options.modelKey, dimensions: Math.max(1, dimensions) },
+      passageSettings: { ...options.passageSettings },
+      builtAt: new Date().toISOString(),
+      counts: { articles: articles.length, passages: passages.length },
+      articles: Object.fromEntries(articles.map((article) => [article.id, { hash: article.hash, file: article.file, passages: passageCounts.get(article.id) ?? 0 }])),
+    };
+    await writeBuild(buildPath(options.indexDir, buildId), manifest, articles, passages, vectors);
+    await switchPointer(options.indexDir, buildId);
+    await removeOldBuilds(options.indexDir, buildId);
+    return { ...report, buildId, rebuilt: true, passages: passages.length, embedded: toEmbed.length };
+  } finally {
+    await release();
+  }
+}

@@ -1,0 +1,81 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+/**
+ * An index folder holds complete builds side by side and a pointer to the one in use:
+ *
+ *   INDEX_DIR/current          the name of the build in use (replaced atomically by rename)
+ *   INDEX_DIR/builds/<name>/   one complete build: manifest.json, articles.json, …, vectors/
+ *   INDEX_DIR/build.lock       present while `npm run index` runs
+ */
+export const POINTER_FILE = "current";
+export const BUILDS_DIR = "builds";
+export const LOCK_FILE = "build.lock";
+
+/** Files of one build folder. */
+export const BUILD_FILES = {
+  manifest: "manifest.json",
+  articles: "articles.json",
+  passages: "passages.json",
+  keyword: "keyword.json",
+  vectors: "vectors",
+} as const;
+
+/** The data files of a build whose checksums the manifest records (vectra's file included). */
+export const CHECKED_FILES = [BUILD_FILES.articles, BUILD_FILES.passages, BUILD_FILES.keyword, `${BUILD_FILES.vectors}/index.json`] as const;
+
+/** sha256 of each checked file of a build folder; a missing file gets "missing". */
+export async function fileChecksums(folder: string): Promise<Record<string, string>> {
+  const sums: Record<string, string> = {};
+  for (const file of CHECKED_FILES) {
+    sums[file] = await readFile(join(folder, file))
+      .then((bytes) => createHash("sha256").update(bytes).digest("hex"))
+      .catch(() => "missing");
+  }
+  return sums;
+}
+
+/** Builds kept besides the current one, so a reader that just read the pointer still finds its build. */
+const PREVIOUS_BUILDS_KEPT = 1;
+
+/** A new, unique, sortable build folder name. */
+export function newBuildName(now: Date = new Date()): string {
+  return `${now.toISOString().replace(/[-:.]/g, "").replace("T", "-").replace("Z", "")}-${randomBytes(3).toString("hex")}`;
+}
+
+/** The folder of a named build. */
+export function buildPath(indexDir: string, name: string): string {
+  return join(indexDir, BUILDS_DIR, name);
+}
+
+/** The name of the build in use, or undefined when there is none yet. */
+export async function readPointer(indexDir: string): Promise<string | undefined> {
+  try {
+    const name = (await readFile(join(indexDir, POINTER_FILE), "utf8")).trim();
+    return name === "" ? undefined : name;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/** Points readers at a build: writes a temporary pointer and renames it over the old one. */
+export async function switchPointer(indexDir: string, name: string): Promise<void> {
+  const temporary = join(indexDir, `${POINTER_FILE}.${process.pid}.tmp`);
+  await writeFile(temporary, `${name}\n`);
+  await rename(temporary, join(indexDir, POINTER_FILE));
+}
+
+/** Deletes builds that are neither in use nor among the most recent previous ones, and abandoned partial builds. */
+export async function removeOldBuilds(indexDir: string, current: string): Promise<void> {
+  const buildsDir = join(indexDir, BUILDS_DIR);
+  const names = (await readdir(buildsDir).catch(() => [] as string[])).filter((name) => name !== current).sort().reverse();
+  const kept = new Set(names.filter((name) => name < current).slice(0, PREVIOUS_BUILDS_KEPT));
+  for (const name of names) if (!kept.has(name)) await rm(join(buildsDir, name), { recursive: true, force: true });
+}
+
+/** Creates the folders an index needs. */
+export async function ensureIndexDir(indexDir: string): Promise<void> {
+  await mkdir(join(indexDir, BUILDS_DIR), { recursive: true });
+}

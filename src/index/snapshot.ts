@@ -1,0 +1,122 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { LocalIndex } from "vectra";
+import type { Article } from "../corpus/article.js";
+import type { Passage } from "../passages/passages.js";
+import { KeywordIndex, type KeywordIndexData } from "./keyword.js";
+import { BUILD_FILES, buildPath, readPointer } from "./layout.js";
+import { parseManifest, type Manifest } from "./manifest.js";
+
+/** A whole index in memory: what retrieval reads. Immutable once loaded. */
+export interface IndexSnapshot {
+  buildId: string;
+  folder: string;
+  manifest: Manifest;
+  articles: ReadonlyMap<string, Article>;
+  passages: readonly Passage[];
+  keyword: KeywordIndex;
+  /** Passage vectors, row i for passage i, unit length. */
+  vectors: Float32Array;
+  dimensions: number;
+}
+
+/** There is no index yet. */
+export class IndexMissingError extends Error {
+  constructor(indexDir: string) {
+    super(`There is no index in ${indexDir} yet: build it with \`npm run index\`.`);
+    this.name = "IndexMissingError";
+  }
+}
+
+/** The index exists but cannot be read. */
+export class IndexCorruptError extends Error {
+  constructor(folder: string, problem: string, cause?: unknown) {
+    super(`The index at ${folder} is damaged (${problem}): rebuild it with \`npm run index\`.`, { cause });
+    this.name = "IndexCorruptError";
+  }
+}
+
+/** Metadata stored with each vectra item. */
+export type VectorMetadata = { articleId: string };
+
+async function readJson(folder: string, file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(join(folder, file), "utf8");
+  } catch (error) {
+    throw new IndexCorruptError(folder, `${file} is missing`, error);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new IndexCorruptError(folder, `${file} is not valid JSON`, error);
+  }
+}
+
+/** Reads the vectra index of a build into one row-per-passage matrix, in passage order. */
+async function readVectors(folder: string, passages: readonly Passage[], dimensions: number): Promise<Float32Array> {
+  const vectorsDir = join(folder, BUILD_FILES.vectors);
+  const store = new LocalIndex<VectorMetadata>(vectorsDir);
+  let items;
+  try {
+    items = await store.listItems();
+  } catch (error) {
+    throw new IndexCorruptError(folder, `${BUILD_FILES.vectors}/index.json cannot be read: ${(error as Error).message}`, error);
+  }
+  const row = new Map(passages.map((passage, i) => [passage.id, i]));
+  const matrix = new Float32Array(passages.length * dimensions);
+  const seen = new Uint8Array(passages.length);
+  for (const item of items) {
+    const i = row.get(item.id);
+    if (i === undefined || !Array.isArray(item.vector) || item.vector.length !== dimensions) {
+      throw new IndexCorruptError(folder, `vector ${item.id} does not match the passages`);
+    }
+    matrix.set(item.vector, i * dimensions);
+    seen[i] = 1;
+  }
+  const missing = seen.indexOf(0);
+  if (missing !== -1) throw new IndexCorruptError(folder, `passage ${passages[missing]!.id} has no vector`);
+  return matrix;
+}
+
+/** Loads one build folder completely, checking that its parts agree. */
+export async function loadBuild(folder: string, buildId: string): Promise<IndexSnapshot> {
+  let manifest: Manifest;
+  try {
+    manifest = parseManifest(await readJson(folder, BUILD_FILES.manifest));
+  } catch (error) {
+    if (error instanceof IndexCorruptError) throw error;
+    throw new IndexCorruptError(folder, (error as Error).message, error);
+  }
+  const articles = (await readJson(folder, BUILD_FILES.articles)) as Article[];
+  const passages = (await readJson(folder, BUILD_FILES.passages)) as Passage[];
+  if (!Array.isArray(articles) || !Array.isArray(passages) || passages.length !== manifest.counts.passages) {
+    throw new IndexCorruptError(folder, "articles.json or passages.json does not match manifest.json");
+  }
+  let keyword: KeywordIndex;
+  try {
+    keyword = KeywordIndex.fromJSON((await readJson(folder, BUILD_FILES.keyword)) as KeywordIndexData);
+  } catch (error) {
+    if (error instanceof IndexCorruptError) throw error;
+    throw new IndexCorruptError(folder, `keyword.json: ${(error as Error).message}`, error);
+  }
+  if (keyword.size !== passages.length) throw new IndexCorruptError(folder, "keyword.json does not match passages.json");
+  const vectors = await readVectors(folder, passages, manifest.model.dimensions);
+  return {
+    buildId,
+    folder,
+    manifest,
+    articles: new Map(articles.map((article) => [article.id, article])),
+    passages,
+    keyword,
+    vectors,
+    dimensions: manifest.model.dimensions,
+  };
+}
+
+/** Loads the index in use in an index folder. */
+export async function loadIndex(indexDir: string): Promise<IndexSnapshot> {
+  const name = await readPointer(indexDir);
+  if (!name) throw new IndexMissingError(indexDir);
+  return loadBuild(buildPath(indexDir, name), name);
+}

@@ -1,0 +1,43 @@
+import type { Source } from "../corpus/article.js";
+
+/** One quote: words exactly as in the article, where they stand, and how sure we are. */
+export interface Quote {
+  quote: string;
+  source: Source;
+  /** `source` article's `body.slice(start, end) === quote`, always. */
+  start: number;
+  end: number;
+  /** Confidence from 0 to 1 that this quote answers the question. */
+  score: number;
+  /** Ids of other articles that report the same fact. */
+  alsoReportedBy: string[];
+}
+
+/** The answer to one question: quotes best first, and whether they answer it. */
+export interface Answer {
+  question: string;
+  answered: boolean;
+  results: Quote[];
+}
+
+/** Longest question accepted: a question, not a pasted article. */
+export const MAX_QUESTION_LENGTH = 300;
+
+/** A question that cannot be asked (empty, too long); the message says what to do instead. */
+export class QuestionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "QuestionError";
+  }
+}
+
+/** Trims a question and checks it, throwing a QuestionError a person can act on. */
+export function validateQuestion(raw: string): string {
+  const question = raw.replace(/\s+/g, " ").trim();
+  if (question === "") throw new QuestionError("The question is empty: ask something about the articles, e.g. “does the treaty include mutual defence”.");
+  if (question.length > MAX_QUESTION_LENGTH) {
+    throw new QuestionError(`The question is ${question.length} characters long; the limit is ${MAX_QUESTION_LENGTH}. Ask it more briefly.`);
+  }
+  if (!/[\p{L}\p{N}]/u.test(question)) throw new QuestionError("The question has no words in it: ask something about the articles.");
+  return question;
+}

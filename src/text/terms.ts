@@ -1,0 +1,78 @@
+import { stemmer } from "stemmer";
+import { eng as ENGLISH_STOP_WORDS } from "stopword";
+
+/** Negations carry the answer to yes/no questions, so they are never dropped as stop words. */
+const KEPT_FUNCTION_WORDS = new Set(["not", "no", "never", "nor", "without"]);
+/** Question and filler words that say what kind of answer is wanted, not what it is about. */
+const QUESTION_WORDS = ["us", "vs", "mr", "mrs", "ms", "dr", "does", "do", "did", "is", "are", "was", "were", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "will", "would", "can", "could", "should", "tell", "say", "says", "said", "about", "there", "any", "s", "t"];
+/** Words too common in any text to identify what a passage is about. */
+export const STOP_WORDS: ReadonlySet<string> = new Set([...ENGLISH_STOP_WORDS, ...QUESTION_WORDS].filter((word) => !KEPT_FUNCTION_WORDS.has(word)));
+
+/** British spellings rewritten to American ones, so both spellings meet in one term. */
+const SPELLING_FOLDS: readonly [RegExp, string][] = [
+  [/^(def|off|lic|pret)ence(s?)$/, "$1ense$2"],
+  [/^([a-z]{2,})is(e|ed|es|ing|er|ers|ation|ations)$/, "$1iz$2"],
+  [/^([a-z]{2,})ys(e|ed|es|ing)$/, "$1yz$2"],
+  [/^([a-z]{2,})our(s|ed|ing|ite|ites|able|ably|er|ers|ful|less)?$/, "$1or$2"],
+  [/^([a-z]{3,})(t|b)re(s|d)?$/, "$1$2er$3"],
+  [/^([a-z]{3,})ogue(s)?$/, "$1og$2"],
+  [/^([a-z]{2,}[aeiou])ll(ed|ing|er|ers)$/, "$1l$2"],
+  [/^programme(s?)$/, "program$1"],
+];
+
+/** Rewrites a lowercase word's British spelling to the American one; other words pass through. */
+export function foldSpelling(word: string): string {
+  for (const [pattern, replacement] of SPELLING_FOLDS) {
+    if (pattern.test(word)) return word.replace(pattern, replacement);
+  }
+  return word;
+}
+
+/** A word of running text: its normalised term, whether it is a stop word, and where it stands. */
+export interface Token {
+  term: string;
+  /** Stop words are judged on the word as written; initialisms ("U.S.", "US") never are. */
+  stop: boolean;
+  start: number;
+  end: number;
+}
+
+const WORD = /(?:[A-Za-z]\.){2,}|[\p{L}\p{N}]+(?:[.,][0-9]{3})*(?:['’][\p{L}]+)?/gu;
+
+/** Lowercases a word and strips accents and possessives ("Iran’s" → "iran"). */
+function plainWord(raw: string): string {
+  const word = raw.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/’/g, "'");
+  return word.replace(/'s$/, "").replace(/'$/, "");
+}
+
+/** The index term of one word: plain, spelling-folded and stemmed; "8,000" becomes "8000". */
+export function normalizeWord(raw: string): string {
+  const word = plainWord(raw);
+  if (/^\d{1,3}(,\d{3})+$/.test(word)) return word.replace(/,/g, "");
+  return stemmer(foldSpelling(word.replace(/'/g, "")));
+}
+
+/** Splits text into normalised terms with their offsets (hyphenated words become several terms). */
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const match of text.matchAll(WORD)) {
+    const raw = match[0];
+    const start = match.index;
+    if (/^(?:[A-Za-z]\.){2,}$/.test(raw)) {
+      tokens.push({ term: raw.replace(/\./g, "").toLowerCase(), stop: false, start, end: start + raw.length });
+      continue;
+    }
+    const isAcronym = /^[A-Z]{2,5}$/.test(raw);
+    const term = isAcronym ? raw.toLowerCase() : normalizeWord(raw);
+    const stop = !isAcronym && STOP_WORDS.has(plainWord(raw).replace(/'/g, ""));
+    if (term !== "") tokens.push({ term, stop, start, end: start + raw.length });
+  }
+  return tokens;
+}
+
+/** The content terms of a text, in order, repeats kept. */
+export function contentTerms(text: string): string[] {
+  return tokenize(text)
+    .filter((token) => !token.stop)
+    .map((token) => token.term);
+}
