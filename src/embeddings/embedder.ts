@@ -53,6 +53,8 @@ class TransformersEmbedder implements Embedder {
     const output = await this.extractor([...texts], { pooling: this.pooling, normalize: true });
     const data = output.data as Float32Array;
     const width = output.dims.at(-1)!;
+    // A text with no known word pools to a zero vector, which normalising turns into NaN.
+    for (let i = 0; i < data.length; i++) if (Number.isNaN(data[i])) data[i] = 0;
     return texts.map((_, i) => data.slice(i * width, (i + 1) * width));
   }
 

@@ -1,0 +1,61 @@
+/**
+ * `npm run eval -- <questions.json>`: runs a labelled question set through the same code path as
+ * `/ask` and prints, last, one line of figures.
+ *   --verbose   every miss, with the question and the quote that won instead
+ *   --json      the figures as one JSON object
+ */
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { openRetriever } from "../app.js";
+import { loadConfig } from "../config.js";
+import { figuresLine, grade, parseQuestionSet, summarizeOutcomes, type Outcome } from "../evaluation/metrics.js";
+import { createLogger } from "../log.js";
+import { createProgress } from "./progress.js";
+
+function describeMiss(outcome: Outcome): string {
+  const { question, answer, rank } = outcome;
+  const top = answer.results[0];
+  const status = question.unanswerable ? "unanswerable, but answered" : !answer.answered ? "refused" : rank === 0 ? "no relevant quote" : `first relevant at rank ${rank}`;
+  return [`MISS ${question.id} (${status}): ${question.q}`, top ? `  won: “${top.quote.slice(0, 220)}” — ${top.source.id} (${top.score.toFixed(2)})` : "  won: nothing", question.gold[0] ? `  gold: ${question.gold[0]}` : ""].filter(Boolean).join("\n");
+}
+
+function isMiss(outcome: Outcome): boolean {
+  if (outcome.question.unanswerable) return outcome.answer.answered;
+  return outcome.rank !== 1 || !outcome.answer.answered;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { verbose: { type: "boolean", short: "v" }, json: { type: "boolean" } } });
+  if (positionals.length !== 1) {
+    process.stderr.write("Usage: npm run eval -- <questions.json> [--verbose] [--json]\n");
+    return 2;
+  }
+  let questions;
+  try {
+    questions = parseQuestionSet(JSON.parse(await readFile(positionals[0]!, "utf8")));
+  } catch (error) {
+    process.stderr.write(`Cannot read the question set ${positionals[0]}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const config = loadConfig();
+  const retriever = await openRetriever(config, createLogger(config.LOG_LEVEL), { progress: createProgress() });
+  await retriever.ask("warm-up question");
+  const outcomes: Outcome[] = [];
+  for (const question of questions) {
+    const started = performance.now();
+    const answer = await retriever.ask(question.q);
+    outcomes.push(grade(question, answer, performance.now() - started));
+  }
+  if (values.verbose) for (const outcome of outcomes.filter(isMiss)) process.stdout.write(describeMiss(outcome) + "\n");
+  const figures = summarizeOutcomes(outcomes);
+  process.stdout.write((values.json ? JSON.stringify(figures) : figuresLine(figures)) + "\n");
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).message ?? error}\n`);
+    process.exitCode = 1;
+  },
+);

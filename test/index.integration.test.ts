@@ -1,0 +1,164 @@
+import { spawn } from "node:child_process";
+import { readFile, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildConfiguredIndex, embedderOptions } from "../src/app.js";
+import { PROJECT_ROOT } from "../src/config.js";
+import { loadEmbedder, type Embedder } from "../src/embeddings/embedder.js";
+import { CorpusInvalidError } from "../src/index/build.js";
+import { buildPath, readPointer } from "../src/index/layout.js";
+import { IndexCorruptError, loadIndex } from "../src/index/snapshot.js";
+import { Retriever } from "../src/retrieval/retriever.js";
+import { copyOfRealCorpus, tempDir, testConfig } from "./helpers.js";
+
+const MUTUAL_DEFENCE = "does the treaty include mutual defence";
+const QUESTIONS = [MUTUAL_DEFENCE, "who signed the treaty", "how long will the agreement last", "drones used in Ukraine", "nuclear power plant", "sanctions", "what did Peskov say"];
+
+let embedder: Embedder;
+beforeAll(async () => {
+  embedder = await loadEmbedder(embedderOptions(testConfig({})));
+});
+
+async function setup() {
+  const corpusDir = await copyOfRealCorpus();
+  const indexDir = await tempDir("verbatim-index-");
+  const config = testConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
+  return { corpusDir, indexDir, config };
+}
+
+async function answersOf(indexDir: string) {
+  const retriever = new Retriever(await loadIndex(indexDir), embedder);
+  return Promise.all(QUESTIONS.map((question) => retriever.ask(question)));
+}
+
+describe("index build and retrieval on the real corpus", () => {
+  it("answers the mutual-defence question first with the passage saying there is no such clause", async () => {
+    const { indexDir, config } = await setup();
+    const report = await buildConfiguredIndex(config, { embedder });
+    expect(report.added).toHaveLength(6);
+    const answer = await new Retriever(await loadIndex(indexDir), embedder).ask(MUTUAL_DEFENCE);
+    expect(answer.answered).toBe(true);
+    expect(answer.results[0]!.quote).toMatch(/not expected to include a mutual defense clause|will not assist the aggressor/);
+  });
+
+  it("only ever quotes verbatim slices of the article named", async () => {
+    const { indexDir, config } = await setup();
+    await buildConfiguredIndex(config, { embedder });
+    const snapshot = await loadIndex(indexDir);
+    const retriever = new Retriever(snapshot, embedder);
+    for (const question of [...QUESTIONS, "How tall is Mount Everest?", "x"]) {
+      const answer = await retriever.ask(question, { limit: 10 });
+      for (const result of answer.results) {
+        const article = snapshot.articles.get(result.source.id)!;
+        expect(article.body.slice(result.start, result.end)).toBe(result.quote);
+        expect(result.source.title).toBe(article.title);
+        expect(result.score).toBeGreaterThanOrEqual(0);
+        expect(result.score).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it("re-embeds nothing when nothing changed", async () => {
+    const { config } = await setup();
+    const first = await buildConfiguredIndex(config, { embedder });
+    const again = await buildConfiguredIndex(config, { embedder });
+    expect(again).toMatchObject({ rebuilt: false, embedded: 0, buildId: first.buildId, unchanged: first.added });
+  });
+
+  it("re-embeds a changed article alone and drops a removed one", async () => {
+    const { corpusDir, indexDir, config } = await setup();
+    await buildConfiguredIndex(config, { embedder });
+    const file = join(corpusDir, "voa-iranian-president-in-moscow.md");
+    await writeFile(file, (await readFile(file, "utf8")).replace("Ahead of the talks, the Kremlin hailed its ever closer ties with Tehran.", "Ahead of the talks, the Kremlin praised its close ties with Tehran."));
+    const { rm } = await import("node:fs/promises");
+    await rm(join(corpusDir, "forge-strategic-partnership.md"));
+    const report = await buildConfiguredIndex(config, { embedder });
+    const snapshot = await loadIndex(indexDir);
+    expect(report.changed).toEqual(["voa-iranian-president-in-moscow"]);
+    expect(report.removed).toEqual(["forge-strategic-partnership"]);
+    expect(report.embedded).toBe(snapshot.manifest.articles["voa-iranian-president-in-moscow"]!.passages);
+    expect(snapshot.articles.has("forge-strategic-partnership")).toBe(false);
+    const answer = await new Retriever(snapshot, embedder).ask("how did the Kremlin describe its ties with Tehran");
+    expect(answer.results.some((result) => result.quote.includes("praised its close ties"))).toBe(true);
+  });
+
+  it("refuses a bad corpus file by name and leaves the previous index in use", async () => {
+    const { corpusDir, indexDir, config } = await setup();
+    const first = await buildConfiguredIndex(config, { embedder });
+    await writeFile(join(corpusDir, "broken.md"), "no front matter here");
+    await expect(buildConfiguredIndex(config, { embedder })).rejects.toThrow(CorpusInvalidError);
+    await expect(buildConfiguredIndex(config, { embedder })).rejects.toThrow(/broken\.md: no front matter/);
+    expect(await readPointer(indexDir)).toBe(first.buildId);
+    expect((await answersOf(indexDir))[0]!.results.length).toBeGreaterThan(0);
+  });
+
+  it("names the fix for a damaged index.json, and `npm run index` repairs it", async () => {
+    const { indexDir, config } = await setup();
+    const first = await buildConfiguredIndex(config, { embedder });
+    await writeFile(join(buildPath(indexDir, first.buildId), "vectors", "index.json"), '{"version":1,"items":[{"id":');
+    const error = await loadIndex(indexDir).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(IndexCorruptError);
+    expect((error as Error).message).toMatch(/index\.json.*rebuild it with `npm run index`/);
+    const repair = await buildConfiguredIndex(config, { embedder });
+    expect(repair.rebuilt).toBe(true);
+    expect(repair.fullRebuildReason).toMatch(/damaged/);
+    expect((await answersOf(indexDir))[0]!.answered).toBe(true);
+  });
+
+  it("rebuilds everything when the passage settings or model change", async () => {
+    const { config } = await setup();
+    await buildConfiguredIndex(config, { embedder });
+    const forced = await buildConfiguredIndex(config, { embedder, force: true });
+    expect(forced.rebuilt).toBe(true);
+    expect(forced.embedded).toBe(forced.passages);
+  });
+});
+
+/** Runs `npm run index`'s script in a child process on the given folders. */
+function indexProcess(corpusDir: string, indexDir: string) {
+  return spawn(process.execPath, ["--import", "tsx", "src/cli/index.ts"], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: "silent" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+}
+
+/** Copies of the corpus added so that a build lasts long enough to be killed at chosen points. */
+const COPIES = 50;
+
+describe("a build killed midway", () => {
+  it("leaves the previous index answering exactly as before, and the next build succeeds", async () => {
+    const { corpusDir, indexDir, config } = await setup();
+    await buildConfiguredIndex(config, { embedder });
+    const before = await answersOf(indexDir);
+    const pointer = await readPointer(indexDir);
+    // Enough new articles that the build takes a while: copies under new ids.
+    const names = (await readdir(corpusDir)).filter((name) => name.endsWith(".md"));
+    for (let copy = 0; copy < COPIES; copy++) {
+      for (const name of names) {
+        const text = await readFile(join(corpusDir, name), "utf8");
+        await writeFile(join(corpusDir, `copy${copy}-${name}`), text.replace(/^id: (.*)$/m, `id: copy${copy}-$1`));
+      }
+    }
+    // Kill while embedding (after the first progress line) and while writing (after the last).
+    const killPoints: [string, number][] = [["embedding: 0/", 0], ["embedding: 0/", 300], ["(100%)", 0], ["(100%)", 150]];
+    for (const [progressLine, delay] of killPoints) {
+      const child = indexProcess(corpusDir, indexDir);
+      let stderr = "";
+      const signal = await new Promise<NodeJS.Signals | null>((resolve) => {
+        child.stderr!.on("data", (chunk: Buffer) => {
+          const before = stderr;
+          stderr += chunk.toString();
+          if (!before.includes(progressLine) && stderr.includes(progressLine)) setTimeout(() => child.kill("SIGKILL"), delay);
+        });
+        child.on("exit", (_, signal) => resolve(signal));
+      });
+      expect(signal, `the build finished before it could be killed: ${stderr}`).toBe("SIGKILL");
+      expect(await readPointer(indexDir)).toBe(pointer);
+      expect(await answersOf(indexDir)).toEqual(before);
+    }
+    const report = await buildConfiguredIndex(config, { embedder });
+    expect(report.added).toHaveLength(names.length * COPIES);
+    expect(await readPointer(indexDir)).not.toBe(pointer);
+  });
+});

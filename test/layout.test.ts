@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { readCorpus } from "../src/corpus/loadCorpus.js";
+import { classifyLines, quotableSentences } from "../src/passages/layout.js";
+import { buildPassages } from "../src/passages/passages.js";
+import { REAL_CORPUS } from "./helpers.js";
+
+/** Every piece of page furniture in the seed texts. */
+const FURNITURE = ["Newsletter", "Related Articles", "READ FULL ARTICLE", "SOURCE: www.dw.com", "SOURCE: www.voanews.com", "Be the first to comment", "operation.", "Credited from: LATIMES", "DW | Published January 17, 2025", "VOICE OF AMERICA | Published January 17, 2025", "MOSCOW —", "RELATED: Iranian president in Moscow for treaty signing with Putin"];
+
+describe("classifyLines", () => {
+  it("marks furniture, headings and prose", () => {
+    const body = "Read full article\nGrowing Military and Economic Ties\nThe treaty was signed on Friday in Moscow.\nSOURCE: www.example.com\nShare";
+    const kinds = classifyLines(body).map((line) => [body.slice(line.start, line.end), line.kind]);
+    expect(kinds).toEqual([
+      ["Read full article", "furniture"],
+      ["Growing Military and Economic Ties", "heading"],
+      ["The treaty was signed on Friday in Moscow.", "prose"],
+      ["SOURCE: www.example.com", "furniture"],
+      ["Share", "furniture"],
+    ]);
+  });
+
+  it("treats a lone question line as a heading, not an answer", () => {
+    const body = "What does this partnership really mean for Iran’s future?\nIt means a great deal, officials said.";
+    expect(classifyLines(body).map((line) => line.kind)).toEqual(["heading", "prose"]);
+  });
+});
+
+describe("quotableSentences", () => {
+  it("leaves out a last sentence that the source cut off mid-word", () => {
+    const body = "The pact was signed. It covers trade.\nAs Putin continues to forge closer ties with Iran, the partnership is seen as part of a strategy to challenge U.S.-led global dominanc";
+    expect(quotableSentences(body).map((s) => body.slice(s.start, s.end))).toEqual(["The pact was signed.", "It covers trade."]);
+  });
+
+  it("never offers page furniture from the real corpus as a quote", async () => {
+    const { articles } = await readCorpus(REAL_CORPUS);
+    const quotable = articles.flatMap((article) => quotableSentences(article.body).map((s) => article.body.slice(s.start, s.end)));
+    expect(quotable.length).toBeGreaterThan(100);
+    for (const furniture of FURNITURE) {
+      // "operation." is also the end of "cooperation.", so short furniture is compared whole.
+      const found = quotable.filter((sentence) => (furniture.length < 15 ? sentence === furniture || sentence.startsWith(furniture) : sentence.includes(furniture)));
+      expect(found).toEqual([]);
+    }
+    expect(quotable.some((sentence) => sentence.endsWith("dominanc"))).toBe(false);
+  });
+});
+
+describe("buildPassages", () => {
+  it("groups sentences of one paragraph, within the limits, with exact offsets", () => {
+    const body = "One is here. Two is here. Three is here. Four is here.\nFive is a new paragraph.";
+    const passages = buildPassages("a", body, { maxSentences: 3, maxChars: 600 });
+    expect(passages.map((p) => body.slice(p.start, p.end))).toEqual(["One is here. Two is here. Three is here.", "Four is here.", "Five is a new paragraph."]);
+    expect(passages.map((p) => p.id)).toEqual(["a#0", "a#1", "a#2"]);
+    for (const passage of passages) for (const s of passage.sentences) expect(s.start >= passage.start && s.end <= passage.end).toBe(true);
+  });
+
+  it("starts a new passage rather than exceed the character limit", () => {
+    const body = "The first sentence has quite a few words in it. The second sentence has a few words too.";
+    expect(buildPassages("a", body, { maxSentences: 3, maxChars: 60 })).toHaveLength(2);
+  });
+});

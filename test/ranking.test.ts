@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { KeywordIndex } from "../src/index/keyword.js";
+import { reciprocalRankFusion } from "../src/retrieval/fusion.js";
+import { dotAll, topScores } from "../src/retrieval/vectorSearch.js";
+
+describe("KeywordIndex", () => {
+  const docs = [["treati", "defens", "mutual"], ["treati", "trade"], ["drone", "drone", "ukrain"], ["trade", "gas", "energi", "export"]];
+  const index = KeywordIndex.build(docs);
+
+  it("ranks the document with the rarer matching terms first", () => {
+    const hits = index.search(new Map([["treati", 1], ["defens", 1]]), 10);
+    expect(hits.map((h) => h.doc)).toEqual([0, 1]);
+    expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+  });
+
+  it("gives a rarer term a higher idf, and an unknown term no hits", () => {
+    expect(index.idf("defens")).toBeGreaterThan(index.idf("treati"));
+    expect(index.search(new Map([["everest", 1]]), 10)).toEqual([]);
+  });
+
+  it("saturates repeated terms", () => {
+    const once = index.termScore("drone", 1, 3);
+    const twice = index.termScore("drone", 2, 3);
+    expect(twice).toBeGreaterThan(once);
+    expect(twice).toBeLessThan(2 * once);
+  });
+
+  it("scores the same after a save and load", () => {
+    const restored = KeywordIndex.fromJSON(JSON.parse(JSON.stringify(index.toJSON())));
+    const query = new Map([["trade", 1], ["gas", 0.5]]);
+    expect(restored.search(query, 10)).toEqual(index.search(query, 10));
+  });
+
+  it("refuses malformed saved data", () => {
+    expect(() => KeywordIndex.fromJSON({} as never)).toThrow(/malformed/);
+  });
+});
+
+describe("reciprocalRankFusion", () => {
+  it("puts an item ranked well by both lists first", () => {
+    const fused = reciprocalRankFusion([
+      { items: [1, 2, 3], weight: 1 },
+      { items: [2, 4, 1], weight: 1 },
+    ]);
+    expect(fused.map((f) => f.item)).toEqual([2, 1, 4, 3]);
+  });
+
+  it("lets a heavier list dominate", () => {
+    const fused = reciprocalRankFusion([
+      { items: [1, 2], weight: 3 },
+      { items: [2, 1], weight: 1 },
+    ]);
+    expect(fused[0]!.item).toBe(1);
+  });
+});
+
+describe("vector search", () => {
+  it("returns the highest dot products, best first", () => {
+    const matrix = Float32Array.from([1, 0, 0, 1, 0.7, 0.7, -1, 0]);
+    const scores = dotAll(matrix, 2, Float32Array.from([1, 0]));
+    expect(topScores(scores, 2).map((h) => h.row)).toEqual([0, 2]);
+  });
+
+  it("matches a full sort on random data", () => {
+    const scores = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+    const expected = [...scores].map((score, row) => ({ row, score })).sort((a, b) => b.score - a.score).slice(0, 25).map((h) => h.row);
+    expect(topScores(scores, 25).map((h) => h.row)).toEqual(expected);
+  });
+});
