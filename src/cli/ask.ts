@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { openRetriever } from "../app.js";
 import { loadConfig } from "../config.js";
 import { createLogger } from "../log.js";
-import { QuestionError } from "../retrieval/answer.js";
+import { QuestionError, validateQuestion } from "../retrieval/answer.js";
 import type { Retriever } from "../retrieval/retriever.js";
 import { formatAnswer, formatSources } from "./format.js";
 import { createProgress } from "./progress.js";
@@ -59,7 +59,10 @@ async function main(argv: string[]): Promise<number> {
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 25)) throw new QuestionError("--limit takes a whole number from 1 to 25.");
   const question = positionals.join(" ");
   const readStdin = values.json && !values.sources && positionals.length === 0;
-  if (!values.sources && !readStdin && question.trim() === "") throw new QuestionError(`No question given.\n${USAGE}`);
+  if (!values.sources && !readStdin) {
+    if (question.trim() === "") throw new QuestionError(`No question given.\n${USAGE}`);
+    validateQuestion(question);
+  }
 
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);

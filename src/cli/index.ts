@@ -15,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
   const report = await buildConfiguredIndex(config, { progress: createProgress(), force: values.force });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const lines = [`${summarize(report)} (${report.passages} passages, ${report.embedded} embedded, ${seconds}s)`];
-  if (report.fullRebuildReason && report.rebuilt && report.unchanged.length + report.changed.length > 0) lines.unshift(`rebuilding everything: ${report.fullRebuildReason}`);
+  if (report.fullRebuildReason && report.rebuilt) lines.unshift(`embedded everything: ${report.fullRebuildReason}`);
   lines.push(report.rebuilt ? `index ${report.buildId} is now in use in ${config.INDEX_DIR}` : `index ${report.buildId} is up to date`);
   process.stderr.write(lines.join("\n") + "\n");
   return 0;

@@ -6,7 +6,8 @@ import type { CorpusFileError } from "../corpus/frontMatter.js";
 import { readCorpus } from "../corpus/loadCorpus.js";
 import { EMBED_BATCH_SIZE, type Embedder } from "../embeddings/embedder.js";
 import { buildPassages, passageText, type Passage, type PassageSettings } from "../passages/passages.js";
-import { contentTerms } from "../text/terms.js";
+import { contentTerms, tokenize } from "../text/terms.js";
+import { makeVocabulary, termSpellings, writeVocabulary, type Vocabulary } from "./vocabulary.js";
 import { KeywordIndex } from "./keyword.js";
 import { BUILD_FILES, buildPath, ensureIndexDir, fileChecksums, newBuildName, readPointer, removeOldBuilds, switchPointer } from "./layout.js";
 import { acquireBuildLock } from "./lock.js";
@@ -15,6 +16,9 @@ import { loadBuild, type IndexSnapshot, type VectorMetadata } from "./snapshot.j
 
 /** Digits kept of each vector component in vectra's JSON: float32 carries about 7, and 6 halves the file. */
 const VECTOR_DECIMALS = 6;
+
+/** Words per model call when embedding the vocabulary: single words are short, so batches can be big. */
+const VOCABULARY_BATCH_SIZE = 256;
 
 /** Reports embedding progress; the CLI shows a bar on a terminal and plain lines elsewhere. */
 export interface ProgressReporter {
@@ -102,7 +106,36 @@ async function embedAll(embedder: Embedder, texts: string[], progress?: Progress
   return vectors;
 }
 
-async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], vectors: Float32Array[]): Promise<void> {
+/** The corpus's terms with word vectors, reusing the previous build's where the spelling is the same. */
+async function buildVocabulary(articles: Article[], passages: Passage[], previous: IndexSnapshot | undefined, getEmbedder: () => Promise<Embedder>): Promise<Vocabulary> {
+  const spellings = termSpellings(
+    (function* () {
+      for (const passage of passages) {
+        for (const token of tokenize(passageText(articleBody(articles, passage), passage))) if (!token.stop) yield [token.term, token.spelling] as [string, string];
+      }
+    })(),
+  );
+  const terms = [...spellings.keys()];
+  const rows: (Float32Array | undefined)[] = terms.map((term) => {
+    const old = previous?.vocabulary.row.get(term);
+    if (old === undefined || previous!.vocabulary.spellings[old] !== spellings.get(term)) return undefined;
+    const d = previous!.vocabulary.dimensions;
+    return previous!.vocabulary.vectors.slice(old * d, (old + 1) * d);
+  });
+  const missing = terms.map((_, i) => i).filter((i) => !rows[i]);
+  if (missing.length > 0) {
+    const embedder = await getEmbedder();
+    for (let offset = 0; offset < missing.length; offset += VOCABULARY_BATCH_SIZE) {
+      const batch = missing.slice(offset, offset + VOCABULARY_BATCH_SIZE);
+      const vectors = await embedder.embedDocuments(batch.map((i) => spellings.get(terms[i]!)!));
+      batch.forEach((i, k) => (rows[i] = vectors[k]));
+    }
+  }
+  const dimensions = rows[0]?.length ?? previous?.dimensions ?? 1;
+  return makeVocabulary(terms, terms.map((term) => spellings.get(term)!), rows as Float32Array[], dimensions);
+}
+
+async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], vectors: Float32Array[], vocabulary: Vocabulary): Promise<void> {
   await mkdir(folder, { recursive: true });
   const scale = 10 ** VECTOR_DECIMALS;
   const store = new LocalIndex<VectorMetadata>(join(folder, BUILD_FILES.vectors));
@@ -116,6 +149,7 @@ async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, art
   await writeFile(join(folder, BUILD_FILES.articles), JSON.stringify(articles));
   await writeFile(join(folder, BUILD_FILES.passages), JSON.stringify(passages));
   await writeFile(join(folder, BUILD_FILES.keyword), JSON.stringify(keyword.toJSON()));
+  await writeVocabulary(folder, vocabulary);
   // The manifest is written last: a build folder without one was never finished.
   const complete: Manifest = { ...manifest, files: await fileChecksums(folder) };
   await writeFile(join(folder, BUILD_FILES.manifest), JSON.stringify(complete, null, 2));
@@ -142,19 +176,19 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   try {
     const previous = await readPreviousManifest(options.indexDir);
     const reason = await incompatibility(previous, options);
-    const old = reason ? {} : previous!.manifest.articles;
+    const old = previous?.manifest.articles ?? {};
     const currentIds = new Set(articles.map((article) => article.id));
     const added = articles.filter((article) => !old[article.id]).map((article) => article.id);
     const changed = articles.filter((article) => old[article.id] && old[article.id]!.hash !== article.hash).map((article) => article.id);
     const unchanged = articles.filter((article) => old[article.id]?.hash === article.hash).map((article) => article.id);
     const removed = Object.keys(old).filter((id) => !currentIds.has(id));
-    const report = { added, changed, removed, unchanged, fullRebuildReason: previous ? reason : undefined };
+    const report = { added, changed, removed, unchanged, fullRebuildReason: reason };
     if (!reason && added.length === 0 && changed.length === 0 && removed.length === 0) {
       return { ...report, buildId: previous!.name, rebuilt: false, passages: previous!.manifest.counts.passages, embedded: 0 };
     }
 
     let reusable: IndexSnapshot | undefined;
-    if (!reason && unchanged.length > 0) reusable = await loadBuild(buildPath(options.indexDir, previous!.name), previous!.name).catch(() => undefined);
+    if (!reason) reusable = await loadBuild(buildPath(options.indexDir, previous!.name), previous!.name).catch(() => undefined);
     const reusedVectors = new Map<string, Float32Array>();
     if (reusable) {
       reusable.passages.forEach((passage, i) => reusedVectors.set(passage.id, reusable.vectors.subarray(i * reusable.dimensions, (i + 1) * reusable.dimensions)));
@@ -164,11 +198,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const passages = articles.flatMap((article) => buildPassages(article.id, article.body, options.passageSettings));
     const toEmbed = passages.filter((passage) => !reuseArticle.has(passage.articleId) || !reusedVectors.has(passage.id));
     let embedder: Embedder | undefined;
+    const getEmbedder = async () => (embedder ??= await options.loadEmbedder());
     let fresh: Float32Array[] = [];
-    if (toEmbed.length > 0) {
-      embedder = await options.loadEmbedder();
-      fresh = await embedAll(embedder, toEmbed.map((passage) => passageText(articleBody(articles, passage), passage)), options.progress);
-    }
+    if (toEmbed.length > 0) fresh = await embedAll(await getEmbedder(), toEmbed.map((passage) => passageText(articleBody(articles, passage), passage)), options.progress);
+    const vocabulary = await buildVocabulary(articles, passages, reason ? undefined : reusable, getEmbedder);
     const freshById = new Map(toEmbed.map((passage, i) => [passage.id, fresh[i]!]));
     const vectors = passages.map((passage) => freshById.get(passage.id) ?? reusedVectors.get(passage.id)!);
     const dimensions = embedder?.dimensions ?? reusable?.dimensions ?? vectors[0]?.length ?? 0;
@@ -185,7 +218,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       counts: { articles: articles.length, passages: passages.length },
       articles: Object.fromEntries(articles.map((article) => [article.id, { hash: article.hash, file: article.file, passages: passageCounts.get(article.id) ?? 0 }])),
     };
-    await writeBuild(buildPath(options.indexDir, buildId), manifest, articles, passages, vectors);
+    await writeBuild(buildPath(options.indexDir, buildId), manifest, articles, passages, vectors, vocabulary);
     await switchPointer(options.indexDir, buildId);
     await removeOldBuilds(options.indexDir, buildId);
     return { ...report, buildId, rebuilt: true, passages: passages.length, embedded: toEmbed.length };

@@ -19,11 +19,13 @@ export const BUILD_FILES = {
   articles: "articles.json",
   passages: "passages.json",
   keyword: "keyword.json",
+  vocabulary: "vocabulary.json",
+  vocabularyVectors: "vocabulary.bin",
   vectors: "vectors",
 } as const;
 
 /** The data files of a build whose checksums the manifest records (vectra's file included). */
-export const CHECKED_FILES = [BUILD_FILES.articles, BUILD_FILES.passages, BUILD_FILES.keyword, `${BUILD_FILES.vectors}/index.json`] as const;
+export const CHECKED_FILES = [BUILD_FILES.articles, BUILD_FILES.passages, BUILD_FILES.keyword, BUILD_FILES.vocabulary, BUILD_FILES.vocabularyVectors, `${BUILD_FILES.vectors}/index.json`] as const;
 
 /** sha256 of each checked file of a build folder; a missing file gets "missing". */
 export async function fileChecksums(folder: string): Promise<Record<string, string>> {

@@ -4,6 +4,7 @@ import { LocalIndex } from "vectra";
 import type { Article } from "../corpus/article.js";
 import type { Passage } from "../passages/passages.js";
 import { KeywordIndex, type KeywordIndexData } from "./keyword.js";
+import { readVocabulary, type Vocabulary } from "./vocabulary.js";
 import { BUILD_FILES, buildPath, readPointer } from "./layout.js";
 import { parseManifest, type Manifest } from "./manifest.js";
 
@@ -15,6 +16,8 @@ export interface IndexSnapshot {
   articles: ReadonlyMap<string, Article>;
   passages: readonly Passage[];
   keyword: KeywordIndex;
+  /** Word vectors of the index's terms, for soft matching. */
+  vocabulary: Vocabulary;
   /** Passage vectors, row i for passage i, unit length. */
   vectors: Float32Array;
   dimensions: number;
@@ -102,6 +105,12 @@ export async function loadBuild(folder: string, buildId: string): Promise<IndexS
   }
   if (keyword.size !== passages.length) throw new IndexCorruptError(folder, "keyword.json does not match passages.json");
   const vectors = await readVectors(folder, passages, manifest.model.dimensions);
+  let vocabulary: Vocabulary;
+  try {
+    vocabulary = await readVocabulary(folder);
+  } catch (error) {
+    throw new IndexCorruptError(folder, `vocabulary: ${(error as Error).message}`, error);
+  }
   return {
     buildId,
     folder,
@@ -109,6 +118,7 @@ export async function loadBuild(folder: string, buildId: string): Promise<IndexS
     articles: new Map(articles.map((article) => [article.id, article])),
     passages,
     keyword,
+    vocabulary,
     vectors,
     dimensions: manifest.model.dimensions,
   };

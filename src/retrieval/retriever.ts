@@ -1,21 +1,36 @@
 import { sourceOf } from "../corpus/article.js";
 import type { Embedder } from "../embeddings/embedder.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
+import type { Passage } from "../passages/passages.js";
 import { tokenize } from "../text/terms.js";
 import { validateQuestion, type Answer, type Quote } from "./answer.js";
+import { expectedAnswerType, hasAnswerType, type AnswerType } from "./answerType.js";
 import { collapseSameFacts, type QuoteWithTerms } from "./dedupe.js";
-import { reciprocalRankFusion } from "./fusion.js";
-import { chooseQuote } from "./quotes.js";
+import { MAX_QUOTE_CHARS } from "./quotes.js";
+import { SoftMatcher, type QueryTerm } from "./softMatch.js";
 import { dotAll, topScores } from "./vectorSearch.js";
 
-/** Candidates taken from each of the keyword and vector rankings before fusing. */
+/** Candidate passages taken from each of the keyword and vector rankings. */
 const CANDIDATES_PER_RANKING = 40;
-/** Weight of the keyword ranking in the fusion (the vector ranking has 1). */
-const KEYWORD_WEIGHT = 1;
-/** Weight of the vector ranking in the fusion. */
-const VECTOR_WEIGHT = 1;
+
+/** How a candidate sentence's rank is made up; tuned on test/fixtures/questions.json (see README). */
+export interface RankingWeights {
+  /** Question terms found only in the quote's neighbouring sentences (context, e.g. the name "he" refers to). */
+  context: number;
+  /** The passage's vector similarity to the question. */
+  vector: number;
+  /** The passage's BM25 score relative to the best one. */
+  keyword: number;
+  /** The quote holds the kind of thing the question asks for (a date for "when", a number for "how many"). */
+  answerType: number;
+  /** A neighbouring sentence joins the quote when it adds at least this share of the question. */
+  extendMinGain: number;
+}
+
+/** The weights in use. */
+export const DEFAULT_WEIGHTS: Readonly<RankingWeights> = Object.freeze({ context: 0.5, vector: 0.5, keyword: 0.2, answerType: 0.3, extendMinGain: 0.1 });
 /** Confidence below which the top quote is not taken as an answer. */
-export const ANSWER_THRESHOLD = 0.35;
+export const ANSWER_THRESHOLD = 0.4;
 /** Quotes shown by default: "the three or four passages that answer it". */
 export const DEFAULT_RESULT_COUNT = 4;
 /** Quotes offered when nothing answers: the closest few, marked low confidence. */
@@ -31,42 +46,97 @@ function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));
 }
 
-/** Answers questions from one loaded index with one loaded model. Safe to share; holds no per-question state. */
+interface Scored extends QuoteWithTerms {
+  rank: number;
+}
+
+/** Answers questions from one loaded index with one loaded model. Holds no per-question state. */
 export class Retriever {
   constructor(
     readonly snapshot: IndexSnapshot,
     private readonly embedder: Embedder,
+    private readonly weights: Readonly<RankingWeights> = DEFAULT_WEIGHTS,
   ) {}
+
+  /** The question's content terms, weighted by rarity, with their word vectors. */
+  private async queryTerms(question: string): Promise<QueryTerm[]> {
+    const seen = new Map<string, string>();
+    for (const token of tokenize(question)) if (!token.stop && !seen.has(token.term)) seen.set(token.term, token.spelling);
+    const terms = [...seen.keys()];
+    const vectors = await this.embedder.embedDocuments([...seen.values()]);
+    return terms.map((term, i) => ({ term, weight: this.snapshot.keyword.idf(term), vector: vectors[i] }));
+  }
 
   /** Answers a question with verbatim quotes, best first. Throws QuestionError for a bad question. */
   async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
     const question = validateQuestion(rawQuestion);
     const { snapshot } = this;
     const limit = options.limit ?? DEFAULT_RESULT_COUNT;
-    const queryTerms = [...new Set(tokenize(question).filter((token) => !token.stop).map((token) => token.term))];
+    const query = await this.queryTerms(question);
+    const matcher = new SoftMatcher(query, snapshot.vocabulary);
+    const answerType = expectedAnswerType(question);
 
-    const keywordHits = snapshot.keyword.search(new Map(queryTerms.map((term) => [term, 1])), CANDIDATES_PER_RANKING);
-    const queryVector = await this.embedder.embedQuery(question);
-    const similarities = dotAll(snapshot.vectors, snapshot.dimensions, queryVector);
-    const vectorHits = topScores(similarities, CANDIDATES_PER_RANKING);
-    const fused = reciprocalRankFusion([
-      { items: keywordHits.map((hit) => hit.doc), weight: KEYWORD_WEIGHT },
-      { items: vectorHits.map((hit) => hit.row), weight: VECTOR_WEIGHT },
-    ]);
+    const keywordHits = snapshot.keyword.search(new Map(query.map((q) => [q.term, 1])), CANDIDATES_PER_RANKING);
+    const keywordScore = new Map(keywordHits.map((hit) => [hit.doc, hit.score / keywordHits[0]!.score]));
+    const similarities = dotAll(snapshot.vectors, snapshot.dimensions, await this.embedder.embedQuery(question));
+    const candidates = new Set([...keywordHits.map((hit) => hit.doc), ...topScores(similarities, CANDIDATES_PER_RANKING).map((hit) => hit.row)]);
 
-    const candidates: QuoteWithTerms[] = [];
-    for (const { item } of fused) {
+    const scored: Scored[] = [];
+    for (const item of candidates) {
       const passage = snapshot.passages[item]!;
-      const article = snapshot.articles.get(passage.articleId)!;
-      const choice = chooseQuote(article.body, passage.sentences, queryTerms, snapshot.keyword);
-      const similarity = similarities[item]!;
-      const score = clamp01(0.65 * choice.coverage + 0.35 * clamp01((similarity - 0.2) / 0.6));
-      const quote: Quote = { quote: article.body.slice(choice.start, choice.end), source: sourceOf(article), start: choice.start, end: choice.end, score: Math.round(score * 1000) / 1000, alsoReportedBy: [] };
-      candidates.push({ quote, terms: new Set(tokenize(quote.quote).filter((token) => !token.stop).map((token) => token.term)) });
+      const result = this.bestQuote(passage, matcher, similarities[item]!, keywordScore.get(item) ?? 0, answerType);
+      scored.push(result);
     }
-    const collapsed = collapseSameFacts(candidates);
+    scored.sort((a, b) => b.rank - a.rank || a.quote.start - b.quote.start);
+    const collapsed = collapseSameFacts(scored);
     const answered = (collapsed[0]?.score ?? 0) >= ANSWER_THRESHOLD;
     const count = answered ? limit : Math.min(limit, UNANSWERED_RESULT_COUNT);
     return { question, answered, results: collapsed.slice(0, count) };
+  }
+
+  /** The sentence (or two) of a passage that best answer the question, with its rank and confidence. */
+  private bestQuote(passage: Passage, matcher: SoftMatcher, similarity: number, keyword: number, answerType: AnswerType): Scored {
+    const w = this.weights;
+    const article = this.snapshot.articles.get(passage.articleId)!;
+    const body = article.body;
+    const sentenceTerms = passage.sentences.map((s) => tokenize(body.slice(s.start, s.end)).filter((t) => !t.stop).map((t) => t.term));
+    const coverages = sentenceTerms.map((terms) => matcher.coverage(terms));
+    const passageCoverage = matcher.coverage(sentenceTerms.flat());
+    const shares = coverages.map((coverage) => matcher.share(coverage));
+    const passageShare = matcher.share(passageCoverage);
+    let best = 0;
+    shares.forEach((share, i) => {
+      if (share > shares[best]!) best = i;
+    });
+    let start = passage.sentences[best]!.start;
+    let end = passage.sentences[best]!.end;
+    let quoteShare = shares[best]!;
+    let terms = sentenceTerms[best]!;
+    for (const neighbour of [best + 1, best - 1]) {
+      const sentence = passage.sentences[neighbour];
+      if (!sentence) continue;
+      const joinedStart = Math.min(start, sentence.start);
+      const joinedEnd = Math.max(end, sentence.end);
+      if (joinedEnd - joinedStart > MAX_QUOTE_CHARS) continue;
+      const joinedTerms = [...terms, ...sentenceTerms[neighbour]!];
+      const joinedShare = matcher.share(matcher.coverage(joinedTerms));
+      if (joinedShare - quoteShare >= w.extendMinGain) {
+        start = joinedStart;
+        end = joinedEnd;
+        quoteShare = joinedShare;
+        terms = joinedTerms;
+        break;
+      }
+    }
+    if (end - start > MAX_QUOTE_CHARS) {
+      const cut = body.slice(start, start + MAX_QUOTE_CHARS).search(/\s\S*$/);
+      end = start + (cut > 0 ? cut : MAX_QUOTE_CHARS);
+    }
+    const context = Math.max(0, passageShare - quoteShare);
+    const typed = hasAnswerType(body.slice(start, end), answerType) ? 1 : 0;
+    const rank = quoteShare + w.context * context + w.vector * similarity + w.keyword * keyword + w.answerType * typed;
+    const confidence = clamp01(0.8 * (quoteShare + w.context * context) + 0.2 * clamp01((similarity - 0.2) / 0.6));
+    const quote: Quote = { quote: body.slice(start, end), source: sourceOf(article), start, end, score: Math.round(confidence * 1000) / 1000, alsoReportedBy: [] };
+    return { quote, terms: new Set(terms), rank };
   }
 }

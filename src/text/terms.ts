@@ -31,6 +31,8 @@ export function foldSpelling(word: string): string {
 /** A word of running text: its normalised term, whether it is a stop word, and where it stands. */
 export interface Token {
   term: string;
+  /** The word as a plain lowercase spelling ("iran’s" → "iran"), for embedding it alone. */
+  spelling: string;
   /** Stop words are judged on the word as written; initialisms ("U.S.", "US") never are. */
   stop: boolean;
   start: number;
@@ -59,13 +61,15 @@ export function tokenize(text: string): Token[] {
     const raw = match[0];
     const start = match.index;
     if (/^(?:[A-Za-z]\.){2,}$/.test(raw)) {
-      tokens.push({ term: raw.replace(/\./g, "").toLowerCase(), stop: false, start, end: start + raw.length });
+      const letters = raw.replace(/\./g, "").toLowerCase();
+      tokens.push({ term: letters, spelling: letters, stop: false, start, end: start + raw.length });
       continue;
     }
     const isAcronym = /^[A-Z]{2,5}$/.test(raw);
     const term = isAcronym ? raw.toLowerCase() : normalizeWord(raw);
-    const stop = !isAcronym && STOP_WORDS.has(plainWord(raw).replace(/'/g, ""));
-    if (term !== "") tokens.push({ term, stop, start, end: start + raw.length });
+    const spelling = plainWord(raw).replace(/'/g, "");
+    const stop = !isAcronym && STOP_WORDS.has(spelling);
+    if (term !== "") tokens.push({ term, spelling, stop, start, end: start + raw.length });
   }
   return tokens;
 }

@@ -1,0 +1,72 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+/**
+ * Word vectors for the index's terms, for soft matching (a question's "admit" meeting an
+ * article's "denies"). Each term (a stem) is embedded through its most frequent spelling in the
+ * corpus. Stored as `vocabulary.json` (terms, spellings) and `vocabulary.bin`: one float32 scale
+ * per row, then int8 rows — a quarter of float32's size, and plenty for a similarity threshold.
+ */
+export interface Vocabulary {
+  terms: string[];
+  spellings: string[];
+  dimensions: number;
+  /** Row-major, unit-length rows, dequantised. */
+  vectors: Float32Array;
+  row: ReadonlyMap<string, number>;
+}
+
+export const VOCABULARY_FILES = { list: "vocabulary.json", vectors: "vocabulary.bin" } as const;
+
+/** The most frequent spelling of each term, from (term, spelling) pairs of running text. */
+export function termSpellings(pairs: Iterable<[term: string, spelling: string]>): Map<string, string> {
+  const counts = new Map<string, Map<string, number>>();
+  for (const [term, spelling] of pairs) {
+    let forTerm = counts.get(term);
+    if (!forTerm) counts.set(term, (forTerm = new Map()));
+    forTerm.set(spelling, (forTerm.get(spelling) ?? 0) + 1);
+  }
+  const best = new Map<string, string>();
+  for (const [term, forTerm] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const [spelling] = [...forTerm].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
+    best.set(term, spelling);
+  }
+  return best;
+}
+
+/** Builds a vocabulary from terms, their spellings and their vectors (in the same order). */
+export function makeVocabulary(terms: string[], spellings: string[], rows: Float32Array[], dimensions: number): Vocabulary {
+  const vectors = new Float32Array(terms.length * dimensions);
+  rows.forEach((vector, i) => vectors.set(vector, i * dimensions));
+  return { terms, spellings, dimensions, vectors, row: new Map(terms.map((term, i) => [term, i])) };
+}
+
+/** Writes a vocabulary into a build folder. */
+export async function writeVocabulary(folder: string, vocabulary: Vocabulary): Promise<void> {
+  const { terms, spellings, dimensions, vectors } = vocabulary;
+  const scales = new Float32Array(terms.length);
+  const quantized = new Int8Array(terms.length * dimensions);
+  for (let i = 0; i < terms.length; i++) {
+    let max = 0;
+    for (let d = 0; d < dimensions; d++) max = Math.max(max, Math.abs(vectors[i * dimensions + d]!));
+    const scale = max / 127;
+    scales[i] = scale;
+    for (let d = 0; d < dimensions; d++) quantized[i * dimensions + d] = scale === 0 ? 0 : Math.round(vectors[i * dimensions + d]! / scale);
+  }
+  await writeFile(join(folder, VOCABULARY_FILES.list), JSON.stringify({ dimensions, terms, spellings }));
+  await writeFile(join(folder, VOCABULARY_FILES.vectors), Buffer.concat([Buffer.from(scales.buffer), Buffer.from(quantized.buffer)]));
+}
+
+/** Reads a vocabulary from a build folder; throws if its parts disagree. */
+export async function readVocabulary(folder: string): Promise<Vocabulary> {
+  const list = JSON.parse(await readFile(join(folder, VOCABULARY_FILES.list), "utf8")) as { dimensions: number; terms: string[]; spellings: string[] };
+  const bytes = await readFile(join(folder, VOCABULARY_FILES.vectors));
+  const n = list.terms.length;
+  const d = list.dimensions;
+  if (!Array.isArray(list.terms) || list.spellings.length !== n || bytes.length !== n * 4 + n * d) throw new Error(`${VOCABULARY_FILES.vectors} does not match ${VOCABULARY_FILES.list}`);
+  const scales = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + n * 4));
+  const quantized = new Int8Array(bytes.buffer.slice(bytes.byteOffset + n * 4, bytes.byteOffset + n * 4 + n * d));
+  const vectors = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) vectors[i * d + k] = quantized[i * d + k]! * scales[i]!;
+  return { terms: list.terms, spellings: list.spellings, dimensions: d, vectors, row: new Map(list.terms.map((term, i) => [term, i])) };
+}

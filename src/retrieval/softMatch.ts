@@ -1,0 +1,66 @@
+import type { Vocabulary } from "../index/vocabulary.js";
+
+/** Word-vector similarity below which two different words are not taken as near-synonyms. */
+export const SOFT_MATCH_FLOOR = 0.4;
+/** A near-synonym counts for this fraction of its similarity; an exact match counts 1. */
+export const SOFT_MATCH_FACTOR = 0.6;
+
+/** A question's content term, with its rarity weight and its word vector (if it has one). */
+export interface QueryTerm {
+  term: string;
+  weight: number;
+  vector: Float32Array | undefined;
+}
+
+/**
+ * How well a text's terms cover each query term: 1 for the term itself, a discounted similarity
+ * for a near-synonym (through word vectors), 0 otherwise. Memoises per document term.
+ */
+export class SoftMatcher {
+  private readonly cache = new Map<string, Float32Array>();
+
+  constructor(
+    readonly query: readonly QueryTerm[],
+    private readonly vocabulary: Vocabulary,
+  ) {}
+
+  /** Per query term, its match strength with one document term. */
+  private strengths(docTerm: string): Float32Array {
+    let strengths = this.cache.get(docTerm);
+    if (strengths) return strengths;
+    strengths = new Float32Array(this.query.length);
+    const row = this.vocabulary.row.get(docTerm);
+    const d = this.vocabulary.dimensions;
+    this.query.forEach((q, i) => {
+      if (q.term === docTerm) strengths![i] = 1;
+      else if (row !== undefined && q.vector) {
+        let dot = 0;
+        for (let k = 0; k < d; k++) dot += q.vector[k]! * this.vocabulary.vectors[row * d + k]!;
+        if (dot >= SOFT_MATCH_FLOOR) strengths![i] = SOFT_MATCH_FACTOR * dot;
+      }
+    });
+    this.cache.set(docTerm, strengths);
+    return strengths;
+  }
+
+  /** For each query term, its best match among the given document terms. */
+  coverage(docTerms: Iterable<string>): Float32Array {
+    const best = new Float32Array(this.query.length);
+    for (const term of docTerms) {
+      const strengths = this.strengths(term);
+      for (let i = 0; i < best.length; i++) if (strengths[i]! > best[i]!) best[i] = strengths[i]!;
+    }
+    return best;
+  }
+
+  /** Weighted share (0–1) of the query that a coverage vector represents. */
+  share(coverage: Float32Array): number {
+    let total = 0;
+    let covered = 0;
+    this.query.forEach((q, i) => {
+      total += q.weight;
+      covered += q.weight * coverage[i]!;
+    });
+    return total === 0 ? 0 : covered / total;
+  }
+}

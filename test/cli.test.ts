@@ -1,0 +1,80 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../src/config.js";
+import { copyOfRealCorpus, tempDir } from "./helpers.js";
+
+/** Runs `npm run ask -- …`'s script in a child process on a temp index. */
+function ask(args: string[], env: Record<string, string>, input?: string) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/ask.ts", ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    input,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function folders() {
+  return { CORPUS_DIR: await copyOfRealCorpus(), INDEX_DIR: join(await tempDir(), "index") };
+}
+
+describe("npm run ask", () => {
+  it("builds the index on first use, then prints exactly one JSON answer on stdout", async () => {
+    const env = await folders();
+    const { code, stdout, stderr } = ask(["--json", "does the treaty include mutual defence"], env);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/no index yet/);
+    const lines = stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const answer = JSON.parse(lines[0]!);
+    expect(Object.keys(answer)).toEqual(["question", "answered", "results"]);
+    expect(answer.answered).toBe(true);
+    expect(answer.results.length).toBeGreaterThanOrEqual(3);
+    for (const result of answer.results) {
+      expect(Object.keys(result).sort()).toEqual(["alsoReportedBy", "end", "quote", "score", "source", "start"]);
+      expect(Object.keys(result.source)).toEqual(["id", "title", "outlet", "published", "url"]);
+    }
+  });
+
+  it("answers questions from stdin one JSON line each, in order", async () => {
+    const env = await folders();
+    const questions = ["who signed the treaty", "How tall is Mount Everest?", "what did Peskov say"];
+    const { code, stdout } = ask(["--json"], env, questions.join("\n") + "\n");
+    expect(code).toBe(0);
+    const answers = stdout.trim().split("\n").map((line) => JSON.parse(line));
+    expect(answers.map((answer) => answer.question)).toEqual(questions);
+    expect(answers[1].answered).toBe(false);
+  });
+
+  it("prints a readable answer with quotes and attribution", async () => {
+    const env = await folders();
+    const { code, stdout } = ask(["how long will the treaty last"], env);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Q: how long will the treaty last/);
+    expect(stdout).toMatch(/1\. “.*20.year/);
+    expect(stdout).toMatch(/— .* · (Voice of America|Los Angeles Times|outlet not stated)/);
+  });
+
+  it("lists the sources with the model and build time", async () => {
+    const env = await folders();
+    const { code, stdout } = ask(["--sources"], env);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^6 articles, \d+ passages/);
+    expect(stdout).toMatch(/model verbatim-glove-sif-100d/);
+    expect(stdout).toMatch(/2025-01-17 +Voice of America +\d+ passages +Iranian president in Moscow/);
+  });
+
+  it.each([
+    [["   "], /question is empty|No question given/],
+    [["x".repeat(301)], /301 characters long; the limit is 300/],
+    [["--bogus", "q"], /Unknown option/],
+  ])("exits 2 with a clear message for a bad question %#", async (args, message) => {
+    const env = await folders();
+    const { code, stderr, stdout } = ask(args, env);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stdout).toBe("");
+  });
+});
