@@ -27,7 +27,7 @@ describe("the bundled model", () => {
     await cp(join(BUNDLED_MODELS_DIR, BUNDLED_MODEL_ID), join(dir, BUNDLED_MODEL_ID), { recursive: true });
     const file = join(dir, BUNDLED_MODEL_ID, MODEL_FILES.onnx);
     const bytes = await readFile(file);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
     await writeFile(file, bytes);
     await expect(verifyBundledModel(dir)).rejects.toThrow(/onnx\/model\.onnx is damaged.*git checkout -- model/);
   });

@@ -13,6 +13,7 @@ import { QuestionError, validateQuestion } from "../retrieval/answer.js";
 import type { Retriever } from "../retrieval/retriever.js";
 import { formatAnswer, formatSources } from "./format.js";
 import { createProgress } from "./progress.js";
+import { runCli } from "./run.js";
 
 /** Exit code for a question or usage the user must fix (empty, too long, unknown flag). */
 const EXIT_USAGE = 2;
@@ -78,10 +79,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    process.stderr.write(`${(error as Error).message ?? error}\n`);
-    process.exitCode = error instanceof QuestionError ? EXIT_USAGE : EXIT_FAILURE;
-  },
-);
+runCli(main, (error) => (error instanceof QuestionError ? EXIT_USAGE : EXIT_FAILURE));

@@ -11,6 +11,7 @@ import { loadConfig } from "../config.js";
 import { figuresLine, grade, parseQuestionSet, summarizeOutcomes, type Outcome } from "../evaluation/metrics.js";
 import { createLogger } from "../log.js";
 import { createProgress } from "./progress.js";
+import { runCli } from "./run.js";
 
 function describeMiss(outcome: Outcome): string {
   const { question, answer, rank } = outcome;
@@ -52,10 +53,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    process.stderr.write(`${(error as Error).message ?? error}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli(main);

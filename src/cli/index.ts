@@ -7,6 +7,7 @@ import { buildConfiguredIndex } from "../app.js";
 import { loadConfig } from "../config.js";
 import { summarize } from "../index/build.js";
 import { createProgress } from "./progress.js";
+import { runCli } from "./run.js";
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { force: { type: "boolean" } } });
@@ -21,10 +22,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    process.stderr.write(`${(error as Error).message ?? error}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli(main);
