@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { env, pipeline, type DataType, type FeatureExtractionPipeline } from "@huggingface/transformers";
+import type { DataType, FeatureExtractionPipeline } from "@huggingface/transformers";
 import { BUNDLED_MODEL_ID, BUNDLED_MODELS_DIR, MODEL_FILES, verifyBundledModel } from "./bundledModel.js";
 
 /** Turns texts into unit-length vectors. One real implementation; tests use it too. */
@@ -81,6 +81,9 @@ export async function modelKey(options: EmbedderOptions): Promise<string> {
 
 /** Loads the configured model through the Transformers.js `feature-extraction` pipeline. */
 export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> {
+  // Imported here, not at the top: the runtime takes most of a second to load, and a no-change
+  // `npm run index` never needs it.
+  const { env, pipeline } = await import("@huggingface/transformers");
   const bundled = options.model === BUNDLED_MODEL_ID;
   env.localModelPath = BUNDLED_MODELS_DIR + "/";
   env.cacheDir = options.cacheDir;

@@ -1,6 +1,5 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { LocalIndex } from "vectra";
 import type { Article } from "../corpus/article.js";
 import type { CorpusFileError } from "../corpus/frontMatter.js";
 import { readCorpus } from "../corpus/loadCorpus.js";
@@ -138,6 +137,7 @@ async function buildVocabulary(articles: Article[], passages: Passage[], previou
 async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], vectors: Float32Array[], vocabulary: Vocabulary): Promise<void> {
   await mkdir(folder, { recursive: true });
   const scale = 10 ** VECTOR_DECIMALS;
+  const { LocalIndex } = await import("vectra");
   const store = new LocalIndex<VectorMetadata>(join(folder, BUILD_FILES.vectors));
   await store.createIndex({ version: 1 });
   await store.beginUpdate();

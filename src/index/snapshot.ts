@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { LocalIndex } from "vectra";
 import type { Article } from "../corpus/article.js";
 import type { Passage } from "../passages/passages.js";
 import { KeywordIndex, type KeywordIndexData } from "./keyword.js";
@@ -59,6 +58,7 @@ async function readJson(folder: string, file: string): Promise<unknown> {
 /** Reads the vectra index of a build into one row-per-passage matrix, in passage order. */
 async function readVectors(folder: string, passages: readonly Passage[], dimensions: number): Promise<Float32Array> {
   const vectorsDir = join(folder, BUILD_FILES.vectors);
+  const { LocalIndex } = await import("vectra");
   const store = new LocalIndex<VectorMetadata>(vectorsDir);
   let items;
   try {
