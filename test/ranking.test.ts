@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { KeywordIndex } from "../src/index/keyword.js";
-import { reciprocalRankFusion } from "../src/retrieval/fusion.js";
 import { dotAll, topScores } from "../src/retrieval/vectorSearch.js";
 
 describe("KeywordIndex", () => {
@@ -33,24 +32,6 @@ describe("KeywordIndex", () => {
 
   it("refuses malformed saved data", () => {
     expect(() => KeywordIndex.fromJSON({} as never)).toThrow(/malformed/);
-  });
-});
-
-describe("reciprocalRankFusion", () => {
-  it("puts an item ranked well by both lists first", () => {
-    const fused = reciprocalRankFusion([
-      { items: [1, 2, 3], weight: 1 },
-      { items: [2, 4, 1], weight: 1 },
-    ]);
-    expect(fused.map((f) => f.item)).toEqual([2, 1, 4, 3]);
-  });
-
-  it("lets a heavier list dominate", () => {
-    const fused = reciprocalRankFusion([
-      { items: [1, 2], weight: 3 },
-      { items: [2, 1], weight: 1 },
-    ]);
-    expect(fused[0]!.item).toBe(1);
   });
 });
 

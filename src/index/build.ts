@@ -106,12 +106,10 @@ async function embedAll(embedder: Embedder, texts: string[], progress?: Progress
 }
 
 /** The corpus's terms with word vectors, reusing the previous build's where the spelling is the same. */
-async function buildVocabulary(articles: Article[], passages: Passage[], previous: IndexSnapshot | undefined, getEmbedder: () => Promise<Embedder>): Promise<Vocabulary> {
+async function buildVocabulary(texts: readonly string[], previous: IndexSnapshot | undefined, getEmbedder: () => Promise<Embedder>): Promise<Vocabulary> {
   const spellings = termSpellings(
     (function* () {
-      for (const passage of passages) {
-        for (const token of tokenize(passageText(articleBody(articles, passage), passage))) if (!token.stop) yield [token.term, token.spelling] as [string, string];
-      }
+      for (const text of texts) for (const token of tokenize(text)) if (!token.stop) yield [token.term, token.spelling] as [string, string];
     })(),
   );
   const terms = [...spellings.keys()];
@@ -134,7 +132,7 @@ async function buildVocabulary(articles: Article[], passages: Passage[], previou
   return makeVocabulary(terms, terms.map((term) => spellings.get(term)!), rows as Float32Array[], dimensions);
 }
 
-async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], vectors: Float32Array[], vocabulary: Vocabulary): Promise<void> {
+async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], texts: readonly string[], vectors: Float32Array[], vocabulary: Vocabulary): Promise<void> {
   await mkdir(folder, { recursive: true });
   const scale = 10 ** VECTOR_DECIMALS;
   const { LocalIndex } = await import("vectra");
@@ -145,7 +143,7 @@ async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, art
     void store.insertItem({ id: passage.id, vector: Array.from(vectors[i]!, (x) => Math.round(x * scale) / scale), metadata: { articleId: passage.articleId } });
   });
   await store.endUpdate();
-  const keyword = KeywordIndex.build(passages.map((passage) => contentTerms(passageText(articleBody(articles, passage), passage))));
+  const keyword = KeywordIndex.build(texts.map(contentTerms));
   await writeFile(join(folder, BUILD_FILES.articles), JSON.stringify(articles));
   await writeFile(join(folder, BUILD_FILES.passages), JSON.stringify(passages));
   await writeFile(join(folder, BUILD_FILES.keyword), JSON.stringify(keyword.toJSON()));
@@ -153,13 +151,6 @@ async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, art
   // The manifest is written last: a build folder without one was never finished.
   const complete: Manifest = { ...manifest, files: await fileChecksums(folder) };
   await writeFile(join(folder, BUILD_FILES.manifest), JSON.stringify(complete, null, 2));
-}
-
-const bodyCache = new WeakMap<Article[], Map<string, string>>();
-function articleBody(articles: Article[], passage: Passage): string {
-  let bodies = bodyCache.get(articles);
-  if (!bodies) bodyCache.set(articles, (bodies = new Map(articles.map((article) => [article.id, article.body]))));
-  return bodies.get(passage.articleId)!;
 }
 
 /**
@@ -196,14 +187,16 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const reuseArticle = new Set(reusable ? unchanged : []);
 
     const passages = articles.flatMap((article) => buildPassages(article.id, article.body, options.passageSettings));
-    const toEmbed = passages.filter((passage) => !reuseArticle.has(passage.articleId) || !reusedVectors.has(passage.id));
+    const bodies = new Map(articles.map((article) => [article.id, article.body]));
+    const texts = passages.map((passage) => passageText(bodies.get(passage.articleId)!, passage));
+    const toEmbed = passages.map((_, i) => i).filter((i) => !reuseArticle.has(passages[i]!.articleId) || !reusedVectors.has(passages[i]!.id));
     let embedder: Embedder | undefined;
     const getEmbedder = async () => (embedder ??= await options.loadEmbedder());
     let fresh: Float32Array[] = [];
-    if (toEmbed.length > 0) fresh = await embedAll(await getEmbedder(), toEmbed.map((passage) => passageText(articleBody(articles, passage), passage)), options.progress);
-    const vocabulary = await buildVocabulary(articles, passages, reason ? undefined : reusable, getEmbedder);
-    const freshById = new Map(toEmbed.map((passage, i) => [passage.id, fresh[i]!]));
-    const vectors = passages.map((passage) => freshById.get(passage.id) ?? reusedVectors.get(passage.id)!);
+    if (toEmbed.length > 0) fresh = await embedAll(await getEmbedder(), toEmbed.map((i) => texts[i]!), options.progress);
+    const vocabulary = await buildVocabulary(texts, reason ? undefined : reusable, getEmbedder);
+    const freshByRow = new Map(toEmbed.map((row, k) => [row, fresh[k]!]));
+    const vectors = passages.map((passage, i) => freshByRow.get(i) ?? reusedVectors.get(passage.id)!);
     const dimensions = embedder?.dimensions ?? reusable?.dimensions ?? vectors[0]?.length ?? 0;
 
     const passageCounts = new Map<string, number>();
@@ -218,7 +211,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       counts: { articles: articles.length, passages: passages.length },
       articles: Object.fromEntries(articles.map((article) => [article.id, { hash: article.hash, file: article.file, passages: passageCounts.get(article.id) ?? 0 }])),
     };
-    await writeBuild(buildPath(options.indexDir, buildId), manifest, articles, passages, vectors, vocabulary);
+    await writeBuild(buildPath(options.indexDir, buildId), manifest, articles, passages, texts, vectors, vocabulary);
     await switchPointer(options.indexDir, buildId);
     await removeOldBuilds(options.indexDir, buildId);
     return { ...report, buildId, rebuilt: true, passages: passages.length, embedded: toEmbed.length };

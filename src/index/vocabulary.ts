@@ -1,5 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { BUILD_FILES } from "./layout.js";
+
+const VOCABULARY_FILES = { list: BUILD_FILES.vocabulary, vectors: BUILD_FILES.vocabularyVectors } as const;
 
 /**
  * Word vectors for the index's terms, for soft matching (a question's "admit" meeting an
@@ -16,7 +19,6 @@ export interface Vocabulary {
   row: ReadonlyMap<string, number>;
 }
 
-export const VOCABULARY_FILES = { list: "vocabulary.json", vectors: "vocabulary.bin" } as const;
 
 /** The most frequent spelling of each term, from (term, spelling) pairs of running text. */
 export function termSpellings(pairs: Iterable<[term: string, spelling: string]>): Map<string, string> {

@@ -20,6 +20,9 @@ export interface Answer {
   results: Quote[];
 }
 
+/** Longest quote: the eval's bar for "an answer, not an article", and readable in a Discord embed. */
+export const MAX_QUOTE_CHARS = 600;
+
 /** Longest question accepted: a question, not a pasted article. */
 export const MAX_QUESTION_LENGTH = 300;
 

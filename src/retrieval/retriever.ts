@@ -2,11 +2,10 @@ import { sourceOf } from "../corpus/article.js";
 import type { Embedder } from "../embeddings/embedder.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
 import type { Passage } from "../passages/passages.js";
-import { tokenize } from "../text/terms.js";
-import { validateQuestion, type Answer, type Quote } from "./answer.js";
+import { contentTerms, tokenize } from "../text/terms.js";
+import { MAX_QUOTE_CHARS, validateQuestion, type Answer, type Quote } from "./answer.js";
 import { expectedAnswerType, hasAnswerType, type AnswerType } from "./answerType.js";
 import { collapseSameFacts, type QuoteWithTerms } from "./dedupe.js";
-import { MAX_QUOTE_CHARS } from "./quotes.js";
 import { SoftMatcher, type QueryTerm } from "./softMatch.js";
 import { dotAll, topScores } from "./vectorSearch.js";
 
@@ -99,7 +98,7 @@ export class Retriever {
     const w = this.weights;
     const article = this.snapshot.articles.get(passage.articleId)!;
     const body = article.body;
-    const sentenceTerms = passage.sentences.map((s) => tokenize(body.slice(s.start, s.end)).filter((t) => !t.stop).map((t) => t.term));
+    const sentenceTerms = passage.sentences.map((s) => contentTerms(body.slice(s.start, s.end)));
     const coverages = sentenceTerms.map((terms) => matcher.coverage(terms));
     const passageCoverage = matcher.coverage(sentenceTerms.flat());
     const shares = coverages.map((coverage) => matcher.share(coverage));
