@@ -11,11 +11,19 @@ const EVIDENCE: Record<Exclude<AnswerType, undefined>, RegExp> = {
   place: /\b(in|at|to|from|near)\s+(the\s+)?[A-Z][a-z]+/,
 };
 
+/** "How long", "how big", …: the adjective asks for a measure. */
+const HOW_MEASURE = /\bhow (many|much|long|old|often|far|big|large|tall|high|deep|wide|heavy|fast)\b/;
+/** Nouns that name the kind of answer wanted ("the duration of …", "the number of …"). */
+const QUANTITY_NOUNS = "duration|length|lifespan|number|amount|total|count|percentage|proportion";
+const TIME_NOUNS = "date|year|day|month";
+const ASKS_QUANTITY = new RegExp(`\\bwhat(?: is| was| are| were)? the (${QUANTITY_NOUNS})\\b`);
+const ASKS_TIME = new RegExp(`\\b(?:what|which)(?: is| was)?(?: the)? (${TIME_NOUNS})\\b`);
+
 /** What kind of answer a question's wording asks for: "when" → time, "how many" → quantity, … */
 export function expectedAnswerType(question: string): AnswerType {
   const q = question.toLowerCase();
-  if (/\bhow (many|much|long|old|often|far)\b|\b(duration|how many years)\b|\bwhat (number|percentage|share)\b/.test(q)) return "quantity";
-  if (/^\s*when\b|\bwhat (year|date|day|month|time)\b|\bsince when\b/.test(q)) return "time";
+  if (HOW_MEASURE.test(q) || ASKS_QUANTITY.test(q) || /\bwhat (number|percentage|share)\b/.test(q)) return "quantity";
+  if (/^\s*when\b|\bsince when\b/.test(q) || ASKS_TIME.test(q)) return "time";
   if (/^\s*who\b|^\s*whom\b|\bwhich (person|people|leader|leaders|official|officials|minister|president)\b/.test(q)) return "person";
   if (/^\s*where\b/.test(q)) return "place";
   return undefined;
@@ -24,4 +32,18 @@ export function expectedAnswerType(question: string): AnswerType {
 /** Whether a quote contains the kind of thing the question asks for. */
 export function hasAnswerType(text: string, type: AnswerType): boolean {
   return type === undefined ? false : EVIDENCE[type].test(text);
+}
+
+/**
+ * The question's words that only name the kind of answer ("duration" in "what is the duration of
+ * the treaty", "long" in "how long …"): a quote holding that kind of thing answers them.
+ */
+export function answerTypeWords(question: string): Set<string> {
+  const q = question.toLowerCase();
+  const words = new Set<string>();
+  for (const pattern of [HOW_MEASURE, ASKS_QUANTITY, ASKS_TIME]) {
+    const match = pattern.exec(q);
+    if (match) words.add(match[1]!);
+  }
+  return words;
 }

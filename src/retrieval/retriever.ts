@@ -2,12 +2,16 @@ import { sourceOf } from "../corpus/article.js";
 import type { Embedder } from "../embeddings/embedder.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
 import type { Passage } from "../passages/passages.js";
+import type { Span } from "../passages/sentences.js";
 import { contentTerms, tokenize } from "../text/terms.js";
 import { MAX_QUOTE_CHARS, validateQuestion, type Answer, type Quote } from "./answer.js";
-import { expectedAnswerType, hasAnswerType, type AnswerType } from "./answerType.js";
+import { answerTypeWords, expectedAnswerType, hasAnswerType, type AnswerType } from "./answerType.js";
 import { collapseSameFacts, type QuoteWithTerms } from "./dedupe.js";
 import { SoftMatcher, type QueryTerm } from "./softMatch.js";
 import { dotAll, topScores } from "./vectorSearch.js";
+
+/** Words that, opening a sentence, point back to something named in the sentence before. */
+const REFERRING_OPENERS = /^(he|she|it|they|his|her|its|their|this|these|that|those|the two|both)\b/i;
 
 /** Candidate passages taken from each of the keyword and vector rankings. */
 const CANDIDATES_PER_RANKING = 40;
@@ -51,19 +55,29 @@ interface Scored extends QuoteWithTerms {
 
 /** Answers questions from one loaded index with one loaded model. Holds no per-question state. */
 export class Retriever {
+  /** Per passage, the article's sentence just before it (in the previous passage), when there is one. */
+  private readonly previousSentence: (Span | undefined)[];
+
   constructor(
     readonly snapshot: IndexSnapshot,
     private readonly embedder: Embedder,
     private readonly weights: Readonly<RankingWeights> = DEFAULT_WEIGHTS,
-  ) {}
+  ) {
+    const { passages } = snapshot;
+    this.previousSentence = passages.map((passage, i) => {
+      const before = passages[i - 1];
+      return before && before.articleId === passage.articleId ? before.sentences.at(-1) : undefined;
+    });
+  }
 
   /** The question's content terms, weighted by rarity, with their word vectors. */
   private async queryTerms(question: string): Promise<QueryTerm[]> {
     const seen = new Map<string, string>();
     for (const token of tokenize(question)) if (!token.stop && !seen.has(token.term)) seen.set(token.term, token.spelling);
-    const terms = [...seen.keys()];
-    const vectors = await this.embedder.embedDocuments([...seen.values()]);
-    return terms.map((term, i) => ({ term, weight: this.snapshot.keyword.idf(term), vector: vectors[i] }));
+    const spellings = [...seen.values()];
+    const vectors = await this.embedder.embedDocuments(spellings);
+    const typeWords = answerTypeWords(question);
+    return [...seen.keys()].map((term, i) => ({ term, weight: this.snapshot.keyword.idf(term), vector: vectors[i], namesAnswerType: typeWords.has(spellings[i]!) }));
   }
 
   /** Answers a question with verbatim quotes, best first. Throws QuestionError for a bad question. */
@@ -83,7 +97,7 @@ export class Retriever {
     const scored: Scored[] = [];
     for (const item of candidates) {
       const passage = snapshot.passages[item]!;
-      const result = this.bestQuote(passage, matcher, similarities[item]!, keywordScore.get(item) ?? 0, answerType);
+      const result = this.bestQuote(passage, this.previousSentence[item], matcher, similarities[item]!, keywordScore.get(item) ?? 0, answerType);
       scored.push(result);
     }
     scored.sort((a, b) => b.rank - a.rank || a.quote.start - b.quote.start);
@@ -94,25 +108,31 @@ export class Retriever {
   }
 
   /** The sentence (or two) of a passage that best answer the question, with its rank and confidence. */
-  private bestQuote(passage: Passage, matcher: SoftMatcher, similarity: number, keyword: number, answerType: AnswerType): Scored {
+  private bestQuote(passage: Passage, previous: Span | undefined, matcher: SoftMatcher, similarity: number, keyword: number, answerType: AnswerType): Scored {
     const w = this.weights;
     const article = this.snapshot.articles.get(passage.articleId)!;
     const body = article.body;
-    const sentenceTerms = passage.sentences.map((s) => contentTerms(body.slice(s.start, s.end)));
+    // A passage opening with "He …" or "This …" takes the sentence before it as context (and may
+    // quote it), when only white space separates them.
+    const opener = passage.sentences[0]!;
+    const linked = previous && REFERRING_OPENERS.test(body.slice(opener.start, opener.end)) && body.slice(previous.end, opener.start).trim() === "" ? previous : undefined;
+    const sentences = linked ? [linked, ...passage.sentences] : passage.sentences;
+    const sentenceTerms = sentences.map((s) => contentTerms(body.slice(s.start, s.end)));
     const coverages = sentenceTerms.map((terms) => matcher.coverage(terms));
+    if (linked) coverages[0]!.fill(0);
     const passageCoverage = matcher.coverage(sentenceTerms.flat());
     const shares = coverages.map((coverage) => matcher.share(coverage));
     const passageShare = matcher.share(passageCoverage);
-    let best = 0;
+    let best = linked ? 1 : 0;
     shares.forEach((share, i) => {
       if (share > shares[best]!) best = i;
     });
-    let start = passage.sentences[best]!.start;
-    let end = passage.sentences[best]!.end;
+    let start = sentences[best]!.start;
+    let end = sentences[best]!.end;
     let quoteShare = shares[best]!;
     let terms = sentenceTerms[best]!;
     for (const neighbour of [best + 1, best - 1]) {
-      const sentence = passage.sentences[neighbour];
+      const sentence = sentences[neighbour];
       if (!sentence) continue;
       const joinedStart = Math.min(start, sentence.start);
       const joinedEnd = Math.max(end, sentence.end);
@@ -131,11 +151,13 @@ export class Retriever {
       const cut = body.slice(start, start + MAX_QUOTE_CHARS).search(/\s\S*$/);
       end = start + (cut > 0 ? cut : MAX_QUOTE_CHARS);
     }
-    const context = Math.max(0, passageShare - quoteShare);
     const typed = hasAnswerType(body.slice(start, end), answerType) ? 1 : 0;
+    if (typed) quoteShare = matcher.share(matcher.coverage(terms), true);
+    const context = Math.max(0, passageShare - quoteShare);
     const rank = quoteShare + w.context * context + w.vector * similarity + w.keyword * keyword + w.answerType * typed;
     const confidence = clamp01(0.8 * (quoteShare + w.context * context) + 0.2 * clamp01((similarity - 0.2) / 0.6));
     const quote: Quote = { quote: body.slice(start, end), source: sourceOf(article), start, end, score: Math.round(confidence * 1000) / 1000, alsoReportedBy: [] };
+    if (process.env.VERBATIM_DEBUG) (quote as any).debug = `rank=${rank.toFixed(2)} share=${quoteShare.toFixed(2)} ctx=${context.toFixed(2)} sim=${similarity.toFixed(2)} kw=${keyword.toFixed(2)} typed=${typed}`;
     return { quote, terms: new Set(terms), rank };
   }
 }

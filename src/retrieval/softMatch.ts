@@ -10,6 +10,8 @@ export interface QueryTerm {
   term: string;
   weight: number;
   vector: Float32Array | undefined;
+  /** The word only names the kind of answer ("duration", "how long"): a quote of that kind covers it. */
+  namesAnswerType: boolean;
 }
 
 /**
@@ -53,13 +55,16 @@ export class SoftMatcher {
     return best;
   }
 
-  /** Weighted share (0–1) of the query that a coverage vector represents. */
-  share(coverage: Float32Array): number {
+  /**
+   * Weighted share (0–1) of the query that a coverage vector represents. With `typed` (the text
+   * holds the kind of answer asked for), the words that only name that kind count as covered.
+   */
+  share(coverage: Float32Array, typed = false): number {
     let total = 0;
     let covered = 0;
     this.query.forEach((q, i) => {
       total += q.weight;
-      covered += q.weight * coverage[i]!;
+      covered += q.weight * (typed && q.namesAnswerType ? 1 : coverage[i]!);
     });
     return total === 0 ? 0 : covered / total;
   }
