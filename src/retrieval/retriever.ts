@@ -31,7 +31,7 @@ export interface RankingWeights {
 }
 
 /** The weights in use. */
-export const DEFAULT_WEIGHTS: Readonly<RankingWeights> = Object.freeze({ context: 0.5, vector: 0.5, keyword: 0.2, answerType: 0.3, extendMinGain: 0.1 });
+export const DEFAULT_WEIGHTS: Readonly<RankingWeights> = Object.freeze({ context: 0.5, vector: 0.5, keyword: 0.2, answerType: 0.5, extendMinGain: 0.1 });
 /** Confidence below which the top quote is not taken as an answer. */
 export const ANSWER_THRESHOLD = 0.4;
 /** Quotes shown by default: "the three or four passages that answer it". */
@@ -157,7 +157,6 @@ export class Retriever {
     const rank = quoteShare + w.context * context + w.vector * similarity + w.keyword * keyword + w.answerType * typed;
     const confidence = clamp01(0.8 * (quoteShare + w.context * context) + 0.2 * clamp01((similarity - 0.2) / 0.6));
     const quote: Quote = { quote: body.slice(start, end), source: sourceOf(article), start, end, score: Math.round(confidence * 1000) / 1000, alsoReportedBy: [] };
-    if (process.env.VERBATIM_DEBUG) (quote as any).debug = `rank=${rank.toFixed(2)} share=${quoteShare.toFixed(2)} ctx=${context.toFixed(2)} sim=${similarity.toFixed(2)} kw=${keyword.toFixed(2)} typed=${typed}`;
     return { quote, terms: new Set(terms), rank };
   }
 }

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { answerTypeWords, expectedAnswerType, hasAnswerType } from "../src/retrieval/answerType.js";
+
+describe("expectedAnswerType", () => {
+  it.each([
+    ["When was the treaty signed?", "time"],
+    ["What year did it start?", "time"],
+    ["What is the date of the summit?", "time"],
+    ["How many drones were sent?", "quantity"],
+    ["How long will the treaty last?", "quantity"],
+    ["What is the duration of the deal?", "quantity"],
+    ["Who signed the treaty?", "person"],
+    ["Where did they meet?", "place"],
+    ["Does the treaty include mutual defence?", undefined],
+  ] as const)("%s → %s", (question, type) => {
+    expect(expectedAnswerType(question)).toBe(type);
+  });
+});
+
+describe("answerTypeWords", () => {
+  it("finds the words that only name the kind of answer", () => {
+    expect([...answerTypeWords("what is the duration of the treaty")]).toEqual(["duration"]);
+    expect([...answerTypeWords("How long will it last?")]).toEqual(["long"]);
+    expect([...answerTypeWords("What year was it signed?")]).toEqual(["year"]);
+  });
+
+  it("leaves ordinary content words alone", () => {
+    expect(answerTypeWords("Is the deal a long-term partnership?").size).toBe(0);
+    expect(answerTypeWords("Who signed the treaty?").size).toBe(0);
+  });
+});
+
+describe("hasAnswerType", () => {
+  it("sees numbers, dates and names", () => {
+    expect(hasAnswerType("it will remain in effect for 20 years", "quantity")).toBe(true);
+    expect(hasAnswerType("signed at the Kremlin on January 17, 2025", "time")).toBe(true);
+    expect(hasAnswerType("talks with Russian President Vladimir Putin", "person")).toBe(true);
+    expect(hasAnswerType("a long-term partnership", "quantity")).toBe(false);
+    expect(hasAnswerType("anything", undefined)).toBe(false);
+  });
+});

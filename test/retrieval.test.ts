@@ -1,0 +1,47 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildConfiguredIndex, embedderOptions } from "../src/app.js";
+import { loadEmbedder } from "../src/embeddings/embedder.js";
+import { loadIndex } from "../src/index/snapshot.js";
+import { Retriever } from "../src/retrieval/retriever.js";
+import { tempDir, testConfig } from "./helpers.js";
+
+/** An article on another topic, one sentence per paragraph, with a pronoun and a duration. */
+const HARBOUR = `---
+id: harbour-plan
+title: Harbour plan approved
+outlet: Coastal Times
+published: 2024-03-02
+---
+The council met on Tuesday to vote on the harbour redevelopment.
+Mayor Eleanor Voss opened the session with a short speech about the fishing fleet.
+She described the redevelopment as a lifeline for the old quay.
+The contract with the builders will run for 15 years and covers dredging and new moorings.
+Residents raised concerns about traffic during the works.
+`;
+
+async function harbourRetriever(): Promise<Retriever> {
+  const corpusDir = await tempDir("verbatim-corpus-");
+  await mkdir(corpusDir, { recursive: true });
+  await writeFile(join(corpusDir, "harbour.md"), HARBOUR);
+  const config = testConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: await tempDir("verbatim-index-") });
+  const embedder = await loadEmbedder(embedderOptions(config));
+  await buildConfiguredIndex(config, { embedder });
+  return new Retriever(await loadIndex(config.INDEX_DIR), embedder);
+}
+
+describe("retrieval on a corpus about something else", () => {
+  it("takes the sentence before a 'She …' sentence as who is meant, and quotes both", async () => {
+    const answer = await (await harbourRetriever()).ask("What did Voss call the redevelopment?");
+    expect(answer.answered).toBe(true);
+    expect(answer.results[0]!.quote).toContain("lifeline");
+    expect(answer.results[0]!.quote).toContain("Mayor Eleanor Voss");
+  });
+
+  it("answers a duration question with the sentence holding the span of time", async () => {
+    const answer = await (await harbourRetriever()).ask("what is the duration of the contract");
+    expect(answer.answered).toBe(true);
+    expect(answer.results[0]!.quote).toContain("15 years");
+  });
+});
