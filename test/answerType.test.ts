@@ -7,8 +7,9 @@ describe("expectedAnswerType", () => {
     ["What year did it start?", "time"],
     ["What is the date of the summit?", "time"],
     ["How many drones were sent?", "quantity"],
-    ["How long will the treaty last?", "quantity"],
-    ["What is the duration of the deal?", "quantity"],
+    ["How long will the treaty last?", "duration"],
+    ["What is the duration of the deal?", "duration"],
+    ["How many years does it run?", "duration"],
     ["Who signed the treaty?", "person"],
     ["Where did they meet?", "place"],
     ["Does the treaty include mutual defence?", undefined],
@@ -32,7 +33,9 @@ describe("answerTypeWords", () => {
 
 describe("hasAnswerType", () => {
   it("sees numbers, dates and names", () => {
-    expect(hasAnswerType("it will remain in effect for 20 years", "quantity")).toBe(true);
+    expect(hasAnswerType("it will remain in effect for 20 years", "duration")).toBe(true);
+    expect(hasAnswerType("the 20-year agreement", "duration")).toBe(true);
+    expect(hasAnswerType("his first Kremlin visit since last July", "duration")).toBe(false);
     expect(hasAnswerType("signed at the Kremlin on January 17, 2025", "time")).toBe(true);
     expect(hasAnswerType("talks with Russian President Vladimir Putin", "person")).toBe(true);
     expect(hasAnswerType("a long-term partnership", "quantity")).toBe(false);
