@@ -23,9 +23,10 @@ const schema = z.object({
   DISCORD_TOKEN: z.string().optional(),
   DISCORD_APPLICATION_ID: z.string().regex(/^\d{17,20}$/, "must be the application's numeric id").optional(),
   DISCORD_GUILD_ID: z.string().regex(/^\d{17,20}$/, "must be the server's numeric id").optional(),
+  DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default("https://discord.com/api"),
   ASK_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   LOG_QUESTIONS: booleanString.default(false),
-  INDEX_POLL_SECONDS: z.coerce.number().min(1).max(3600).default(5),
+  INDEX_POLL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
 });
 
 /** Validated, frozen configuration: the only place `process.env` is read. */

@@ -11,6 +11,8 @@ export interface Quote {
   score: number;
   /** Ids of other articles that report the same fact. */
   alsoReportedBy: string[];
+  /** The sentence of the quote that best matches the question (offsets in the article, within the quote). */
+  focus: { start: number; end: number };
 }
 
 /** The answer to one question: quotes best first, and whether they answer it. */

@@ -60,7 +60,7 @@ export class Retriever {
 
   constructor(
     readonly snapshot: IndexSnapshot,
-    private readonly embedder: Embedder,
+    readonly embedder: Embedder,
     private readonly weights: Readonly<RankingWeights> = DEFAULT_WEIGHTS,
   ) {
     const { passages } = snapshot;
@@ -156,7 +156,8 @@ export class Retriever {
     const context = Math.max(0, passageShare - quoteShare);
     const rank = quoteShare + w.context * context + w.vector * similarity + w.keyword * keyword + w.answerType * typed;
     const confidence = clamp01(0.8 * (quoteShare + w.context * context) + 0.2 * clamp01((similarity - 0.2) / 0.6));
-    const quote: Quote = { quote: body.slice(start, end), source: sourceOf(article), start, end, score: Math.round(confidence * 1000) / 1000, alsoReportedBy: [] };
+    const focus = { start: Math.max(start, sentences[best]!.start), end: Math.min(end, sentences[best]!.end) };
+    const quote: Quote = { quote: body.slice(start, end), source: sourceOf(article), start, end, score: Math.round(confidence * 1000) / 1000, alsoReportedBy: [], focus };
     return { quote, terms: new Set(terms), rank };
   }
 }

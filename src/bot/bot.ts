@@ -1,0 +1,189 @@
+/**
+ * The Discord bot: a discord.js client that answers /ask and /sources and their buttons from the
+ * live index, one structured log line per interaction.
+ */
+import { Client, Events, GatewayIntentBits, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction } from "discord.js";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import { QuestionError, validateQuestion } from "../retrieval/answer.js";
+import { Cooldown } from "./cooldown.js";
+import { noticeReply, parseButtonId, questionOfMessage, sourcesReply, type ReplyPayload } from "./replies.js";
+import { answerPage, type LiveIndex } from "./service.js";
+
+/** What the bot says when something breaks; the details go to the log. */
+export const ERROR_MESSAGE = "Sorry, something went wrong while answering. It has been logged; please try again in a moment.";
+const STALE_BUTTON = "The articles have been re-indexed since this answer, so its pages have moved. Ask again with /ask to see the latest quotes.";
+const NOT_YOURS = "Only the person who asked can page through this answer. Ask it yourself with /ask to see more.";
+const SHUTTING_DOWN = "The bot is restarting. Please ask again in a minute.";
+/** How long shutdown waits for interactions in flight. */
+const DRAIN_TIMEOUT_MS = 15_000;
+
+/** The bot's settings, from the configuration. */
+export type BotConfig = Pick<Config, "DISCORD_TOKEN" | "DISCORD_API_URL" | "ASK_COOLDOWN_SECONDS" | "LOG_QUESTIONS">;
+
+/** What one interaction's log line says (never the question's text unless LOG_QUESTIONS is on). */
+interface InteractionLog {
+  kind: string;
+  questionLength?: number;
+  question?: string;
+  page?: number;
+  results?: number;
+  answered?: boolean;
+  outcome?: string;
+}
+
+export class VerbatimBot {
+  readonly client: Client;
+  private readonly cooldown: Cooldown;
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
+
+  constructor(
+    private readonly config: BotConfig,
+    private readonly index: LiveIndex,
+    private readonly logger: Logger,
+  ) {
+    this.cooldown = new Cooldown(config.ASK_COOLDOWN_SECONDS);
+    this.client = new Client({ intents: [GatewayIntentBits.Guilds], allowedMentions: { parse: [] }, rest: { api: config.DISCORD_API_URL } });
+    this.client.once(Events.ClientReady, (client) => this.logger.info({ user: client.user.tag, guilds: client.guilds.cache.size }, "logged in to Discord; ready for /ask and /sources"));
+    this.client.on(Events.InteractionCreate, (interaction) => {
+      const work = this.handle(interaction).finally(() => this.inFlight.delete(work));
+      this.inFlight.add(work);
+    });
+    this.client.on(Events.Error, (error) => this.logger.error({ err: error }, "Discord client error"));
+    this.client.on(Events.Warn, (message) => this.logger.warn({ message }, "Discord client warning"));
+  }
+
+  /** Logs in. The index should already be loaded and warm. */
+  async start(): Promise<void> {
+    if (!this.config.DISCORD_TOKEN) throw new Error("DISCORD_TOKEN is not set");
+    await this.client.login(this.config.DISCORD_TOKEN);
+  }
+
+  /** Number of interactions being answered now. */
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
+  /** Finishes the interactions in flight (up to 15 s), then logs out. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.inFlight.size > 0) {
+      this.logger.info({ inFlight: this.inFlight.size }, "finishing interactions in flight before logging out");
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_TIMEOUT_MS)))]);
+      clearTimeout(timer);
+    }
+    await this.client.destroy();
+    this.logger.info("logged out of Discord");
+  }
+
+  private async handle(interaction: Interaction): Promise<void> {
+    if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
+    const started = performance.now();
+    const log: InteractionLog = { kind: interaction.isButton() ? "button" : interaction.commandName };
+    try {
+      if (this.stopping) {
+        log.outcome = "shutting down";
+        await interaction.reply({ ...noticeReply(SHUTTING_DOWN), flags: MessageFlags.Ephemeral });
+      } else if (interaction.isChatInputCommand()) await this.command(interaction, log);
+      else await this.button(interaction, log);
+    } catch (error) {
+      log.outcome = "error";
+      this.logger.error({ err: error, interaction: interaction.id }, "an interaction failed");
+      await this.apologise(interaction).catch((replyError: unknown) => this.logger.warn({ err: replyError, interaction: interaction.id }, "could not tell the user about the error"));
+    } finally {
+      this.logger.info({ interaction: interaction.id, user: interaction.user.id, ...log, ms: Math.round((performance.now() - started) * 10) / 10 }, "interaction");
+    }
+  }
+
+  private async command(interaction: ChatInputCommandInteraction, log: InteractionLog): Promise<void> {
+    if (interaction.commandName === "sources") {
+      await interaction.deferReply();
+      await interaction.editReply(sourcesReply(this.index.snapshot, 0));
+      log.outcome = "sources";
+      return;
+    }
+    if (interaction.commandName !== "ask") {
+      log.outcome = "unknown command";
+      await interaction.reply({ ...noticeReply("This bot does not know that command any more. Try /ask or /sources."), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const raw = interaction.options.getString("question", true);
+    log.questionLength = raw.length;
+    if (this.config.LOG_QUESTIONS) log.question = raw;
+    let question: string;
+    try {
+      question = validateQuestion(raw);
+    } catch (error) {
+      if (!(error instanceof QuestionError)) throw error;
+      log.outcome = "bad question";
+      await interaction.reply({ ...noticeReply(error.message), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const wait = this.cooldown.take(interaction.user.id);
+    if (wait > 0) {
+      log.outcome = "cooldown";
+      await interaction.reply({ ...noticeReply(`You are asking quickly: please wait ${wait} second${wait === 1 ? "" : "s"} before the next question.`), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const isPrivate = interaction.options.getBoolean("private") ?? false;
+    await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
+    const { reply, answer } = await answerPage(this.index.current, question, 0);
+    await interaction.editReply(reply);
+    Object.assign(log, { outcome: "answered", page: 0, results: reply.embeds.length, answered: answer.answered });
+  }
+
+  private async button(interaction: ButtonInteraction, log: InteractionLog): Promise<void> {
+    const ref = parseButtonId(interaction.customId);
+    if (!ref) {
+      log.outcome = "unknown button";
+      await interaction.reply({ ...noticeReply("This button is from an older version of the bot. Use /ask or /sources again."), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    log.kind = `${ref.kind} button`;
+    log.page = ref.page;
+    if (ref.kind === "sources") {
+      await interaction.deferUpdate();
+      await interaction.editReply(sourcesReply(this.index.snapshot, ref.page));
+      log.outcome = "sources";
+      return;
+    }
+    const asker = interaction.message.interactionMetadata?.user.id;
+    if (asker !== undefined && asker !== interaction.user.id) {
+      log.outcome = "not the asker";
+      await interaction.reply({ ...noticeReply(NOT_YOURS), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const retriever = this.index.current;
+    if (ref.buildId !== retriever.snapshot.buildId) {
+      log.outcome = "index changed";
+      await interaction.reply({ ...noticeReply(STALE_BUTTON), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const question = questionOfMessage(interaction.message.content);
+    if (question === undefined) {
+      log.outcome = "question not found";
+      await interaction.reply({ ...noticeReply("I cannot find the question this button belongs to. Ask again with /ask."), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    log.questionLength = question.length;
+    if (this.config.LOG_QUESTIONS) log.question = question;
+    await interaction.deferUpdate();
+    const { reply, answer } = await answerPage(retriever, question, ref.page);
+    await interaction.editReply(reply);
+    Object.assign(log, { outcome: "answered", results: reply.embeds.length, answered: answer.answered });
+  }
+
+  /** Tells the user, privately and briefly, that answering failed. */
+  private async apologise(interaction: ChatInputCommandInteraction | ButtonInteraction): Promise<void> {
+    const notice: ReplyPayload = noticeReply(ERROR_MESSAGE);
+    if (!interaction.deferred && !interaction.replied) {
+      await interaction.reply({ ...notice, flags: MessageFlags.Ephemeral });
+      return;
+    }
+    // A public "thinking…" placeholder would stay forever: remove it, then say so privately.
+    if (interaction.isChatInputCommand()) await interaction.deleteReply().catch(() => undefined);
+    await interaction.followUp({ ...notice, flags: MessageFlags.Ephemeral });
+  }
+}

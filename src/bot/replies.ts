@@ -1,0 +1,208 @@
+/**
+ * Discord replies as plain JSON payloads (what discord.js sends as is): answers with their quotes,
+ * the sources list, and the buttons that page through them. Every payload is within Discord's
+ * limits, and nothing from an article or a question can format, ping or link.
+ */
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from "discord.js";
+import type { Source } from "../corpus/article.js";
+import type { IndexSnapshot } from "../index/snapshot.js";
+import type { Answer, Quote } from "../retrieval/answer.js";
+import { DISCORD_LIMITS, escapeMarkdown, fitRendering, safeLink, splitGraphemes, truncate, unescapeMarkdown } from "./text.js";
+
+/** What every reply carries: no mention in it can ping anyone. */
+export const NO_MENTIONS = Object.freeze({ parse: [] as never[] });
+
+/** A message body for Discord: sent with reply, editReply, update or followUp. */
+export interface ReplyPayload {
+  content: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponent>[];
+  allowedMentions: { parse: never[] };
+}
+
+/** Quotes per page of an answer. */
+export const QUOTES_PER_PAGE = 4;
+/** Pages of quotes an answer offers at most (the rest are too far from the question to help). */
+export const MAX_ANSWER_PAGES = 5;
+/** Articles per page of /sources. */
+export const SOURCES_PER_PAGE = 10;
+
+const COLOUR_ANSWER = 0x2b6cb0;
+const COLOUR_LOW_CONFIDENCE = 0x808080;
+const QUESTION_PREFIX = "**Q:** ";
+
+/** What a "More" / "Back" button needs to show a page of an answer, even after a restart. */
+export interface AnswerPageRef {
+  page: number;
+  /** The index build the answer came from: a changed index means the pages no longer line up. */
+  buildId: string;
+}
+
+/** Encodes an answer page button's custom_id: `ask:<page>:<buildId>`. The question is read from the message. */
+export function answerPageId(ref: AnswerPageRef): string {
+  return `ask:${ref.page}:${ref.buildId}`;
+}
+
+/** Encodes a /sources page button's custom_id. */
+export function sourcesPageId(page: number): string {
+  return `sources:${page}`;
+}
+
+/** A parsed button custom_id, or undefined for one this bot did not make. */
+export type ButtonRef = ({ kind: "ask" } & AnswerPageRef) | { kind: "sources"; page: number };
+
+/** Reads a button's custom_id. */
+export function parseButtonId(customId: string): ButtonRef | undefined {
+  const ask = /^ask:(\d{1,2}):([\w-]{1,64})$/.exec(customId);
+  if (ask) return { kind: "ask", page: Number(ask[1]), buildId: ask[2]! };
+  const sources = /^sources:(\d{1,4})$/.exec(customId);
+  if (sources) return { kind: "sources", page: Number(sources[1]) };
+  return undefined;
+}
+
+/** The question an answer message was for, read back from its first line. */
+export function questionOfMessage(content: string): string | undefined {
+  const first = content.split("\n", 1)[0]!;
+  if (!first.startsWith(QUESTION_PREFIX)) return undefined;
+  const question = unescapeMarkdown(first.slice(QUESTION_PREFIX.length)).trim();
+  return question === "" ? undefined : question;
+}
+
+function button(customId: string, label: string, style: ButtonStyle.Primary | ButtonStyle.Secondary): APIButtonComponent {
+  return { type: ComponentType.Button, custom_id: customId, label, style };
+}
+
+/** "Title · Outlet · 2025-01-17", escaped, saying plainly what is not known. */
+function attributionLine(source: Source): string {
+  const title = `*${escapeMarkdown(truncate(source.title, 120))}*`;
+  const outlet = escapeMarkdown(truncate(source.outlet || "outlet not stated", 60));
+  const date = escapeMarkdown(truncate(source.published || "date not stated", 20));
+  const link = safeLink(source.url);
+  return `— ${[title, outlet, date, ...(link ? [link] : [])].join(" · ")}`;
+}
+
+/** The quote in quotation marks, its best sentence in bold, cut (at whole characters) to fit `max`. */
+function quoteText(quote: Quote, max: number): string {
+  const chars = splitGraphemes(quote.quote);
+  // Where the focus sentence starts and ends, in characters of the quote (trimmed of white space).
+  let focusFrom = 0;
+  let focusTo = chars.length;
+  let offset = quote.start;
+  chars.forEach((g, i) => {
+    if (offset < quote.focus.start) focusFrom = i + 1;
+    if (offset < quote.focus.end) focusTo = i + 1;
+    offset += g.length;
+  });
+  while (focusFrom < focusTo && /^\s+$/.test(chars[focusFrom]!)) focusFrom++;
+  while (focusTo > focusFrom && /^\s+$/.test(chars[focusTo - 1]!)) focusTo--;
+  // A one-sentence quote is all focus: emphasis would add nothing.
+  const emphasise = focusFrom > 0 || focusTo < chars.length;
+  const render = (k: number) => {
+    const cut = k < chars.length;
+    const part = (from: number, to: number) => escapeMarkdown(chars.slice(Math.min(from, k), Math.min(to, k)).join(""));
+    const before = part(0, focusFrom);
+    let focus = part(focusFrom, focusTo);
+    // Bold needs text that does not end in white space or a lone backslash escape.
+    focus = focus.replace(/\s+$/, "");
+    const after = cut ? "" : part(focusTo, chars.length);
+    const bold = focus === "" || !emphasise ? focus : `**${focus}**`;
+    return `“${before}${bold}${after}${cut ? "…" : ""}”`;
+  };
+  return fitRendering(chars.length, max, render);
+}
+
+/** One quote as an embed: the quote, where it is from, who else reported it, and how sure we are. */
+function quoteEmbed(quote: Quote, answered: boolean, titleOf: (id: string) => Source | undefined, descriptionBudget: number): APIEmbed {
+  const tail = [attributionLine(quote.source)];
+  if (quote.alsoReportedBy.length > 0) {
+    const others = quote.alsoReportedBy.map((id) => {
+      const source = titleOf(id);
+      return source ? source.outlet || source.title : id;
+    });
+    tail.push(`also reported by ${escapeMarkdown(truncate(others.join("; "), 200))}`);
+  }
+  const tailText = tail.join("\n");
+  const description = `${quoteText(quote, descriptionBudget - tailText.length - 2)}\n\n${tailText}`;
+  return {
+    description,
+    color: answered ? COLOUR_ANSWER : COLOUR_LOW_CONFIDENCE,
+    footer: { text: truncate(`${answered ? "confidence" : "low confidence"} ${quote.score.toFixed(2)} · characters ${quote.start}–${quote.end} of ${quote.source.id}`, 200) },
+  };
+}
+
+/** Sum of the embed text Discord counts towards its 6,000-character total. */
+export function embedLength(embed: APIEmbed): number {
+  return (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0) + (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0);
+}
+
+/** What a page of an answer shows. */
+export interface AnswerPage {
+  answer: Answer;
+  /** Which page (0 = first) of quotes this is; `answer.results` holds all quotes up to and including it. */
+  page: number;
+  /** Whether there are quotes beyond this page. */
+  hasMore: boolean;
+  buildId: string;
+  /** The source of any article id, for "also reported by". */
+  sourceOf: (id: string) => Source | undefined;
+}
+
+/** The reply to /ask (and to its More / Back buttons). */
+export function answerReply({ answer, page, hasMore, buildId, sourceOf }: AnswerPage): ReplyPayload {
+  const quotes = answer.results.slice(page * QUOTES_PER_PAGE, (page + 1) * QUOTES_PER_PAGE);
+  const lines = [QUESTION_PREFIX + escapeMarkdown(answer.question)];
+  if (answer.results.length === 0) lines.push("The articles have nothing on this.");
+  else if (!answer.answered) lines.push("Nothing in the articles answers this. The closest passages, with low confidence:");
+  else if (page > 0) lines.push(`Quotes ${page * QUOTES_PER_PAGE + 1}–${page * QUOTES_PER_PAGE + quotes.length}:`);
+  const content = truncate(lines.join("\n"), DISCORD_LIMITS.content);
+  // Share Discord's 6,000-character embed total between the quotes.
+  const budget = Math.min(DISCORD_LIMITS.embedDescription, Math.floor((DISCORD_LIMITS.embedTotal - 250 * quotes.length) / Math.max(1, quotes.length)));
+  const embeds = quotes.map((quote) => quoteEmbed(quote, answer.answered, sourceOf, budget));
+  const buttons: APIButtonComponent[] = [];
+  if (page > 0) buttons.push(button(answerPageId({ page: page - 1, buildId }), "Back", ButtonStyle.Secondary));
+  if (hasMore && page + 1 < MAX_ANSWER_PAGES) buttons.push(button(answerPageId({ page: page + 1, buildId }), "More", ButtonStyle.Primary));
+  return { content, embeds, components: buttons.length > 0 ? [{ type: ComponentType.ActionRow, components: buttons }] : [], allowedMentions: { parse: [] } };
+}
+
+/** The reply to /sources (and its page buttons): the articles read, with the index's build and model. */
+export function sourcesReply(snapshot: IndexSnapshot, requestedPage: number): ReplyPayload {
+  const { manifest } = snapshot;
+  const articles = [...snapshot.articles.values()].sort((a, b) => (b.published || "").localeCompare(a.published || "") || a.title.localeCompare(b.title));
+  const pages = Math.max(1, Math.ceil(articles.length / SOURCES_PER_PAGE));
+  const page = Math.min(Math.max(0, requestedPage), pages - 1);
+  const shown = articles.slice(page * SOURCES_PER_PAGE, (page + 1) * SOURCES_PER_PAGE);
+  const lines = shown.map((article) => {
+    const passages = manifest.articles[article.id]?.passages ?? 0;
+    const facts = [escapeMarkdown(truncate(article.outlet || "outlet not stated", 40)), escapeMarkdown(truncate(article.published || "date not stated", 20)), `${passages} passage${passages === 1 ? "" : "s"}`];
+    return `**${escapeMarkdown(truncate(article.title, 100))}**\n${facts.join(" · ")}`;
+  });
+  const description = lines.length > 0 ? lines.join("\n\n") : "No articles yet: add Markdown files to the corpus folder and run `npm run index`.";
+  const footer = `${manifest.counts.articles} articles, ${manifest.counts.passages} passages · model ${manifest.model.id} · built ${manifest.builtAt}${pages > 1 ? ` · page ${page + 1} of ${pages}` : ""}`;
+  const buttons: APIButtonComponent[] = [];
+  if (page > 0) buttons.push(button(sourcesPageId(page - 1), "Back", ButtonStyle.Secondary));
+  if (page + 1 < pages) buttons.push(button(sourcesPageId(page + 1), "Next", ButtonStyle.Primary));
+  return {
+    content: "",
+    embeds: [{ title: "Articles I have read", description, color: COLOUR_ANSWER, footer: { text: truncate(footer, 300) } }],
+    components: buttons.length > 0 ? [{ type: ComponentType.ActionRow, components: buttons }] : [],
+    allowedMentions: { parse: [] },
+  };
+}
+
+/** A short reply with one message (errors, cooldown, a stale button). */
+export function noticeReply(message: string): ReplyPayload {
+  return { content: truncate(message, DISCORD_LIMITS.content), embeds: [], components: [], allowedMentions: { parse: [] } };
+}
+
+/** A reply as terminal text, for the local console: the same words, without Discord's markup. */
+export function replyAsText(reply: ReplyPayload): string {
+  const plain = (text: string) => unescapeMarkdown(text.replace(/(?<!\\)\*\*?/g, ""));
+  const parts = [plain(reply.content)];
+  reply.embeds.forEach((embed, i) => {
+    const block = [embed.title ? plain(embed.title) : "", embed.description ? plain(embed.description) : "", embed.footer ? `  ${embed.footer.text}` : ""].filter(Boolean).join("\n");
+    parts.push(reply.embeds.length > 1 ? `${i + 1}. ${block}` : block);
+  });
+  const buttons = reply.components.flatMap((row) => row.components.map((component) => `[${"label" in component ? component.label : ""}]`));
+  if (buttons.length > 0) parts.push(`buttons: ${buttons.join(" ")}`);
+  return parts.filter((part) => part !== "").join("\n\n") + "\n";
+}

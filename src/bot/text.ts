@@ -1,0 +1,90 @@
+/**
+ * Making text safe to show on Discord: escaping so that article text cannot format, ping or link,
+ * and cutting to Discord's limits at whole characters (never inside an emoji or an escape).
+ */
+
+/** Discord's limits on one message (https://discord.com/developers/docs/resources/message). */
+export const DISCORD_LIMITS = Object.freeze({
+  content: 2000,
+  embeds: 10,
+  embedTitle: 256,
+  embedDescription: 4096,
+  embedFooter: 2048,
+  fieldValue: 1024,
+  embedTotal: 6000,
+  buttonLabel: 80,
+  customId: 100,
+});
+
+/**
+ * Characters that start Discord markdown, mentions, custom emoji, timestamps or links (":" breaks
+ * "https://" so no link forms). Each is escaped with a backslash, which Discord shows as the plain
+ * character.
+ */
+const SPECIAL = /[\\*_~`|<>@[\]:]/g;
+const SPECIAL_CHARS = new Set("\\*_~`|<>@[]:");
+/** Markers that only count at the start of a line: headings, "-#" small text, lists. */
+const LINE_START = /^([ \t]*)(#|-|\+|\d+\.)(?=\s|#|$)/gm;
+
+/** Escapes text so Discord shows it exactly as written: no formatting, no mention, no link. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(SPECIAL, "\\$&").replace(LINE_START, (_match, indent: string, marker: string) => `${indent}${marker.replace(/^(\d*)(.)/, "$1\\$2")}`);
+}
+
+/** Undoes escapeMarkdown. */
+export function unescapeMarkdown(text: string): string {
+  return text.replace(/\\([\s\S])/g, "$1");
+}
+
+/** Whether text holds no unescaped markdown, mention or link character (as escapeMarkdown leaves it). */
+export function isInert(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "\\") {
+      i++;
+      continue;
+    }
+    if (SPECIAL_CHARS.has(text[i]!)) return false;
+  }
+  return !new RegExp(LINE_START.source, "m").test(text);
+}
+
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+/** The user-perceived characters of a text (an emoji with modifiers is one). */
+export function splitGraphemes(text: string): string[] {
+  return Array.from(graphemes.segment(text), (segment) => segment.segment);
+}
+
+/** Cuts plain text to at most `max` UTF-16 units at a whole character, ending with "…" when cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 0) return "";
+  let out = "";
+  for (const g of splitGraphemes(text)) {
+    if (out.length + g.length + 1 > max) break;
+    out += g;
+  }
+  return out + "…";
+}
+
+/**
+ * The longest rendering that fits: `render(k)` shows the first k characters of a text (k from 0
+ * to `count`); returns the rendering for the largest k whose length is at most `max`.
+ */
+export function fitRendering(count: number, max: number, render: (k: number) => string): string {
+  const full = render(count);
+  if (full.length <= max) return full;
+  let low = 0;
+  let high = count - 1;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (render(mid).length <= max) low = mid;
+    else high = mid - 1;
+  }
+  return render(low);
+}
+
+/** A link Discord may show: http(s), no spaces or angle brackets; wrapped in <…> so it has no preview. */
+export function safeLink(url: string): string | undefined {
+  return /^https?:\/\/[^\s<>"]+$/i.test(url) && url.length <= 300 ? `<${url}>` : undefined;
+}

@@ -1,0 +1,31 @@
+/**
+ * `npm run register`: registers /ask and /sources with Discord — to the server DISCORD_GUILD_ID
+ * when it is set (takes effect at once), globally otherwise (can take up to an hour to appear).
+ * The bot itself never registers commands.
+ */
+import { REST, Routes } from "discord.js";
+import { commandDefinitions } from "../bot/commands.js";
+import { loadConfig } from "../config.js";
+import { runCli } from "./run.js";
+
+async function main(): Promise<number> {
+  const config = loadConfig();
+  const missing = (["DISCORD_TOKEN", "DISCORD_APPLICATION_ID"] as const).filter((name) => !config[name]);
+  if (missing.length > 0) {
+    process.stderr.write(`${missing.join(" and ")} must be set to register the commands (see .env.example and the README).\n`);
+    return 1;
+  }
+  const rest = new REST({ api: config.DISCORD_API_URL }).setToken(config.DISCORD_TOKEN!);
+  const appId = config.DISCORD_APPLICATION_ID!;
+  const route = config.DISCORD_GUILD_ID ? Routes.applicationGuildCommands(appId, config.DISCORD_GUILD_ID) : Routes.applicationCommands(appId);
+  const registered = (await rest.put(route, { body: commandDefinitions() })) as { name: string }[];
+  const names = registered.map((command) => `/${command.name}`).join(", ");
+  process.stdout.write(
+    config.DISCORD_GUILD_ID
+      ? `Registered ${names} in the server ${config.DISCORD_GUILD_ID}; they can be used now.\n`
+      : `Registered ${names} globally; Discord can take up to an hour to show them everywhere.\n`,
+  );
+  return 0;
+}
+
+runCli(main);

@@ -1,0 +1,69 @@
+/**
+ * `npm start`: loads the model and the index, answers a warm-up question, then logs in to Discord.
+ * Without DISCORD_TOKEN it offers a local console on a terminal, and exits 1 otherwise.
+ * SIGINT / SIGTERM finish the interactions in flight, log out and exit 0.
+ */
+import { openRetriever } from "../app.js";
+import { VerbatimBot } from "../bot/bot.js";
+import { CONSOLE_HELP, runConsole } from "../bot/console.js";
+import { LiveIndex } from "../bot/service.js";
+import { loadConfig } from "../config.js";
+import { createLogger } from "../log.js";
+import { createProgress } from "./progress.js";
+import { runCli } from "./run.js";
+
+const NO_TOKEN = "DISCORD_TOKEN is not set, so the bot cannot log in to Discord. Put the bot token in .env (see .env.example and the README) and run `npm start` again.";
+
+async function main(): Promise<number> {
+  const config = loadConfig();
+  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+  if (!config.DISCORD_TOKEN && !interactive) {
+    process.stderr.write(`${NO_TOKEN}\n`);
+    return 1;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const started = performance.now();
+  const retriever = await openRetriever(config, logger, { progress: createProgress() });
+  // The first question pays for lazy work (ONNX session, caches): pay it now, not on a user's /ask.
+  await retriever.ask("what do the articles say");
+  const index = new LiveIndex(retriever, config.INDEX_DIR, logger);
+  index.watch(config.INDEX_POLL_SECONDS);
+  const { manifest } = retriever.snapshot;
+  logger.info({ buildId: retriever.snapshot.buildId, articles: manifest.counts.articles, passages: manifest.counts.passages, model: manifest.model.id, ms: Math.round(performance.now() - started) }, "model and index loaded");
+
+  if (!config.DISCORD_TOKEN) {
+    process.stdout.write(`${NO_TOKEN}\n\nMeanwhile, here is a local console that answers like the bot does.\n${CONSOLE_HELP}\n\n`);
+    await runConsole(index, process.stdin, process.stdout);
+    index.close();
+    return 0;
+  }
+
+  const bot = new VerbatimBot(config, index, logger);
+  const stopped = new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, "stopping");
+      bot.stop().then(resolve, (error: unknown) => {
+        logger.error({ err: error }, "error while stopping");
+        resolve();
+      });
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  try {
+    await bot.start();
+  } catch (error) {
+    await bot.client.destroy();
+    index.close();
+    if ((error as { code?: string }).code === "TokenInvalid") throw new Error("Discord rejected DISCORD_TOKEN. Copy the token again from the developer portal (Bot → Reset Token) into .env.");
+    throw error;
+  }
+  await stopped;
+  index.close();
+  return 0;
+}
+
+runCli(main);

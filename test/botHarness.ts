@@ -1,0 +1,57 @@
+/** Runs the bot in this process against the fake Discord, with its log lines collected. */
+import { Writable } from "node:stream";
+import { openRetriever } from "../src/app.js";
+import { VerbatimBot } from "../src/bot/bot.js";
+import { LiveIndex } from "../src/bot/service.js";
+import { createLogger } from "../src/log.js";
+import type { FakeDiscord, RecordedRequest } from "./fakeDiscord.js";
+import { testConfig } from "./helpers.js";
+
+/** A token shaped like a real one; tests check it never reaches a log line. */
+export const FAKE_TOKEN = "MTExMTExMTExMTExMTExMTEx.GxYzAb.fake-token-secret-0123456789abcdefghij";
+
+export interface RunningBot {
+  bot: VerbatimBot;
+  index: LiveIndex;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts a bot on the given corpus and index against `fake`, and waits until it is ready. */
+export async function startBot(fake: FakeDiscord, env: Record<string, string>): Promise<RunningBot> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(...String(chunk).split("\n").filter(Boolean));
+      done();
+    },
+  });
+  const config = testConfig({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_URL: fake.apiUrl, ASK_COOLDOWN_SECONDS: "0", ...env, LOG_LEVEL: "info" });
+  const logger = createLogger("info", sink);
+  const retriever = await openRetriever(config, logger);
+  const index = new LiveIndex(retriever, config.INDEX_DIR, logger);
+  const bot = new VerbatimBot(config, index, logger);
+  const before = fake.identifies.length;
+  await bot.start();
+  while (fake.identifies.length === before) await new Promise((resolve) => setTimeout(resolve, 10));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return {
+    bot,
+    index,
+    logs,
+    stop: async () => {
+      index.close();
+      await bot.stop();
+    },
+  };
+}
+
+/** The interaction's final message: the last PATCH of @original (or a follow-up). */
+export async function finalReply(fake: FakeDiscord, token: string): Promise<RecordedRequest> {
+  return fake.waitFor((r) => r.path.includes(`/${token}`) && (r.method === "PATCH" || (r.method === "POST" && r.path.startsWith("/webhooks/"))));
+}
+
+/** The interaction's callback (defer, reply or update). */
+export async function callback(fake: FakeDiscord, token: string): Promise<RecordedRequest> {
+  return fake.waitFor((r) => r.method === "POST" && r.path.endsWith(`/${token}/callback`));
+}
