@@ -30,6 +30,7 @@ export async function startBot(fake: FakeDiscord, env: Record<string, string>): 
   const logger = createLogger("info", sink);
   const retriever = await openRetriever(config, logger);
   const index = new LiveIndex(retriever, config.INDEX_DIR, logger);
+  index.watch(config.INDEX_POLL_SECONDS);
   const bot = new VerbatimBot(config, index, logger);
   const before = fake.identifies.length;
   await bot.start();

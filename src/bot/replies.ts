@@ -150,7 +150,8 @@ export interface AnswerPage {
 /** The reply to /ask (and to its More / Back buttons). */
 export function answerReply({ answer, page, hasMore, buildId, sourceOf }: AnswerPage): ReplyPayload {
   const quotes = answer.results.slice(page * QUOTES_PER_PAGE, (page + 1) * QUOTES_PER_PAGE);
-  const lines = [QUESTION_PREFIX + escapeMarkdown(answer.question)];
+  // The question stays on the first line, where the buttons read it back from.
+  const lines = [QUESTION_PREFIX + escapeMarkdown(answer.question.replace(/\s+/g, " ").trim())];
   if (answer.results.length === 0) lines.push("The articles have nothing on this.");
   else if (!answer.answered) lines.push("Nothing in the articles answers this. The closest passages, with low confidence:");
   else if (page > 0) lines.push(`Quotes ${page * QUOTES_PER_PAGE + 1}–${page * QUOTES_PER_PAGE + quotes.length}:`);

@@ -1,0 +1,374 @@
+/**
+ * The bot end to end: the unmodified discord.js client against the fake Discord on loopback.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { PassThrough } from "node:stream";
+import { buildConfiguredIndex, openRetriever } from "../src/app.js";
+import { runConsole } from "../src/bot/console.js";
+import { LiveIndex } from "../src/bot/service.js";
+import { createLogger } from "../src/log.js";
+import { ERROR_MESSAGE } from "../src/bot/bot.js";
+import { DISCORD_LIMITS, isInert } from "../src/bot/text.js";
+import { PROJECT_ROOT } from "../src/config.js";
+import { buildPath, readPointer, switchPointer } from "../src/index/layout.js";
+import { callback, FAKE_TOKEN, finalReply, startBot, type RunningBot } from "./botHarness.js";
+import { ASKER, FakeDiscord, OTHER_USER, type RecordedRequest } from "./fakeDiscord.js";
+import { copyOfRealCorpus, REAL_CORPUS, tempDir, testConfig } from "./helpers.js";
+
+const MUTUAL_DEFENCE = "does the treaty include mutual defence";
+const EPHEMERAL = 64;
+const ask = (question: string, extra: { name: string; type: number; value: unknown }[] = []) => [{ name: "question", type: 3, value: question }, ...extra];
+
+let fake: FakeDiscord;
+let env: Record<string, string>;
+const running: RunningBot[] = [];
+const children: ChildProcess[] = [];
+
+let shared: string;
+beforeAll(async () => {
+  fake = await new FakeDiscord().start();
+  // Made here, not with tempDir (which is emptied after each test): every test shares this index.
+  shared = await mkdtemp(join(tmpdir(), "verbatim-bot-"));
+  await cp(REAL_CORPUS, join(shared, "corpus"), { recursive: true });
+  env = { CORPUS_DIR: join(shared, "corpus"), INDEX_DIR: join(shared, "index") };
+  await buildConfiguredIndex(testConfig(env));
+});
+
+afterEach(async () => {
+  fake.release();
+  await Promise.all(running.splice(0).map((bot) => bot.stop()));
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+});
+
+afterAll(async () => {
+  await fake.close();
+  await rm(shared, { recursive: true, force: true });
+});
+
+async function bot(extra: Record<string, string> = {}, base = env): Promise<RunningBot> {
+  const started = await startBot(fake, { ...base, ...extra });
+  running.push(started);
+  return started;
+}
+
+/** Checks a message payload against Discord's limits and our no-ping rule. */
+function expectWithinLimits(body: any): void {
+  expect(body.allowed_mentions).toEqual({ parse: [] });
+  expect((body.content ?? "").length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
+  const embeds: any[] = body.embeds ?? [];
+  expect(embeds.length).toBeLessThanOrEqual(DISCORD_LIMITS.embeds);
+  let total = 0;
+  for (const embed of embeds) {
+    expect((embed.description ?? "").length).toBeLessThanOrEqual(DISCORD_LIMITS.embedDescription);
+    expect((embed.title ?? "").length).toBeLessThanOrEqual(DISCORD_LIMITS.embedTitle);
+    expect((embed.footer?.text ?? "").length).toBeLessThanOrEqual(DISCORD_LIMITS.embedFooter);
+    total += (embed.description ?? "").length + (embed.title ?? "").length + (embed.footer?.text ?? "").length;
+  }
+  expect(total).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
+}
+
+/** Spawns `npm start`'s entry point as its own process. */
+function startProcess(extra: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/start.ts"], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, LOG_LEVEL: "info", DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_URL: fake.apiUrl, ASK_COOLDOWN_SECONDS: "0", ...env, ...extra },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += String(chunk)));
+  child.stderr!.on("data", (chunk) => (output += String(chunk)));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function until(test: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now();
+  while (!test()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe("the bot on a fake Discord", () => {
+  it("logs in with the token and gets ready", async () => {
+    const { logs } = await bot();
+    expect(fake.identifies.at(-1)).toBe(FAKE_TOKEN);
+    expect(logs.some((line) => line.includes("logged in to Discord"))).toBe(true);
+  });
+
+  it("answers /ask for mutual defence: deferred at once, then the quotes with attribution", async () => {
+    const { logs } = await bot();
+    const { token } = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
+    const deferred = await callback(fake, token);
+    expect(deferred.body.type).toBe(5);
+    expect(deferred.body.data?.flags ?? 0).toBe(0);
+    const reply = await finalReply(fake, token);
+    expect(reply.method).toBe("PATCH");
+    expect(reply.path).toMatch(/\/messages\/@original$/);
+    expect(reply.headers.authorization).toBeUndefined();
+    expectWithinLimits(reply.body);
+    expect(reply.body.content).toContain(MUTUAL_DEFENCE);
+    const first = reply.body.embeds[0].description as string;
+    expect(first).toMatch(/not expected to include a mutual defense clause|will not assist the aggressor/);
+    expect(first).toMatch(/— \*.+\* · (Voice of America|DW|Los Angeles Times|outlet not stated) · /);
+    expect(reply.body.embeds.length).toBeGreaterThanOrEqual(3);
+    expect(reply.body.components[0].components.map((b: any) => b.label)).toEqual(["More"]);
+    await until(() => logs.some((l) => l.includes('"msg":"interaction"')), "the interaction log line");
+    const line = logs.map((l) => JSON.parse(l)).find((l) => l.msg === "interaction" && l.kind === "ask");
+    expect(line).toMatchObject({ questionLength: MUTUAL_DEFENCE.length, results: reply.body.embeds.length, answered: true });
+    expect(line.question).toBeUndefined();
+    expect(typeof line.ms).toBe("number");
+  });
+
+  it("answers privately when asked to", async () => {
+    await bot();
+    const { token } = fake.sendCommand("ask", ask(MUTUAL_DEFENCE, [{ name: "private", type: 5, value: true }]));
+    expect((await callback(fake, token)).body.data.flags).toBe(EPHEMERAL);
+  });
+
+  it("says plainly when nothing answers, then shows the closest passages as low confidence", async () => {
+    await bot();
+    const { token } = fake.sendCommand("ask", ask("What is the boiling point of water at sea level?"));
+    const reply = await finalReply(fake, token);
+    expectWithinLimits(reply.body);
+    expect(reply.body.content).toContain("Nothing in the articles answers this");
+    expect(reply.body.embeds.length).toBeLessThanOrEqual(3);
+    for (const embed of reply.body.embeds) expect(embed.footer.text).toMatch(/^low confidence/);
+    expect(reply.body.components).toEqual([]);
+  });
+
+  it("lists the sources with passage counts, build time and model", async () => {
+    const { index } = await bot();
+    const { token } = fake.sendCommand("sources");
+    expect((await callback(fake, token)).body.type).toBe(5);
+    const reply = await finalReply(fake, token);
+    expectWithinLimits(reply.body);
+    const embed = reply.body.embeds[0];
+    expect(embed.description).toContain("Voice of America");
+    expect(embed.description).toContain("15 passages");
+    expect(embed.footer.text).toContain(`6 articles, ${index.snapshot.manifest.counts.passages} passages`);
+    expect(embed.footer.text).toContain("verbatim-glove-sif-100d");
+    expect(embed.footer.text).toContain(index.snapshot.manifest.builtAt);
+  });
+
+  it("pages with More and Back; someone else's click gets a private note", async () => {
+    await bot();
+    const first = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
+    const page1 = (await finalReply(fake, first.token)).body;
+    const more = fake.sendButton(page1.components[0].components[0].custom_id, page1);
+    expect((await callback(fake, more.token)).body.type).toBe(6);
+    const page2 = (await finalReply(fake, more.token)).body;
+    expectWithinLimits(page2);
+    expect(page2.content).toContain("Quotes 5–");
+    expect(page2.components[0].components.map((b: any) => b.label)).toEqual(["Back", "More"]);
+    expect(page2.embeds[0].description).not.toBe(page1.embeds[0].description);
+    const back = fake.sendButton(page2.components[0].components[0].custom_id, page2);
+    const again = (await finalReply(fake, back.token)).body;
+    expect(again.embeds.map((e: any) => e.description)).toEqual(page1.embeds.map((e: any) => e.description));
+    const stranger = fake.sendButton(page1.components[0].components[0].custom_id, page1, ASKER, OTHER_USER);
+    const note = await callback(fake, stranger.token);
+    expect(note.body.type).toBe(4);
+    expect(note.body.data.flags).toBe(EPHEMERAL);
+    expect(note.body.data.content).toContain("Only the person who asked");
+  });
+
+  it("answers a too-fast second question with a short private note", async () => {
+    await bot({ ASK_COOLDOWN_SECONDS: "30" });
+    const first = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
+    await finalReply(fake, first.token);
+    const second = fake.sendCommand("ask", ask("who signed the treaty"));
+    const note = await callback(fake, second.token);
+    expect(note.body.type).toBe(4);
+    expect(note.body.data.flags).toBe(EPHEMERAL);
+    expect(note.body.data.content).toMatch(/please wait \d+ seconds?/);
+    const other = fake.sendCommand("ask", ask("who signed the treaty"), OTHER_USER);
+    expect((await callback(fake, other.token)).body.type).toBe(5);
+  });
+
+  it("turns an error inside retrieval into a short private message and a logged stack, never the token", async () => {
+    const { index, logs } = await bot();
+    vi.spyOn(index.current, "ask").mockRejectedValueOnce(new Error("simulated failure in retrieval"));
+    const { token } = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
+    const followUp = await fake.waitFor((r) => r.method === "POST" && r.path.startsWith("/webhooks/") && r.path.includes(token));
+    expect(followUp.body.content).toBe(ERROR_MESSAGE);
+    expect(followUp.body.flags).toBe(EPHEMERAL);
+    expect(fake.callsFor(token).some((r) => r.method === "DELETE")).toBe(true);
+    await until(() => logs.some((l) => l.includes('"outcome":"error"')), "the interaction log line");
+    const error = logs.map((l) => JSON.parse(l)).find((l) => l.msg === "an interaction failed");
+    expect(error.err.stack).toContain("simulated failure in retrieval");
+    expect(logs.join("\n")).not.toContain(FAKE_TOKEN);
+  });
+
+  it("picks up a rebuilt index without a restart, and refuses a broken one", async () => {
+    const corpusDir = await copyOfRealCorpus();
+    const indexDir = await tempDir("verbatim-index-");
+    const own = { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir };
+    await buildConfiguredIndex(testConfig(own));
+    const { index, logs } = await bot({ INDEX_POLL_SECONDS: "0.2" }, own);
+    const before = index.snapshot.buildId;
+    await writeFile(
+      join(corpusDir, "lighthouse.md"),
+      "---\nid: lighthouse\ntitle: Lighthouse keepers return\noutlet: Harbour Post\npublished: 2025-02-01\n---\nThe old lighthouse on Skerry Point will be staffed by keepers again from April, the harbour board said.\n",
+    );
+    await buildConfiguredIndex(testConfig(own));
+    await until(() => index.snapshot.buildId !== before, "the new index to be served");
+    const { token } = fake.sendCommand("ask", ask("when will the lighthouse have keepers again"));
+    const reply = await finalReply(fake, token);
+    expect(reply.body.embeds[0].description).toContain("Skerry Point");
+
+    // A build whose files are damaged: the pointer moves to it, the bot keeps the good one.
+    const good = (await readPointer(indexDir))!;
+    await cp(buildPath(indexDir, good), buildPath(indexDir, "broken-build"), { recursive: true });
+    await writeFile(join(buildPath(indexDir, "broken-build"), "passages.json"), "{ not json");
+    await switchPointer(indexDir, "broken-build");
+    await until(() => logs.some((l) => l.includes("the new index cannot be loaded")), "the refusal to be logged");
+    expect(index.snapshot.buildId).toBe(good);
+    const after = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
+    expect((await finalReply(fake, after.token)).body.embeds.length).toBeGreaterThan(0);
+  });
+
+  it("escapes a hostile article: no mention, formatting or link, within every limit, emoji whole", async () => {
+    const corpusDir = await tempDir("verbatim-corpus-");
+    const indexDir = await tempDir("verbatim-index-");
+    const long = `The harbour committee reported ${"that the quay repairs continued and the budget grew again while the tide rose ".repeat(70)}until the end.`;
+    const body = [
+      "@everyone the harbour committee met <@222222222222222222> and <@&555555555555555555> about the quay 🧑🏽‍🚒🇬🇧 repairs.",
+      "# Breaking: **the quay** repairs are __over budget__ says the committee, see https://example.com/quay and [click](https://evil.example) ||spoiler||.",
+      "> quoted line from the harbour committee about quay repairs with `code` and ~~strike~~ @here.",
+      "-# small text from the committee on quay repairs.",
+      long,
+    ].join("\n");
+    await writeFile(join(corpusDir, "hostile.md"), `---\nid: hostile\ntitle: "**Hostile** @everyone <@1> title"\noutlet: "@here Outlet"\npublished: 2025-01-01\nurl: https://example.com/a_b*c\n---\n${body}\n`);
+    const own = { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir };
+    await buildConfiguredIndex(testConfig(own));
+    await bot({}, own);
+    for (const question of ["what did the harbour committee say about the quay repairs", "budget tide quay"]) {
+      const { token } = fake.sendCommand("ask", ask(question));
+      const reply = (await finalReply(fake, token)).body;
+      expectWithinLimits(reply);
+      for (const embed of reply.embeds) {
+        const description: string = embed.description;
+        const [quote, attribution] = description.split("\n\n— ");
+        // Our own markup is the quote marks, ** around the best sentence, and * around the title.
+        expect(isInert(quote!.replace(/\*\*/g, ""))).toBe(true);
+        expect(isInert(attribution!.replace(/^\*|\*(?= · )/g, "").replace(" · <https://example.com/a_b*c>", ""))).toBe(true);
+        expect(description).not.toMatch(/(?<!\\)@(everyone|here)/);
+        expect(description).not.toMatch(/(?<!\\)<@/);
+        expect(description).not.toContain("\uFFFD");
+        // Every emoji is whole: the family of code points appears complete or not at all.
+        if (description.includes("🧑")) expect(description).toContain("🧑🏽‍🚒🇬🇧");
+      }
+    }
+  });
+
+  it("registers the commands to one guild, and globally without DISCORD_GUILD_ID", async () => {
+    const run = (extra: Record<string, string>) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, ["--import", "tsx", "src/cli/register.ts"], {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, DISCORD_TOKEN: FAKE_TOKEN, DISCORD_APPLICATION_ID: "111111111111111111", DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: "", ...extra },
+        });
+        let out = "";
+        child.stdout.on("data", (chunk) => (out += String(chunk)));
+        child.stderr.on("data", (chunk) => (out += String(chunk)));
+        child.on("exit", (code) => resolve({ code, out }));
+      });
+    const guild = await run({ DISCORD_GUILD_ID: "666666666666666666" });
+    expect(guild.code).toBe(0);
+    expect(guild.out).toContain("Registered /ask, /sources in the server 666666666666666666");
+    const put = fake.requests.find((r) => r.method === "PUT" && r.path === "/applications/111111111111111111/guilds/666666666666666666/commands")!;
+    expect(put.headers.authorization).toBe(`Bot ${FAKE_TOKEN}`);
+    const askCommand = put.body.find((c: any) => c.name === "ask");
+    expect(askCommand.options.map((o: any) => [o.name, o.required ?? false])).toEqual([["question", true], ["private", false]]);
+    expect(askCommand.options[0].max_length).toBe(300);
+    const global = await run({});
+    expect(global.code).toBe(0);
+    expect(fake.requests.some((r) => r.method === "PUT" && r.path === "/applications/111111111111111111/commands")).toBe(true);
+    const missing = await run({ DISCORD_TOKEN: "" });
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain("DISCORD_TOKEN");
+  });
+});
+
+describe("the bot as a process", () => {
+  it("keeps the More button working after a restart, and says so kindly once the index changed", async () => {
+    const first = startProcess({});
+    await until(() => first.output().includes("logged in to Discord"), "the first bot to log in");
+    const asked = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
+    const page1 = (await finalReply(fake, asked.token)).body;
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+
+    const second = startProcess({});
+    await until(() => second.output().includes("logged in to Discord"), "the restarted bot to log in");
+    const more = fake.sendButton(page1.components[0].components[0].custom_id, page1);
+    const page2 = (await finalReply(fake, more.token)).body;
+    expect(page2.content).toContain("Quotes 5–");
+
+    const stale = { ...page1, components: [{ type: 1, components: [{ ...page1.components[0].components[0], custom_id: "ask:1:20200101-000000000-000000" }] }] };
+    const click = fake.sendButton(stale.components[0].components[0].custom_id, stale);
+    const note = await callback(fake, click.token);
+    expect(note.body.data.flags).toBe(EPHEMERAL);
+    expect(note.body.data.content).toContain("re-indexed");
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+    expect(first.output() + second.output()).not.toContain(FAKE_TOKEN);
+  });
+
+  it("on SIGTERM finishes the interaction in flight, then logs out and exits 0", async () => {
+    const proc = startProcess({});
+    await until(() => proc.output().includes("logged in to Discord"), "the bot to log in");
+    let deferCall: RecordedRequest | undefined;
+    fake.hold = (r) => r.path.endsWith("/callback") && (deferCall = r) !== undefined;
+    const { token } = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
+    await until(() => deferCall !== undefined, "the deferral to arrive");
+    proc.child.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    fake.release();
+    const reply = await finalReply(fake, token);
+    expect(reply.body.embeds.length).toBeGreaterThan(0);
+    expect(await proc.exited).toBe(0);
+    expect(proc.output()).toContain("finishing interactions in flight");
+    expect(proc.output()).toContain("logged out of Discord");
+    expect(fake.connections).toBe(0);
+  });
+
+  it("without DISCORD_TOKEN and not on a terminal, exits 1 naming the variable", async () => {
+    const proc = startProcess({ DISCORD_TOKEN: "" });
+    expect(await proc.exited).toBe(1);
+    expect(proc.output()).toContain("DISCORD_TOKEN is not set");
+  });
+});
+
+describe("the local console (npm start without a token, on a terminal)", () => {
+  it("answers /ask, more and /sources with the bot's words", async () => {
+    const config = testConfig(env);
+    const logger = createLogger("silent");
+    const index = new LiveIndex(await openRetriever(config, logger), config.INDEX_DIR, logger);
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = "";
+    output.on("data", (chunk) => (printed += String(chunk)));
+    input.end(`/ask ${MUTUAL_DEFENCE}\nmore\n/sources\n/ask\nhello\n`);
+    await runConsole(index, input, output, "");
+    expect(printed).toMatch(/1\. “[^”]*(not expected to include a mutual defense clause|will not assist the aggressor)/);
+    expect(printed).toContain("Quotes 5–");
+    expect(printed).toContain("Articles I have read");
+    expect(printed).toContain("The question is empty");
+    expect(printed).toContain('Unknown command "hello"');
+  });
+});
+
+describe("reading the question back for More", () => {
+  it("keeps the question exact through escaping", async () => {
+    const { questionOfMessage, answerReply } = await import("../src/bot/replies.js");
+    const question = "is **this** <@1> @everyone a_b `x` # y?";
+    const reply = answerReply({ answer: { question, answered: false, results: [] }, page: 0, hasMore: false, buildId: "b", sourceOf: () => undefined });
+    expect(questionOfMessage(reply.content)).toBe(question);
+  });
+});

@@ -1,0 +1,106 @@
+import fc from "fast-check";
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { Cooldown } from "../src/bot/cooldown.js";
+import { answerReply, embedLength, parseButtonId, questionOfMessage, replyAsText, answerPageId } from "../src/bot/replies.js";
+import { DISCORD_LIMITS, escapeMarkdown, isInert, splitGraphemes, truncate, unescapeMarkdown } from "../src/bot/text.js";
+import type { Answer, Quote } from "../src/retrieval/answer.js";
+
+/** Text that tries everything: markdown, mentions, links, emoji with modifiers, odd white space. */
+const hostile = fc.oneof(
+  fc.string({ unit: "grapheme", maxLength: 400 }),
+  fc.array(fc.constantFrom("@everyone", "@here", "<@123456789012345678>", "<@&123>", "<#1>", "**", "__", "~~", "||", "`", "```", "> ", "\n# ", "\n-# ", "\n- ", "\n1. ", "[x](https://e.x)", "https://e.x/a_b", "\\", "🧑🏽‍🚒", "🇬🇧", "é", " ", "word", ".", ":", "<t:1:R>", "<:e:1>"), { maxLength: 300 }).map((parts) => parts.join("")),
+);
+
+const source = (title: string, outlet: string, url: string) => ({ id: "a", title, outlet, published: "2025-01-17", url });
+
+const quoteArb = fc.record({ text: hostile, title: hostile, outlet: hostile, url: fc.oneof(fc.constant(""), fc.webUrl(), hostile), score: fc.double({ min: 0, max: 1, noNaN: true }), focusAt: fc.double({ min: 0, max: 1, noNaN: true }) }).filter((q) => q.text.length > 0).map(({ text, title, outlet, url, score, focusAt }): Quote => {
+  const split = Math.floor(text.length * focusAt);
+  return { quote: text, source: source(title, outlet, url), start: 100, end: 100 + text.length, score, alsoReportedBy: [], focus: { start: 100 + split, end: 100 + text.length } };
+});
+
+describe("escaping for Discord", () => {
+  it("is reversible and leaves nothing live, for any text", () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        const escaped = escapeMarkdown(text);
+        expect(unescapeMarkdown(escaped)).toBe(text);
+        expect(isInert(escaped)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("neutralises the usual suspects", () => {
+    expect(escapeMarkdown("@everyone <@1> **b** https://x")).toBe("\\@everyone \\<\\@1\\> \\*\\*b\\*\\* https\\://x");
+    expect(escapeMarkdown("# head\n-# small\n> quote\n1. item")).toBe("\\# head\n\\-# small\n\\> quote\n1\\. item");
+  });
+
+  it("cuts at whole characters, never inside an emoji", () => {
+    const text = "ab🧑🏽‍🚒cd";
+    for (let max = 1; max < text.length + 2; max++) {
+      const cut = truncate(text, max);
+      expect(cut.length).toBeLessThanOrEqual(max);
+      const kept = cut.endsWith("…") ? cut.slice(0, -1) : cut;
+      expect(text.startsWith(kept)).toBe(true);
+      expect(splitGraphemes(kept).every((g) => splitGraphemes(text).includes(g))).toBe(true);
+    }
+  });
+});
+
+describe("the answer reply", () => {
+  it("is within every Discord limit, pings no one and formats nothing, whatever the articles say", () => {
+    fc.assert(
+      fc.property(hostile.filter((q) => /[\p{L}\p{N}]/u.test(q) && q.length <= 300), fc.array(quoteArb, { minLength: 0, maxLength: 4 }), fc.boolean(), fc.integer({ min: 0, max: 3 }), (question, quotes, answered, page) => {
+        const answer: Answer = { question, answered, results: [...Array(page * 4).fill(quotes[0] ?? null).filter(Boolean), ...quotes] };
+        const reply = answerReply({ answer, page, hasMore: true, buildId: "20260101-000000000-abcdef", sourceOf: () => source("Other **outlet**", "@here", "") });
+        expect(reply.allowedMentions).toEqual({ parse: [] });
+        expect(reply.content.length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
+        expect(reply.embeds.length).toBeLessThanOrEqual(DISCORD_LIMITS.embeds);
+        expect(reply.embeds.reduce((sum, embed) => sum + embedLength(embed), 0)).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
+        for (const embed of reply.embeds) {
+          expect(embed.description!.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedDescription);
+          expect(embed.footer!.text.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedFooter);
+          const [quote, attribution] = embed.description!.split("\n\n— ");
+          expect(isInert(quote!.replace(/\*\*/g, ""))).toBe(true);
+          const link = attribution!.match(/ · <https?:\/\/[^\s<>"]+>$/)?.[0] ?? "";
+          expect(isInert(attribution!.slice(0, attribution!.length - link.length).replace(/^\*|\*(?= · )/g, ""))).toBe(true);
+        }
+        for (const row of reply.components) for (const button of row.components) expect(("custom_id" in button ? button.custom_id : "").length).toBeLessThanOrEqual(DISCORD_LIMITS.customId);
+        expect(questionOfMessage(reply.content)).toBe(question.replace(/\s+/g, " ").trim());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("shows every quote's words in order when nothing is cut", () => {
+    const quote: Quote = { quote: "First sentence. The *best* one @here.", source: source("T", "O", ""), start: 0, end: 37, score: 0.9, alsoReportedBy: [], focus: { start: 16, end: 37 } };
+    const reply = answerReply({ answer: { question: "q", answered: true, results: [quote] }, page: 0, hasMore: false, buildId: "b", sourceOf: () => undefined });
+    expect(reply.embeds[0]!.description).toContain("“First sentence. **The \\*best\\* one \\@here.**”");
+    expect(replyAsText(reply)).toContain("“First sentence. The *best* one @here.”");
+  });
+
+  it("round-trips its button ids and rejects others", () => {
+    expect(parseButtonId(answerPageId({ page: 2, buildId: "20260101-000000000-abcdef" }))).toEqual({ kind: "ask", page: 2, buildId: "20260101-000000000-abcdef" });
+    expect(parseButtonId("sources:3")).toEqual({ kind: "sources", page: 3 });
+    expect(parseButtonId("ask:x:y")).toBeUndefined();
+    expect(parseButtonId("something-else")).toBeUndefined();
+  });
+});
+
+describe("cooldown", () => {
+  it("refuses a second question inside the window, per user, and forgets old users", () => {
+    let now = 0;
+    const cooldown = new Cooldown(5, () => now);
+    expect(cooldown.take("a")).toBe(0);
+    now = 1000;
+    expect(cooldown.take("a")).toBe(4);
+    expect(cooldown.take("b")).toBe(0);
+    now = 5000;
+    expect(cooldown.take("a")).toBe(0);
+    now = 20_000;
+    expect(cooldown.take("c")).toBe(0);
+    expect(cooldown.size).toBe(1);
+    expect(new Cooldown(0).take("a")).toBe(0);
+  });
+});
