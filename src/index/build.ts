@@ -1,4 +1,7 @@
+import { createWriteStream } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { once } from "node:events";
+import { finished } from "node:stream/promises";
 import { join } from "node:path";
 import type { Article } from "../corpus/article.js";
 import type { CorpusFileError } from "../corpus/frontMatter.js";
@@ -132,17 +135,31 @@ async function buildVocabulary(texts: readonly string[], previous: IndexSnapshot
   return makeVocabulary(terms, terms.map((term) => spellings.get(term)!), rows as Float32Array[], dimensions);
 }
 
+/**
+ * Writes a vectra LocalIndex folder (`index.json`: version, metadata_config, items of id, metadata,
+ * vector and norm), exactly what vectra's createIndex + insertItem + endUpdate write, which vectra
+ * then loads and queries. Written here, item by item to a stream, because vectra's insertItem
+ * checks each id against every earlier item (quadratic: minutes at 100,000 passages) and its
+ * endUpdate builds the whole file as one string (V8 caps strings near 512 MB).
+ */
+async function writeVectraIndex(dir: string, items: readonly { id: string; metadata: VectorMetadata; vector: number[] }[]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const out = createWriteStream(join(dir, "index.json"));
+  const write = (chunk: string) => (out.write(chunk) ? undefined : once(out, "drain"));
+  await write('{"version":1,"metadata_config":{},"items":[');
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const norm = Math.sqrt(item.vector.reduce((sum, x) => sum + x * x, 0));
+    await write((i > 0 ? "," : "") + JSON.stringify({ id: item.id, metadata: item.metadata, vector: item.vector, norm }));
+  }
+  out.end("]}");
+  await finished(out);
+}
+
 async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], texts: readonly string[], vectors: Float32Array[], vocabulary: Vocabulary): Promise<void> {
   await mkdir(folder, { recursive: true });
   const scale = 10 ** VECTOR_DECIMALS;
-  const { LocalIndex } = await import("vectra");
-  const store = new LocalIndex<VectorMetadata>(join(folder, BUILD_FILES.vectors));
-  await store.createIndex({ version: 1 });
-  await store.beginUpdate();
-  passages.forEach((passage, i) => {
-    void store.insertItem({ id: passage.id, vector: Array.from(vectors[i]!, (x) => Math.round(x * scale) / scale), metadata: { articleId: passage.articleId } });
-  });
-  await store.endUpdate();
+  await writeVectraIndex(join(folder, BUILD_FILES.vectors), passages.map((passage, i) => ({ id: passage.id, metadata: { articleId: passage.articleId }, vector: Array.from(vectors[i]!, (x) => Math.round(x * scale) / scale) })));
   const keyword = KeywordIndex.build(texts.map(contentTerms));
   await writeFile(join(folder, BUILD_FILES.articles), JSON.stringify(articles));
   await writeFile(join(folder, BUILD_FILES.passages), JSON.stringify(passages));
