@@ -1,0 +1,56 @@
+/**
+ * One measured phase of `npm run bench`, in its own process so its peak RSS (getrusage, from the
+ * operating system) is its own. Prints one JSON line.
+ *   build <corpusDir> <indexDir>            full build, the same call as `npm run index`
+ *   query <corpusDir> <indexDir> <qfile>    warm questions through the /ask code path, and vectra's queryItems
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { buildConfiguredIndex, openRetriever } from "../src/app.js";
+import { answerPage } from "../src/bot/service.js";
+import { loadConfig } from "../src/config.js";
+import { BUILD_FILES, buildPath, readPointer } from "../src/index/layout.js";
+import type { VectorMetadata } from "../src/index/snapshot.js";
+import { createLogger } from "../src/log.js";
+
+const [phase, corpusDir, indexDir, questionFile] = process.argv.slice(2);
+const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: "silent" });
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+if (phase === "build") {
+  const started = performance.now();
+  const report = await buildConfiguredIndex(config);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ passages: report.passages, buildSeconds: seconds, buildPassagesPerSec: report.passages / seconds, peakRssMb: peakRssMb() }));
+} else if (phase === "query") {
+  const questions = JSON.parse(await readFile(questionFile!, "utf8")) as string[];
+  const retriever = await openRetriever(config, createLogger("silent"));
+  await answerPage(retriever, "warm-up question", 0);
+  const times: number[] = [];
+  for (const question of questions) {
+    const started = performance.now();
+    await answerPage(retriever, question, 0);
+    times.push(performance.now() - started);
+  }
+  // vectra's own vector query on the same index, as the reference point.
+  const { LocalIndex } = await import("vectra");
+  const store = new LocalIndex<VectorMetadata>(join(buildPath(indexDir!, (await readPointer(indexDir!))!), BUILD_FILES.vectors));
+  const vectors = await Promise.all(questions.map((q) => retriever.embedder.embedQuery(q)));
+  await store.queryItems(Array.from(vectors[0]!), "", 10);
+  const vectraTimes: number[] = [];
+  for (const vector of vectors) {
+    const array = Array.from(vector);
+    const started = performance.now();
+    await store.queryItems(array, "", 10);
+    vectraTimes.push(performance.now() - started);
+  }
+  console.log(JSON.stringify({ queryP50Ms: percentile(times, 50), queryP95Ms: percentile(times, 95), vectraQueryP50Ms: percentile(vectraTimes, 50), peakRssMb: peakRssMb() }));
+} else {
+  process.stderr.write("usage: bench-worker build|query <corpusDir> <indexDir> [questions.json]\n");
+  process.exit(2);
+}
