@@ -83,16 +83,38 @@ export class KeywordIndex {
 
   /** Documents scored by BM25 against weighted query terms, best first, at most `limit`. */
   search(query: ReadonlyMap<string, number>, limit: number): KeywordHit[] {
-    const scores = new Map<number, number>();
+    // A dense accumulator and a bounded selection: a common term can match most of 100,000+ passages.
+    const scores = new Float64Array(this.size);
+    const seen = new Uint8Array(this.size);
+    const touched: number[] = [];
+    const { k1, b, lengths } = this.data;
+    const average = this.averageLength;
     for (const [term, weight] of query) {
       const list = this.postings.get(term);
       if (!list) continue;
+      const factor = weight * this.idf(term) * (k1 + 1);
       for (let i = 0; i < list.length; i += 2) {
         const doc = list[i]!;
-        const score = weight * this.termScore(term, list[i + 1]!, this.data.lengths[doc]!);
-        scores.set(doc, (scores.get(doc) ?? 0) + score);
+        const frequency = list[i + 1]!;
+        if (seen[doc] === 0) {
+          seen[doc] = 1;
+          touched.push(doc);
+        }
+        scores[doc]! += (factor * frequency) / (frequency + k1 * (1 - b + (b * lengths[doc]!) / average));
       }
     }
-    return [...scores].map(([doc, score]) => ({ doc, score })).sort((a, b) => b.score - a.score || a.doc - b.doc).slice(0, limit);
+    const hits: KeywordHit[] = [];
+    let floor = -Infinity;
+    for (const doc of touched) {
+      const score = scores[doc]!;
+      if (hits.length >= limit && score <= floor) continue;
+      hits.push({ doc, score });
+      if (hits.length > limit * 2) {
+        hits.sort((x, y) => y.score - x.score || x.doc - y.doc);
+        hits.length = limit;
+        floor = hits[limit - 1]!.score;
+      }
+    }
+    return hits.sort((x, y) => y.score - x.score || x.doc - y.doc).slice(0, limit);
   }
 }
