@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { DataType, FeatureExtractionPipeline } from "@huggingface/transformers";
+import type { DataType, FeatureExtractionPipeline, Tensor } from "@huggingface/transformers";
 import { BUNDLED_MODEL_ID, BUNDLED_MODELS_DIR, MODEL_FILES, verifyBundledModel } from "./bundledModel.js";
 
 /** Turns texts into unit-length vectors. One real implementation; tests use it too. */
@@ -48,14 +48,43 @@ class TransformersEmbedder implements Embedder {
     private readonly queryPrefix: string,
   ) {}
 
+  /**
+   * Tokenises, runs the model and pools, as the feature-extraction pipeline does, but pools here:
+   * its mean pooling reads the attention mask as BigInt once per token per dimension, which took
+   * a third of a large build.
+   */
   async embedDocuments(texts: readonly string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
-    const output = await this.extractor([...texts], { pooling: this.pooling, normalize: true });
-    const data = output.data as Float32Array;
-    const width = output.dims.at(-1)!;
-    // A text with no known word pools to a zero vector, which normalising turns into NaN.
-    for (let i = 0; i < data.length; i++) if (Number.isNaN(data[i])) data[i] = 0;
-    return texts.map((_, i) => data.slice(i * width, (i + 1) * width));
+    const inputs = this.extractor.tokenizer([...texts], { padding: true, truncation: true }) as { attention_mask: Tensor };
+    const outputs = (await this.extractor.model(inputs)) as Record<string, Tensor | undefined>;
+    const hidden = (outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings)!;
+    const [batch, length, width] = hidden.dims as [number, number, number];
+    const data = hidden.data as Float32Array;
+    const mask = inputs.attention_mask.data as BigInt64Array;
+    const vectors: Float32Array[] = [];
+    for (let b = 0; b < batch; b++) {
+      const sums = new Float64Array(width);
+      if (this.pooling === "cls") sums.set(data.subarray(b * length * width, b * length * width + width));
+      else {
+        let count = 0;
+        for (let t = 0; t < length; t++) {
+          if (mask[b * length + t] === 0n) continue;
+          count++;
+          const base = (b * length + t) * width;
+          for (let k = 0; k < width; k++) sums[k]! += data[base + k]!;
+        }
+        if (count > 0) for (let k = 0; k < width; k++) sums[k]! /= count;
+      }
+      // Rounded to float32 like the pipeline's pooled tensor, then normalised.
+      const vector = Float32Array.from(sums);
+      let norm = 0;
+      for (let k = 0; k < width; k++) norm += vector[k]! * vector[k]!;
+      norm = Math.sqrt(norm);
+      // A text with no known word pools to a zero vector: it stays zero (not NaN).
+      for (let k = 0; k < width; k++) vector[k] = norm > 0 && Number.isFinite(vector[k]!) ? vector[k]! / norm : 0;
+      vectors.push(vector);
+    }
+    return vectors;
   }
 
   async embedQuery(text: string): Promise<Float32Array> {

@@ -5,11 +5,11 @@ import { finished } from "node:stream/promises";
 import { join } from "node:path";
 import type { Article } from "../corpus/article.js";
 import type { CorpusFileError } from "../corpus/frontMatter.js";
-import { readCorpus } from "../corpus/loadCorpus.js";
+import { corpusFingerprints, readCorpus } from "../corpus/loadCorpus.js";
 import { EMBED_BATCH_SIZE, type Embedder } from "../embeddings/embedder.js";
 import { buildPassages, passageText, type Passage, type PassageSettings } from "../passages/passages.js";
-import { contentTerms, tokenize } from "../text/terms.js";
-import { makeVocabulary, termSpellings, writeVocabulary, type Vocabulary } from "./vocabulary.js";
+import { tokenize } from "../text/terms.js";
+import { makeVocabulary, SpellingCounter, writeVocabulary, type Vocabulary } from "./vocabulary.js";
 import { KeywordIndex } from "./keyword.js";
 import { BUILD_FILES, buildPath, ensureIndexDir, fileChecksums, newBuildName, readPointer, removeOldBuilds, switchPointer } from "./layout.js";
 import { acquireBuildLock } from "./lock.js";
@@ -81,6 +81,21 @@ async function readPreviousManifest(indexDir: string): Promise<{ name: string; m
   }
 }
 
+/**
+ * The no-change case without parsing: every article file has the name and content hash the last
+ * build recorded, and that build is intact. Returns its report, or undefined to build normally.
+ */
+async function unchangedSinceLastBuild(options: BuildOptions): Promise<BuildReport | undefined> {
+  const previous = await readPreviousManifest(options.indexDir);
+  if (!previous || options.force) return undefined;
+  const recorded = Object.entries(previous.manifest.articles);
+  const [fingerprints, reason] = await Promise.all([corpusFingerprints(options.corpusDir), incompatibility(previous, options)]);
+  if (reason || fingerprints.size !== recorded.length) return undefined;
+  if (!recorded.every(([, article]) => fingerprints.get(article.file) === article.hash)) return undefined;
+  const ids = recorded.map(([id]) => id);
+  return { buildId: previous.name, rebuilt: false, added: [], changed: [], removed: [], unchanged: ids, fullRebuildReason: undefined, passages: previous.manifest.counts.passages, embedded: 0 };
+}
+
 async function incompatibility(previous: { name: string; manifest: Manifest } | undefined, options: BuildOptions): Promise<string | undefined> {
   if (!previous) return "no usable previous index";
   const { manifest } = previous;
@@ -109,12 +124,7 @@ async function embedAll(embedder: Embedder, texts: string[], progress?: Progress
 }
 
 /** The corpus's terms with word vectors, reusing the previous build's where the spelling is the same. */
-async function buildVocabulary(texts: readonly string[], previous: IndexSnapshot | undefined, getEmbedder: () => Promise<Embedder>): Promise<Vocabulary> {
-  const spellings = termSpellings(
-    (function* () {
-      for (const text of texts) for (const token of tokenize(text)) if (!token.stop) yield [token.term, token.spelling] as [string, string];
-    })(),
-  );
+async function buildVocabulary(spellings: Map<string, string>, previous: IndexSnapshot | undefined, getEmbedder: () => Promise<Embedder>): Promise<Vocabulary> {
   const terms = [...spellings.keys()];
   const rows: (Float32Array | undefined)[] = terms.map((term) => {
     const old = previous?.vocabulary.row.get(term);
@@ -156,11 +166,11 @@ async function writeVectraIndex(dir: string, items: readonly { id: string; metad
   await finished(out);
 }
 
-async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], texts: readonly string[], vectors: Float32Array[], vocabulary: Vocabulary): Promise<void> {
+async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], termLists: readonly string[][], vectors: Float32Array[], vocabulary: Vocabulary): Promise<void> {
   await mkdir(folder, { recursive: true });
   const scale = 10 ** VECTOR_DECIMALS;
   await writeVectraIndex(join(folder, BUILD_FILES.vectors), passages.map((passage, i) => ({ id: passage.id, metadata: { articleId: passage.articleId }, vector: Array.from(vectors[i]!, (x) => Math.round(x * scale) / scale) })));
-  const keyword = KeywordIndex.build(texts.map(contentTerms));
+  const keyword = KeywordIndex.build(termLists);
   await writeFile(join(folder, BUILD_FILES.articles), JSON.stringify(articles));
   await writeFile(join(folder, BUILD_FILES.passages), JSON.stringify(passages));
   await writeFile(join(folder, BUILD_FILES.keyword), JSON.stringify(keyword.toJSON()));
@@ -176,6 +186,8 @@ async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, art
  * use is untouched.
  */
 export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
+  const unchanged = await unchangedSinceLastBuild(options);
+  if (unchanged) return unchanged;
   const { articles, errors } = await readCorpus(options.corpusDir);
   if (errors.length > 0) throw new CorpusInvalidError(errors);
   if (articles.length === 0) throw new Error(`The corpus folder ${options.corpusDir} has no articles: add one Markdown file per article (see README), then run \`npm run index\`.`);
@@ -211,7 +223,18 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const getEmbedder = async () => (embedder ??= await options.loadEmbedder());
     let fresh: Float32Array[] = [];
     if (toEmbed.length > 0) fresh = await embedAll(await getEmbedder(), toEmbed.map((i) => texts[i]!), options.progress);
-    const vocabulary = await buildVocabulary(texts, reason ? undefined : reusable, getEmbedder);
+    // Each passage is tokenised once, for both the keyword index and the vocabulary's spellings.
+    const spellings = new SpellingCounter();
+    const termLists = texts.map((text) => {
+      const terms: string[] = [];
+      for (const token of tokenize(text)) {
+        if (token.stop) continue;
+        terms.push(token.term);
+        spellings.add(token.term, token.spelling);
+      }
+      return terms;
+    });
+    const vocabulary = await buildVocabulary(spellings.best(), reason ? undefined : reusable, getEmbedder);
     const freshByRow = new Map(toEmbed.map((row, k) => [row, fresh[k]!]));
     const vectors = passages.map((passage, i) => freshByRow.get(i) ?? reusedVectors.get(passage.id)!);
     const dimensions = embedder?.dimensions ?? reusable?.dimensions ?? vectors[0]?.length ?? 0;
@@ -228,7 +251,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       counts: { articles: articles.length, passages: passages.length },
       articles: Object.fromEntries(articles.map((article) => [article.id, { hash: article.hash, file: article.file, passages: passageCounts.get(article.id) ?? 0 }])),
     };
-    await writeBuild(buildPath(options.indexDir, buildId), manifest, articles, passages, texts, vectors, vocabulary);
+    await writeBuild(buildPath(options.indexDir, buildId), manifest, articles, passages, termLists, vectors, vocabulary);
     await switchPointer(options.indexDir, buildId);
     await removeOldBuilds(options.indexDir, buildId);
     return { ...report, buildId, rebuilt: true, passages: passages.length, embedded: toEmbed.length };

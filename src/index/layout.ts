@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
 import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -29,13 +31,18 @@ export const CHECKED_FILES = [BUILD_FILES.articles, BUILD_FILES.passages, BUILD_
 
 /** sha256 of each checked file of a build folder; a missing file gets "missing". */
 export async function fileChecksums(folder: string): Promise<Record<string, string>> {
-  const sums: Record<string, string> = {};
-  for (const file of CHECKED_FILES) {
-    sums[file] = await readFile(join(folder, file))
-      .then((bytes) => createHash("sha256").update(bytes).digest("hex"))
-      .catch(() => "missing");
-  }
-  return sums;
+  const hashes = await Promise.all(
+    CHECKED_FILES.map(async (file) => {
+      try {
+        const hash = createHash("sha256");
+        await pipeline(createReadStream(join(folder, file)), hash);
+        return hash.digest("hex");
+      } catch {
+        return "missing";
+      }
+    }),
+  );
+  return Object.fromEntries(CHECKED_FILES.map((file, i) => [file, hashes[i]!]));
 }
 
 /** Builds kept besides the current one, so a reader that just read the pointer still finds its build. */

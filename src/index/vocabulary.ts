@@ -22,18 +22,30 @@ export interface Vocabulary {
 
 /** The most frequent spelling of each term, from (term, spelling) pairs of running text. */
 export function termSpellings(pairs: Iterable<[term: string, spelling: string]>): Map<string, string> {
-  const counts = new Map<string, Map<string, number>>();
-  for (const [term, spelling] of pairs) {
-    let forTerm = counts.get(term);
-    if (!forTerm) counts.set(term, (forTerm = new Map()));
+  const counter = new SpellingCounter();
+  for (const [term, spelling] of pairs) counter.add(term, spelling);
+  return counter.best();
+}
+
+/** Counts how each term is spelled, to pick its most common spelling (ties: alphabetical). */
+export class SpellingCounter {
+  private readonly counts = new Map<string, Map<string, number>>();
+
+  add(term: string, spelling: string): void {
+    let forTerm = this.counts.get(term);
+    if (!forTerm) this.counts.set(term, (forTerm = new Map()));
     forTerm.set(spelling, (forTerm.get(spelling) ?? 0) + 1);
   }
-  const best = new Map<string, string>();
-  for (const [term, forTerm] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const [spelling] = [...forTerm].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
-    best.set(term, spelling);
+
+  /** Each term's most common spelling, terms in sorted order. */
+  best(): Map<string, string> {
+    const best = new Map<string, string>();
+    for (const [term, forTerm] of [...this.counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const [spelling] = [...forTerm].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
+      best.set(term, spelling);
+    }
+    return best;
   }
-  return best;
 }
 
 /** Builds a vocabulary from terms, their spellings and their vectors (in the same order). */

@@ -54,22 +54,38 @@ export function normalizeWord(raw: string): string {
   return stemmer(foldSpelling(word.replace(/'/g, "")));
 }
 
+/** What a written word becomes: its term, plain spelling and whether it is a stop word. */
+type WordForm = Pick<Token, "term" | "spelling" | "stop">;
+
+function wordForm(raw: string): WordForm {
+  if (/^(?:[A-Za-z]\.){2,}$/.test(raw)) {
+    const letters = raw.replace(/\./g, "").toLowerCase();
+    return { term: letters, spelling: letters, stop: false };
+  }
+  const isAcronym = /^[A-Z]{2,5}$/.test(raw);
+  const term = isAcronym ? raw.toLowerCase() : normalizeWord(raw);
+  const spelling = plainWord(raw).replace(/'/g, "");
+  return { term, spelling, stop: !isAcronym && STOP_WORDS.has(spelling) };
+}
+
+/**
+ * Word forms already worked out: words repeat (Zipf), and stemming and Unicode folding are the
+ * slow part of indexing and of scoring candidates. Bounded; emptied when full.
+ */
+const FORMS = new Map<string, WordForm>();
+const MAX_FORMS = 500_000;
+
 /** Splits text into normalised terms with their offsets (hyphenated words become several terms). */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const match of text.matchAll(WORD)) {
     const raw = match[0];
-    const start = match.index;
-    if (/^(?:[A-Za-z]\.){2,}$/.test(raw)) {
-      const letters = raw.replace(/\./g, "").toLowerCase();
-      tokens.push({ term: letters, spelling: letters, stop: false, start, end: start + raw.length });
-      continue;
+    let form = FORMS.get(raw);
+    if (!form) {
+      if (FORMS.size >= MAX_FORMS) FORMS.clear();
+      FORMS.set(raw, (form = wordForm(raw)));
     }
-    const isAcronym = /^[A-Z]{2,5}$/.test(raw);
-    const term = isAcronym ? raw.toLowerCase() : normalizeWord(raw);
-    const spelling = plainWord(raw).replace(/'/g, "");
-    const stop = !isAcronym && STOP_WORDS.has(spelling);
-    if (term !== "") tokens.push({ term, spelling, stop, start, end: start + raw.length });
+    if (form.term !== "") tokens.push({ term: form.term, spelling: form.spelling, stop: form.stop, start: match.index, end: match.index + raw.length });
   }
   return tokens;
 }
