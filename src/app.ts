@@ -37,10 +37,12 @@ export async function buildConfiguredIndex(config: Config, options: { progress?:
  * checks that the index was made with the configured model.
  */
 export async function openRetriever(config: Config, logger: Logger, options: { progress?: ProgressReporter } = {}): Promise<Retriever> {
-  const embedder = await loadEmbedder(embedderOptions(config));
+  // The model and the index load side by side: file reads and ONNX set-up overlap.
+  const [embedder, loaded] = await Promise.all([loadEmbedder(embedderOptions(config)), loadIndex(config.INDEX_DIR).catch((error: unknown) => error as Error)]);
   let snapshot;
   try {
-    snapshot = await loadIndex(config.INDEX_DIR);
+    if (loaded instanceof Error) throw loaded;
+    snapshot = loaded;
   } catch (error) {
     if (!(error instanceof IndexMissingError)) throw error;
     logger.info({ indexDir: config.INDEX_DIR }, "no index yet: building it now (first run)");

@@ -92,17 +92,33 @@ describe("index build and retrieval on the real corpus", () => {
     expect((await answersOf(indexDir))[0]!.results.length).toBeGreaterThan(0);
   });
 
-  it("names the fix for a damaged index.json, and `npm run index` repairs it", async () => {
+  it("names the fix for damaged vectors, and `npm run index` repairs them", async () => {
     const { indexDir, config } = await setup();
     const first = await buildConfiguredIndex(config, { embedder });
-    await writeFile(join(buildPath(indexDir, first.buildId), "vectors", "index.json"), '{"version":1,"items":[{"id":');
+    await writeFile(join(buildPath(indexDir, first.buildId), "vectors.f32"), "not vectors");
     const error = await loadIndex(indexDir).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(IndexCorruptError);
-    expect((error as Error).message).toMatch(/index\.json.*rebuild it with `npm run index`/);
+    expect((error as Error).message).toMatch(/vectors\.f32.*rebuild it with `npm run index`/);
     const repair = await buildConfiguredIndex(config, { embedder });
     expect(repair.rebuilt).toBe(true);
     expect(repair.fullRebuildReason).toMatch(/damaged/);
     expect((await answersOf(indexDir))[0]!.answered).toBe(true);
+  });
+
+  it("writes vectra's index.json with the same vectors, and repairs it when damaged", async () => {
+    const { indexDir, config } = await setup();
+    const first = await buildConfiguredIndex(config, { embedder });
+    const snapshot = await loadIndex(indexDir);
+    const { LocalIndex } = await import("vectra");
+    const store = new LocalIndex(join(buildPath(indexDir, first.buildId), "vectors"));
+    const items = await store.listItems();
+    expect(items.map((item) => item.id)).toEqual(snapshot.passages.map((passage) => passage.id));
+    items.forEach((item, i) => item.vector.forEach((x, d) => expect(x).toBeCloseTo(snapshot.vectors[i * snapshot.dimensions + d]!, 5)));
+    const [top] = await store.queryItems(Array.from(snapshot.vectors.subarray(0, snapshot.dimensions)), "", 1);
+    expect(top!.score).toBeCloseTo(1, 4);
+    await writeFile(join(buildPath(indexDir, first.buildId), "vectors", "index.json"), '{"version":1,"items":[{"id":');
+    const repair = await buildConfiguredIndex(config, { embedder });
+    expect(repair.fullRebuildReason).toMatch(/damaged \(vectors\/index\.json\)/);
   });
 
   it("rebuilds everything when the passage settings or model change", async () => {

@@ -169,6 +169,9 @@ async function writeVectraIndex(dir: string, items: readonly { id: string; metad
 async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], termLists: readonly string[][], vectors: Float32Array[], vocabulary: Vocabulary): Promise<void> {
   await mkdir(folder, { recursive: true });
   const scale = 10 ** VECTOR_DECIMALS;
+  const rows = new Float32Array(passages.length * (vectors[0]?.length ?? 0));
+  vectors.forEach((vector, i) => rows.set(vector, i * vector.length));
+  await writeFile(join(folder, BUILD_FILES.vectorRows), new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
   await writeVectraIndex(join(folder, BUILD_FILES.vectors), passages.map((passage, i) => ({ id: passage.id, metadata: { articleId: passage.articleId }, vector: Array.from(vectors[i]!, (x) => Math.round(x * scale) / scale) })));
   const keyword = KeywordIndex.build(termLists);
   await writeFile(join(folder, BUILD_FILES.articles), JSON.stringify(articles));

@@ -55,30 +55,23 @@ async function readJson(folder: string, file: string): Promise<unknown> {
   }
 }
 
-/** Reads the vectra index of a build into one row-per-passage matrix, in passage order. */
+/**
+ * Reads a build's passage vectors: float32 rows in passage order (`vectors.f32`). vectra's
+ * `vectors/index.json` holds the same vectors, but parsing it (and loading vectra) took most of a
+ * large index's start-up.
+ */
 async function readVectors(folder: string, passages: readonly Passage[], dimensions: number): Promise<Float32Array> {
-  const vectorsDir = join(folder, BUILD_FILES.vectors);
-  const { LocalIndex } = await import("vectra");
-  const store = new LocalIndex<VectorMetadata>(vectorsDir);
-  let items;
+  let bytes: Buffer;
   try {
-    items = await store.listItems();
+    bytes = await readFile(join(folder, BUILD_FILES.vectorRows));
   } catch (error) {
-    throw new IndexCorruptError(folder, `${BUILD_FILES.vectors}/index.json cannot be read: ${(error as Error).message}`, error);
+    throw new IndexCorruptError(folder, `${BUILD_FILES.vectorRows} is missing`, error);
   }
-  const row = new Map(passages.map((passage, i) => [passage.id, i]));
+  if (bytes.byteLength !== passages.length * dimensions * 4) {
+    throw new IndexCorruptError(folder, `${BUILD_FILES.vectorRows} holds ${bytes.byteLength} bytes, not ${passages.length} vectors of ${dimensions} dimensions`);
+  }
   const matrix = new Float32Array(passages.length * dimensions);
-  const seen = new Uint8Array(passages.length);
-  for (const item of items) {
-    const i = row.get(item.id);
-    if (i === undefined || !Array.isArray(item.vector) || item.vector.length !== dimensions) {
-      throw new IndexCorruptError(folder, `vector ${item.id} does not match the passages`);
-    }
-    matrix.set(item.vector, i * dimensions);
-    seen[i] = 1;
-  }
-  const missing = seen.indexOf(0);
-  if (missing !== -1) throw new IndexCorruptError(folder, `passage ${passages[missing]!.id} has no vector`);
+  new Uint8Array(matrix.buffer).set(bytes);
   return matrix;
 }
 
