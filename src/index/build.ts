@@ -152,15 +152,18 @@ async function buildVocabulary(spellings: Map<string, string>, previous: IndexSn
  * checks each id against every earlier item (quadratic: minutes at 100,000 passages) and its
  * endUpdate builds the whole file as one string (V8 caps strings near 512 MB).
  */
-async function writeVectraIndex(dir: string, items: readonly { id: string; metadata: VectorMetadata; vector: number[] }[]): Promise<void> {
+async function writeVectraIndex(dir: string, passages: readonly Passage[], vectors: readonly Float32Array[]): Promise<void> {
   await mkdir(dir, { recursive: true });
+  const scale = 10 ** VECTOR_DECIMALS;
   const out = createWriteStream(join(dir, "index.json"));
   const write = (chunk: string) => (out.write(chunk) ? undefined : once(out, "drain"));
   await write('{"version":1,"metadata_config":{},"items":[');
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    const norm = Math.sqrt(item.vector.reduce((sum, x) => sum + x * x, 0));
-    await write((i > 0 ? "," : "") + JSON.stringify({ id: item.id, metadata: item.metadata, vector: item.vector, norm }));
+  for (let i = 0; i < passages.length; i++) {
+    const passage = passages[i]!;
+    const vector = Array.from(vectors[i]!, (x) => Math.round(x * scale) / scale);
+    const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
+    const metadata: VectorMetadata = { articleId: passage.articleId };
+    await write((i > 0 ? "," : "") + JSON.stringify({ id: passage.id, metadata, vector, norm }));
   }
   out.end("]}");
   await finished(out);
@@ -168,11 +171,10 @@ async function writeVectraIndex(dir: string, items: readonly { id: string; metad
 
 async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], termLists: readonly string[][], vectors: Float32Array[], vocabulary: Vocabulary): Promise<void> {
   await mkdir(folder, { recursive: true });
-  const scale = 10 ** VECTOR_DECIMALS;
   const rows = new Float32Array(passages.length * (vectors[0]?.length ?? 0));
   vectors.forEach((vector, i) => rows.set(vector, i * vector.length));
   await writeFile(join(folder, BUILD_FILES.vectorRows), new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
-  await writeVectraIndex(join(folder, BUILD_FILES.vectors), passages.map((passage, i) => ({ id: passage.id, metadata: { articleId: passage.articleId }, vector: Array.from(vectors[i]!, (x) => Math.round(x * scale) / scale) })));
+  await writeVectraIndex(join(folder, BUILD_FILES.vectors), passages, vectors);
   const keyword = KeywordIndex.build(termLists);
   await writeFile(join(folder, BUILD_FILES.articles), JSON.stringify(articles));
   await writeFile(join(folder, BUILD_FILES.passages), JSON.stringify(passages));
