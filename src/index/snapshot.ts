@@ -5,7 +5,8 @@ import type { Passage } from "../passages/passages.js";
 import { KeywordIndex, type KeywordIndexData } from "./keyword.js";
 import { readVocabulary, type Vocabulary } from "./vocabulary.js";
 import { BUILD_FILES, buildPath, readPointer } from "./layout.js";
-import { parseManifest, type Manifest } from "./manifest.js";
+import { INDEX_FORMAT_VERSION, parseManifest, type Manifest } from "./manifest.js";
+import { createVectorMatrix, type VectorMatrix } from "../retrieval/vectorSearch.js";
 
 /** A whole index in memory: what retrieval reads. Immutable once loaded. */
 export interface IndexSnapshot {
@@ -17,8 +18,10 @@ export interface IndexSnapshot {
   keyword: KeywordIndex;
   /** Word vectors of the index's terms, for soft matching. */
   vocabulary: Vocabulary;
-  /** Passage vectors, row i for passage i, unit length. */
+  /** Passage vectors, row i for passage i, unit length (the data of `matrix`). */
   vectors: Float32Array;
+  /** The same vectors, with fast similarity to a question. */
+  matrix: VectorMatrix;
   dimensions: number;
 }
 
@@ -60,7 +63,7 @@ async function readJson(folder: string, file: string): Promise<unknown> {
  * `vectors/index.json` holds the same vectors, but parsing it (and loading vectra) took most of a
  * large index's start-up.
  */
-async function readVectors(folder: string, passages: readonly Passage[], dimensions: number): Promise<Float32Array> {
+async function readVectors(folder: string, passages: readonly Passage[], dimensions: number): Promise<VectorMatrix> {
   let bytes: Buffer;
   try {
     bytes = await readFile(join(folder, BUILD_FILES.vectorRows));
@@ -70,8 +73,8 @@ async function readVectors(folder: string, passages: readonly Passage[], dimensi
   if (bytes.byteLength !== passages.length * dimensions * 4) {
     throw new IndexCorruptError(folder, `${BUILD_FILES.vectorRows} holds ${bytes.byteLength} bytes, not ${passages.length} vectors of ${dimensions} dimensions`);
   }
-  const matrix = new Float32Array(passages.length * dimensions);
-  new Uint8Array(matrix.buffer).set(bytes);
+  const matrix = createVectorMatrix(passages.length, dimensions);
+  new Uint8Array(matrix.data.buffer, matrix.data.byteOffset, matrix.data.byteLength).set(bytes);
   return matrix;
 }
 
@@ -83,6 +86,9 @@ export async function loadBuild(folder: string, buildId: string): Promise<IndexS
   } catch (error) {
     if (error instanceof IndexCorruptError) throw error;
     throw new IndexCorruptError(folder, (error as Error).message, error);
+  }
+  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
+    throw new IndexCorruptError(folder, `it was built by another version of Verbatim (index format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION})`);
   }
   const articles = (await readJson(folder, BUILD_FILES.articles)) as Article[];
   const passages = (await readJson(folder, BUILD_FILES.passages)) as Passage[];
@@ -97,7 +103,7 @@ export async function loadBuild(folder: string, buildId: string): Promise<IndexS
     throw new IndexCorruptError(folder, `keyword.json: ${(error as Error).message}`, error);
   }
   if (keyword.size !== passages.length) throw new IndexCorruptError(folder, "keyword.json does not match passages.json");
-  const vectors = await readVectors(folder, passages, manifest.model.dimensions);
+  const matrix = await readVectors(folder, passages, manifest.model.dimensions);
   let vocabulary: Vocabulary;
   try {
     vocabulary = await readVocabulary(folder);
@@ -112,7 +118,8 @@ export async function loadBuild(folder: string, buildId: string): Promise<IndexS
     passages,
     keyword,
     vocabulary,
-    vectors,
+    vectors: matrix.data,
+    matrix,
     dimensions: manifest.model.dimensions,
   };
 }

@@ -8,7 +8,7 @@ import { MAX_QUOTE_CHARS, validateQuestion, type Answer, type Quote } from "./an
 import { answerTypeWords, expectedAnswerType, hasAnswerType, type AnswerType } from "./answerType.js";
 import { collapseSameFacts, type QuoteWithTerms } from "./dedupe.js";
 import { SoftMatcher, type QueryTerm } from "./softMatch.js";
-import { dotAll, topScores } from "./vectorSearch.js";
+import { topScores } from "./vectorSearch.js";
 
 /** Words that, opening a sentence, point back to something named in the sentence before. */
 const REFERRING_OPENERS = /^(he|she|it|they|his|her|its|their|this|these|that|those|the two|both)\b/i;
@@ -91,7 +91,7 @@ export class Retriever {
 
     const keywordHits = snapshot.keyword.search(new Map(query.map((q) => [q.term, 1])), CANDIDATES_PER_RANKING);
     const keywordScore = new Map(keywordHits.map((hit) => [hit.doc, hit.score / keywordHits[0]!.score]));
-    const similarities = dotAll(snapshot.vectors, snapshot.dimensions, await this.embedder.embedQuery(question));
+    const similarities = snapshot.matrix.similarities(await this.embedder.embedQuery(question));
     const candidates = new Set([...keywordHits.map((hit) => hit.doc), ...topScores(similarities, CANDIDATES_PER_RANKING).map((hit) => hit.row)]);
 
     const scored: Scored[] = [];

@@ -75,24 +75,32 @@ function wordForm(raw: string): WordForm {
 const FORMS = new Map<string, WordForm>();
 const MAX_FORMS = 500_000;
 
+function formOf(raw: string): WordForm {
+  let form = FORMS.get(raw);
+  if (!form) {
+    if (FORMS.size >= MAX_FORMS) FORMS.clear();
+    FORMS.set(raw, (form = wordForm(raw)));
+  }
+  return form;
+}
+
 /** Splits text into normalised terms with their offsets (hyphenated words become several terms). */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const match of text.matchAll(WORD)) {
-    const raw = match[0];
-    let form = FORMS.get(raw);
-    if (!form) {
-      if (FORMS.size >= MAX_FORMS) FORMS.clear();
-      FORMS.set(raw, (form = wordForm(raw)));
-    }
-    if (form.term !== "") tokens.push({ term: form.term, spelling: form.spelling, stop: form.stop, start: match.index, end: match.index + raw.length });
+    const form = formOf(match[0]);
+    if (form.term !== "") tokens.push({ term: form.term, spelling: form.spelling, stop: form.stop, start: match.index, end: match.index + match[0].length });
   }
   return tokens;
 }
 
-/** The content terms of a text, in order, repeats kept. */
+/** The content terms of a text, in order, repeats kept (what tokenize keeps that is not a stop word). */
 export function contentTerms(text: string): string[] {
-  return tokenize(text)
-    .filter((token) => !token.stop)
-    .map((token) => token.term);
+  const terms: string[] = [];
+  WORD.lastIndex = 0;
+  for (let match = WORD.exec(text); match !== null; match = WORD.exec(text)) {
+    const form = formOf(match[0]);
+    if (form.term !== "" && !form.stop) terms.push(form.term);
+  }
+  return terms;
 }
