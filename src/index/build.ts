@@ -11,6 +11,7 @@ import { buildPassages, passageText, type Passage, type PassageSettings } from "
 import { tokenize } from "../text/terms.js";
 import { makeVocabulary, SpellingCounter, writeVocabulary, type Vocabulary } from "./vocabulary.js";
 import { KeywordIndex } from "./keyword.js";
+import { SentenceTerms } from "./sentenceTerms.js";
 import { BUILD_FILES, buildPath, ensureIndexDir, fileChecksums, newBuildName, readPointer, removeOldBuilds, switchPointer } from "./layout.js";
 import { acquireBuildLock } from "./lock.js";
 import { INDEX_FORMAT_VERSION, parseManifest, type Manifest } from "./manifest.js";
@@ -152,7 +153,27 @@ async function buildVocabulary(spellings: Map<string, string>, previous: IndexSn
  * checks each id against every earlier item (quadratic: minutes at 100,000 passages) and its
  * endUpdate builds the whole file as one string (V8 caps strings near 512 MB).
  */
-async function writeVectraIndex(dir: string, passages: readonly Passage[], vectors: readonly Float32Array[]): Promise<void> {
+/** An Int32Array that grows as values are pushed (a plain array of numbers takes twice the memory). */
+class GrowingInt32Array {
+  private data = new Int32Array(1 << 16);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Int32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+
+  /** The values pushed, trimmed to size. */
+  finish(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+async function writeVectraIndex(dir: string, passages: readonly Passage[], vectorRows: Float32Array, dimensions: number): Promise<void> {
   await mkdir(dir, { recursive: true });
   const scale = 10 ** VECTOR_DECIMALS;
   const out = createWriteStream(join(dir, "index.json"));
@@ -160,7 +181,7 @@ async function writeVectraIndex(dir: string, passages: readonly Passage[], vecto
   await write('{"version":1,"metadata_config":{},"items":[');
   for (let i = 0; i < passages.length; i++) {
     const passage = passages[i]!;
-    const vector = Array.from(vectors[i]!, (x) => Math.round(x * scale) / scale);
+    const vector = Array.from(vectorRows.subarray(i * dimensions, (i + 1) * dimensions), (x) => Math.round(x * scale) / scale);
     const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
     const metadata: VectorMetadata = { articleId: passage.articleId };
     await write((i > 0 ? "," : "") + JSON.stringify({ id: passage.id, metadata, vector, norm }));
@@ -169,13 +190,11 @@ async function writeVectraIndex(dir: string, passages: readonly Passage[], vecto
   await finished(out);
 }
 
-async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], termLists: readonly string[][], vectors: Float32Array[], vocabulary: Vocabulary): Promise<void> {
+async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], keyword: KeywordIndex, sentenceTerms: SentenceTerms, vectorRows: Float32Array, vocabulary: Vocabulary): Promise<void> {
   await mkdir(folder, { recursive: true });
-  const rows = new Float32Array(passages.length * (vectors[0]?.length ?? 0));
-  vectors.forEach((vector, i) => rows.set(vector, i * vector.length));
-  await writeFile(join(folder, BUILD_FILES.vectorRows), new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
-  await writeVectraIndex(join(folder, BUILD_FILES.vectors), passages, vectors);
-  const keyword = KeywordIndex.build(termLists);
+  await writeFile(join(folder, BUILD_FILES.vectorRows), new Uint8Array(vectorRows.buffer, vectorRows.byteOffset, vectorRows.byteLength));
+  await writeVectraIndex(join(folder, BUILD_FILES.vectors), passages, vectorRows, manifest.model.dimensions);
+  await sentenceTerms.write(folder);
   await writeFile(join(folder, BUILD_FILES.articles), JSON.stringify(articles));
   await writeFile(join(folder, BUILD_FILES.passages), JSON.stringify(passages));
   await writeFile(join(folder, BUILD_FILES.keyword), JSON.stringify(keyword.toJSON()));
@@ -222,27 +241,50 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
 
     const passages = articles.flatMap((article) => buildPassages(article.id, article.body, options.passageSettings));
     const bodies = new Map(articles.map((article) => [article.id, article.body]));
-    const texts = passages.map((passage) => passageText(bodies.get(passage.articleId)!, passage));
     const toEmbed = passages.map((_, i) => i).filter((i) => !reuseArticle.has(passages[i]!.articleId) || !reusedVectors.has(passages[i]!.id));
     let embedder: Embedder | undefined;
     const getEmbedder = async () => (embedder ??= await options.loadEmbedder());
     let fresh: Float32Array[] = [];
-    if (toEmbed.length > 0) fresh = await embedAll(await getEmbedder(), toEmbed.map((i) => texts[i]!), options.progress);
-    // Each passage is tokenised once, for both the keyword index and the vocabulary's spellings.
-    const spellings = new SpellingCounter();
-    const termLists = texts.map((text) => {
-      const terms: string[] = [];
-      for (const token of tokenize(text)) {
-        if (token.stop) continue;
-        terms.push(token.term);
-        spellings.add(token.term, token.spelling);
-      }
-      return terms;
+    if (toEmbed.length > 0) fresh = await embedAll(await getEmbedder(), toEmbed.map((i) => passageText(bodies.get(passages[i]!.articleId)!, passages[i]!)), options.progress);
+    const dimensions = embedder?.dimensions ?? reusable?.dimensions ?? fresh[0]?.length ?? 1;
+    // All vectors in one float32 matrix, in passage order; the per-passage arrays can then go.
+    const vectorRows = new Float32Array(passages.length * dimensions);
+    toEmbed.forEach((row, k) => vectorRows.set(fresh[k]!, row * dimensions));
+    fresh = [];
+    passages.forEach((passage, i) => {
+      const reused = reuseArticle.has(passage.articleId) ? reusedVectors.get(passage.id) : undefined;
+      if (reused) vectorRows.set(reused, i * dimensions);
     });
+    reusedVectors.clear();
+
+    // Each sentence is tokenised once: for the keyword index, the vocabulary's spellings, and the
+    // per-sentence term ids that questions score against (provisional ids first, in order of
+    // appearance, renumbered to the vocabulary's order below).
+    const spellings = new SpellingCounter();
+    const provisional = new Map<string, number>();
+    const ids = new GrowingInt32Array();
+    const sentenceEnds: number[] = [];
+    for (const passage of passages) {
+      const body = bodies.get(passage.articleId)!;
+      for (const sentence of passage.sentences) {
+        for (const token of tokenize(body.slice(sentence.start, sentence.end))) {
+          if (token.stop) continue;
+          let id = provisional.get(token.term);
+          if (id === undefined) provisional.set(token.term, (id = provisional.size));
+          ids.push(id);
+          spellings.add(token.term, token.spelling);
+        }
+        sentenceEnds.push(ids.length);
+      }
+    }
     const vocabulary = await buildVocabulary(spellings.best(), reason ? undefined : reusable, getEmbedder);
-    const freshByRow = new Map(toEmbed.map((row, k) => [row, fresh[k]!]));
-    const vectors = passages.map((passage, i) => freshByRow.get(i) ?? reusedVectors.get(passage.id)!);
-    const dimensions = embedder?.dimensions ?? reusable?.dimensions ?? vectors[0]?.length ?? 0;
+    const renumber = new Int32Array(provisional.size);
+    for (const [term, id] of provisional) renumber[id] = vocabulary.row.get(term)!;
+    provisional.clear();
+    const termIds = ids.finish();
+    for (let i = 0; i < termIds.length; i++) termIds[i] = renumber[termIds[i]!]!;
+    const sentenceTerms = new SentenceTerms(Uint32Array.from([0, ...sentenceEnds]), termIds, passages);
+    const keyword = KeywordIndex.fromSentenceTerms(passages, sentenceTerms, vocabulary.terms);
 
     const passageCounts = new Map<string, number>();
     for (const passage of passages) passageCounts.set(passage.articleId, (passageCounts.get(passage.articleId) ?? 0) + 1);
@@ -256,7 +298,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       counts: { articles: articles.length, passages: passages.length },
       articles: Object.fromEntries(articles.map((article) => [article.id, { hash: article.hash, file: article.file, passages: passageCounts.get(article.id) ?? 0 }])),
     };
-    await writeBuild(buildPath(options.indexDir, buildId), manifest, articles, passages, termLists, vectors, vocabulary);
+    await writeBuild(buildPath(options.indexDir, buildId), manifest, articles, passages, keyword, sentenceTerms, vectorRows, vocabulary);
     await switchPointer(options.indexDir, buildId);
     await removeOldBuilds(options.indexDir, buildId);
     return { ...report, buildId, rebuilt: true, passages: passages.length, embedded: toEmbed.length };

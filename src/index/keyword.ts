@@ -47,6 +47,30 @@ export class KeywordIndex {
     return new KeywordIndex(data, postings);
   }
 
+  /** Indexes passages from their sentences' term ids (see SentenceTerms), naming terms by `terms[id]`. */
+  static fromSentenceTerms(passages: readonly { sentences: readonly unknown[] }[], sentenceTerms: { of(passage: number, k: number): Int32Array }, terms: readonly string[]): KeywordIndex {
+    const postings = new Map<string, number[]>();
+    const lengths: number[] = [];
+    const counts = new Map<number, number>();
+    passages.forEach((passage, doc) => {
+      counts.clear();
+      let length = 0;
+      for (let k = 0; k < passage.sentences.length; k++) {
+        const ids = sentenceTerms.of(doc, k);
+        length += ids.length;
+        for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      lengths.push(length);
+      for (const [id, count] of counts) {
+        const term = terms[id]!;
+        let list = postings.get(term);
+        if (!list) postings.set(term, (list = []));
+        list.push(doc, count);
+      }
+    });
+    return new KeywordIndex({ k1: BM25_K1, b: BM25_B, lengths, postings: Object.fromEntries(postings) }, postings);
+  }
+
   /** Restores an index saved with `toJSON`. */
   static fromJSON(data: KeywordIndexData): KeywordIndex {
     if (!Array.isArray(data?.lengths) || typeof data.postings !== "object" || data.postings === null) throw new Error("keyword index data is malformed");

@@ -27,10 +27,12 @@ export const BUILD_FILES = {
   vectors: "vectors",
   /** The same vectors as float32 rows in passage order: what the bot loads (no JSON to parse). */
   vectorRows: "vectors.f32",
+  /** Each passage sentence's content terms as vocabulary ids. */
+  sentenceTerms: "sentence-terms.bin",
 } as const;
 
 /** The data files of a build whose checksums the manifest records (vectra's file included). */
-export const CHECKED_FILES = [BUILD_FILES.articles, BUILD_FILES.passages, BUILD_FILES.keyword, BUILD_FILES.vocabulary, BUILD_FILES.vocabularyVectors, BUILD_FILES.vectorRows, `${BUILD_FILES.vectors}/index.json`] as const;
+export const CHECKED_FILES = [BUILD_FILES.articles, BUILD_FILES.passages, BUILD_FILES.keyword, BUILD_FILES.vocabulary, BUILD_FILES.vocabularyVectors, BUILD_FILES.vectorRows, BUILD_FILES.sentenceTerms, `${BUILD_FILES.vectors}/index.json`] as const;
 
 /** sha256 of each checked file of a build folder; a missing file gets "missing". */
 export async function fileChecksums(folder: string): Promise<Record<string, string>> {

@@ -4,6 +4,7 @@ import type { Article } from "../corpus/article.js";
 import type { Passage } from "../passages/passages.js";
 import { KeywordIndex, type KeywordIndexData } from "./keyword.js";
 import { readVocabulary, type Vocabulary } from "./vocabulary.js";
+import { SentenceTerms } from "./sentenceTerms.js";
 import { BUILD_FILES, buildPath, readPointer } from "./layout.js";
 import { INDEX_FORMAT_VERSION, parseManifest, type Manifest } from "./manifest.js";
 import { createVectorMatrix, type VectorMatrix } from "../retrieval/vectorSearch.js";
@@ -22,6 +23,8 @@ export interface IndexSnapshot {
   vectors: Float32Array;
   /** The same vectors, with fast similarity to a question. */
   matrix: VectorMatrix;
+  /** Every passage sentence's content terms, as vocabulary ids. */
+  sentenceTerms: SentenceTerms;
   dimensions: number;
 }
 
@@ -110,6 +113,12 @@ export async function loadBuild(folder: string, buildId: string): Promise<IndexS
   } catch (error) {
     throw new IndexCorruptError(folder, `vocabulary: ${(error as Error).message}`, error);
   }
+  let sentenceTerms: SentenceTerms;
+  try {
+    sentenceTerms = await SentenceTerms.read(folder, passages, vocabulary.terms.length);
+  } catch (error) {
+    throw new IndexCorruptError(folder, (error as Error).message, error);
+  }
   return {
     buildId,
     folder,
@@ -120,6 +129,7 @@ export async function loadBuild(folder: string, buildId: string): Promise<IndexS
     vocabulary,
     vectors: matrix.data,
     matrix,
+    sentenceTerms,
     dimensions: manifest.model.dimensions,
   };
 }

@@ -3,7 +3,7 @@ import type { Quote } from "./answer.js";
 /** Term overlap (Jaccard) at which two quotes from different articles state the same fact. */
 export const SAME_FACT_OVERLAP = 0.5;
 
-function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+function jaccard<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
   if (a.size === 0 || b.size === 0) return 0;
   let shared = 0;
   for (const term of a) if (b.has(term)) shared++;
@@ -14,10 +14,10 @@ function overlaps(a: Quote, b: Quote): boolean {
   return a.source.id === b.source.id && a.start < b.end && b.start < a.end;
 }
 
-/** A quote with the content terms it contains, for comparing facts. */
+/** A quote with the content terms (vocabulary ids) it contains, for comparing facts. */
 export interface QuoteWithTerms {
   quote: Quote;
-  terms: ReadonlySet<string>;
+  terms: ReadonlySet<number>;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Embedder } from "../embeddings/embedder.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
 import type { Passage } from "../passages/passages.js";
 import type { Span } from "../passages/sentences.js";
-import { contentTerms, tokenize } from "../text/terms.js";
+import { tokenize } from "../text/terms.js";
 import { MAX_QUOTE_CHARS, validateQuestion, type Answer, type Quote } from "./answer.js";
 import { answerTypeWords, expectedAnswerType, hasAnswerType, type AnswerType } from "./answerType.js";
 import { collapseSameFacts, type QuoteWithTerms } from "./dedupe.js";
@@ -55,8 +55,8 @@ interface Scored extends QuoteWithTerms {
 
 /** Answers questions from one loaded index with one loaded model. Holds no per-question state. */
 export class Retriever {
-  /** Per passage, the article's sentence just before it (in the previous passage), when there is one. */
-  private readonly previousSentence: (Span | undefined)[];
+  /** Per passage, the article's sentence just before it (the previous passage's last), when there is one. */
+  private readonly previousSentence: ({ span: Span; passage: number; k: number } | undefined)[];
 
   constructor(
     readonly snapshot: IndexSnapshot,
@@ -66,7 +66,7 @@ export class Retriever {
     const { passages } = snapshot;
     this.previousSentence = passages.map((passage, i) => {
       const before = passages[i - 1];
-      return before && before.articleId === passage.articleId ? before.sentences.at(-1) : undefined;
+      return before && before.articleId === passage.articleId ? { span: before.sentences.at(-1)!, passage: i - 1, k: before.sentences.length - 1 } : undefined;
     });
   }
 
@@ -97,7 +97,7 @@ export class Retriever {
     const scored: Scored[] = [];
     for (const item of candidates) {
       const passage = snapshot.passages[item]!;
-      const result = this.bestQuote(passage, this.previousSentence[item], matcher, similarities[item]!, keywordScore.get(item) ?? 0, answerType);
+      const result = this.bestQuote(item, passage, this.previousSentence[item], matcher, similarities[item]!, keywordScore.get(item) ?? 0, answerType);
       scored.push(result);
     }
     scored.sort((a, b) => b.rank - a.rank || a.quote.start - b.quote.start);
@@ -108,19 +108,21 @@ export class Retriever {
   }
 
   /** The sentence (or two) of a passage that best answer the question, with its rank and confidence. */
-  private bestQuote(passage: Passage, previous: Span | undefined, matcher: SoftMatcher, similarity: number, keyword: number, answerType: AnswerType): Scored {
+  private bestQuote(item: number, passage: Passage, previous: { span: Span; passage: number; k: number } | undefined, matcher: SoftMatcher, similarity: number, keyword: number, answerType: AnswerType): Scored {
     const w = this.weights;
     const article = this.snapshot.articles.get(passage.articleId)!;
     const body = article.body;
     // A passage opening with "He …" or "This …" takes the sentence before it as context (and may
     // quote it), when only white space separates them.
     const opener = passage.sentences[0]!;
-    const linked = previous && REFERRING_OPENERS.test(body.slice(opener.start, opener.end)) && body.slice(previous.end, opener.start).trim() === "" ? previous : undefined;
-    const sentences = linked ? [linked, ...passage.sentences] : passage.sentences;
-    const sentenceTerms = sentences.map((s) => contentTerms(body.slice(s.start, s.end)));
+    const linked = previous && REFERRING_OPENERS.test(body.slice(opener.start, opener.end)) && body.slice(previous.span.end, opener.start).trim() === "" ? previous : undefined;
+    const sentences = linked ? [linked.span, ...passage.sentences] : passage.sentences;
+    const store = this.snapshot.sentenceTerms;
+    const own = passage.sentences.map((_, k) => store.of(item, k));
+    const sentenceTerms = linked ? [store.of(linked.passage, linked.k), ...own] : own;
     const coverages = sentenceTerms.map((terms) => matcher.coverage(terms));
     if (linked) coverages[0]!.fill(0);
-    const passageCoverage = matcher.coverage(sentenceTerms.flat());
+    const passageCoverage = matcher.coverage(...sentenceTerms);
     const shares = coverages.map((coverage) => matcher.share(coverage));
     const passageShare = matcher.share(passageCoverage);
     let best = linked ? 1 : 0;
@@ -130,15 +132,15 @@ export class Retriever {
     let start = sentences[best]!.start;
     let end = sentences[best]!.end;
     let quoteShare = shares[best]!;
-    let terms = sentenceTerms[best]!;
+    let terms: ArrayLike<number>[] = [sentenceTerms[best]!];
     for (const neighbour of [best + 1, best - 1]) {
       const sentence = sentences[neighbour];
       if (!sentence) continue;
       const joinedStart = Math.min(start, sentence.start);
       const joinedEnd = Math.max(end, sentence.end);
       if (joinedEnd - joinedStart > MAX_QUOTE_CHARS) continue;
-      const joinedTerms = [...terms, ...sentenceTerms[neighbour]!];
-      const joinedShare = matcher.share(matcher.coverage(joinedTerms));
+      const joinedTerms = [...terms, sentenceTerms[neighbour]!];
+      const joinedShare = matcher.share(matcher.coverage(...joinedTerms));
       if (joinedShare - quoteShare >= w.extendMinGain) {
         start = joinedStart;
         end = joinedEnd;
@@ -152,12 +154,14 @@ export class Retriever {
       end = start + (cut > 0 ? cut : MAX_QUOTE_CHARS);
     }
     const typed = hasAnswerType(body.slice(start, end), answerType) ? 1 : 0;
-    if (typed) quoteShare = matcher.share(matcher.coverage(terms), true);
+    if (typed) quoteShare = matcher.share(matcher.coverage(...terms), true);
     const context = Math.max(0, passageShare - quoteShare);
     const rank = quoteShare + w.context * context + w.vector * similarity + w.keyword * keyword + w.answerType * typed;
     const confidence = clamp01(0.8 * (quoteShare + w.context * context) + 0.2 * clamp01((similarity - 0.2) / 0.6));
     const focus = { start: Math.max(start, sentences[best]!.start), end: Math.min(end, sentences[best]!.end) };
     const quote: Quote = { quote: body.slice(start, end), source: sourceOf(article), start, end, score: Math.round(confidence * 1000) / 1000, alsoReportedBy: [], focus };
-    return { quote, terms: new Set(terms), rank };
+    const termSet = new Set<number>();
+    for (const list of terms) for (let t = 0; t < list.length; t++) termSet.add(list[t]!);
+    return { quote, terms: termSet, rank };
   }
 }

@@ -15,29 +15,35 @@ export interface QueryTerm {
 }
 
 /**
- * How well a text's terms cover each query term: 1 for the term itself, a discounted similarity
- * for a near-synonym (through word vectors), 0 otherwise. Memoises per document term.
+ * How well a text's terms (vocabulary ids) cover each query term: 1 for the term itself, a
+ * discounted similarity for a near-synonym (through word vectors), 0 otherwise. Memoises per
+ * document term.
  */
 export class SoftMatcher {
-  private readonly cache = new Map<string, Float32Array>();
+  private readonly cache = new Map<number, Float32Array>();
+  /** Each query term's vocabulary id, or -1 when the corpus never uses it. */
+  private readonly ids: Int32Array;
 
   constructor(
     readonly query: readonly QueryTerm[],
     private readonly vocabulary: Vocabulary,
-  ) {}
+  ) {
+    this.ids = Int32Array.from(query, (q) => vocabulary.row.get(q.term) ?? -1);
+  }
 
   /** Per query term, its match strength with one document term. */
-  private strengths(docTerm: string): Float32Array {
+  private strengths(docTerm: number): Float32Array {
     let strengths = this.cache.get(docTerm);
     if (strengths) return strengths;
     strengths = new Float32Array(this.query.length);
-    const row = this.vocabulary.row.get(docTerm);
     const d = this.vocabulary.dimensions;
+    const rows = this.vocabulary.vectors;
+    const base = docTerm * d;
     this.query.forEach((q, i) => {
-      if (q.term === docTerm) strengths![i] = 1;
-      else if (row !== undefined && q.vector) {
+      if (this.ids[i] === docTerm) strengths![i] = 1;
+      else if (q.vector) {
         let dot = 0;
-        for (let k = 0; k < d; k++) dot += q.vector[k]! * this.vocabulary.vectors[row * d + k]!;
+        for (let k = 0; k < d; k++) dot += q.vector[k]! * rows[base + k]!;
         if (dot >= SOFT_MATCH_FLOOR) strengths![i] = SOFT_MATCH_FACTOR * dot;
       }
     });
@@ -45,12 +51,14 @@ export class SoftMatcher {
     return strengths;
   }
 
-  /** For each query term, its best match among the given document terms. */
-  coverage(docTerms: Iterable<string>): Float32Array {
+  /** For each query term, its best match among the given document terms (vocabulary ids). */
+  coverage(...docTermLists: ArrayLike<number>[]): Float32Array {
     const best = new Float32Array(this.query.length);
-    for (const term of docTerms) {
-      const strengths = this.strengths(term);
-      for (let i = 0; i < best.length; i++) if (strengths[i]! > best[i]!) best[i] = strengths[i]!;
+    for (const list of docTermLists) {
+      for (let t = 0; t < list.length; t++) {
+        const strengths = this.strengths(list[t]!);
+        for (let i = 0; i < best.length; i++) if (strengths[i]! > best[i]!) best[i] = strengths[i]!;
+      }
     }
     return best;
   }
