@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--sizes 100,1000,10000] [--json]`: builds synthetic corpora of each size in a
+ * `npm run bench -- [--sizes 100,1000,10000] [--json] [--keep]` (or `-- --ceiling`, see bench-ceiling.ts): builds synthetic corpora of each size in a
  * temporary folder with the real code path and the bundled model, and measures build speed, a
  * no-change `npm run index`, cold start, warm question latency, vectra's own query, index size and
  * peak memory. Prints a table, and with --json one JSON object as the last line.
@@ -13,7 +13,14 @@ import { PROJECT_ROOT } from "../src/config.js";
 import { buildPath, readPointer } from "../src/index/layout.js";
 import { writeSyntheticCorpus } from "./bench-corpus.js";
 
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "100,1000,10000" }, json: { type: "boolean" }, keep: { type: "boolean" } } });
+const { values } = parseArgs({ options: { sizes: { type: "string", default: "100,1000,10000" }, json: { type: "boolean" }, keep: { type: "boolean" }, ceiling: { type: "boolean" } } });
+if (values.ceiling) {
+  const { vectraCeiling } = await import("./bench-ceiling.js");
+  const result = await vectraCeiling();
+  process.stdout.write(`vectra loads ${result.loadedItems} items (${(result.loadedBytes / 2 ** 20).toFixed(0)} MiB of index.json, ${result.itemBytes} bytes per item) and fails at ${result.failedItems} items (${(result.failedBytes / 2 ** 20).toFixed(0)} MiB): ${result.error ?? "no error"}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify({ ceiling: result })}\n`);
+  process.exit(0);
+}
 const sizes = values.sizes!.split(",").map((s) => Number(s.trim()));
 if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
   process.stderr.write("--sizes takes whole numbers, e.g. --sizes 1000,10000\n");

@@ -26,13 +26,16 @@ describe("KeywordIndex", () => {
   });
 
   it("scores the same after a save and load", () => {
-    const restored = KeywordIndex.fromJSON(JSON.parse(JSON.stringify(index.toJSON())));
+    const ids = new Map(docs.flat().filter((term, i, all) => all.indexOf(term) === i).map((term, i) => [term, i]));
+    const restored = KeywordIndex.fromBytes(index.toBytes(), ids);
     const query = new Map([["trade", 1], ["gas", 0.5]]);
     expect(restored.search(query, 10)).toEqual(index.search(query, 10));
   });
 
   it("refuses malformed saved data", () => {
-    expect(() => KeywordIndex.fromJSON({} as never)).toThrow(/malformed/);
+    expect(() => KeywordIndex.fromBytes(new Uint8Array(10), new Map())).toThrow(/malformed/);
+    const bytes = index.toBytes();
+    expect(() => KeywordIndex.fromBytes(bytes.subarray(0, bytes.length - 4), new Map(docs.flat().map((t) => [t, 0])))).toThrow(/malformed/);
   });
 });
 

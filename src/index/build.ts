@@ -8,7 +8,7 @@ import type { CorpusFileError } from "../corpus/frontMatter.js";
 import { corpusFingerprints, readCorpus } from "../corpus/loadCorpus.js";
 import { EMBED_BATCH_SIZE, type Embedder } from "../embeddings/embedder.js";
 import { buildPassages, passageText, type Passage, type PassageSettings } from "../passages/passages.js";
-import { tokenize } from "../text/terms.js";
+import { forgetWordForms, tokenize } from "../text/terms.js";
 import { makeVocabulary, SpellingCounter, writeVocabulary, type Vocabulary } from "./vocabulary.js";
 import { KeywordIndex } from "./keyword.js";
 import { SentenceTerms } from "./sentenceTerms.js";
@@ -153,6 +153,34 @@ async function buildVocabulary(spellings: Map<string, string>, previous: IndexSn
  * checks each id against every earlier item (quadratic: minutes at 100,000 passages) and its
  * endUpdate builds the whole file as one string (V8 caps strings near 512 MB).
  */
+/**
+ * Tokenises every passage sentence once: for the keyword index, the vocabulary's spellings and
+ * the per-sentence term ids that questions score against. Ids are provisional (order of first
+ * appearance, `terms[id]`), to be renumbered to the vocabulary's order.
+ */
+function tokeniseSentences(passages: readonly Passage[], bodies: ReadonlyMap<string, string>): { ids: Int32Array; sentenceEnds: Uint32Array; terms: string[]; spellings: Map<string, string> } {
+  const spellings = new SpellingCounter();
+  const provisional = new Map<string, number>();
+  const ids = new GrowingInt32Array();
+  const sentenceEnds: number[] = [0];
+  for (const passage of passages) {
+    const body = bodies.get(passage.articleId)!;
+    for (const sentence of passage.sentences) {
+      for (const token of tokenize(body.slice(sentence.start, sentence.end))) {
+        if (token.stop) continue;
+        let id = provisional.get(token.term);
+        if (id === undefined) provisional.set(token.term, (id = provisional.size));
+        ids.push(id);
+        spellings.add(token.term, token.spelling);
+      }
+      sentenceEnds.push(ids.length);
+    }
+  }
+  // The word-form cache has done its work for this build; do not keep it through the writing.
+  forgetWordForms();
+  return { ids: ids.finish(), sentenceEnds: Uint32Array.from(sentenceEnds), terms: [...provisional.keys()], spellings: spellings.best() };
+}
+
 /** An Int32Array that grows as values are pushed (a plain array of numbers takes twice the memory). */
 class GrowingInt32Array {
   private data = new Int32Array(1 << 16);
@@ -197,7 +225,7 @@ async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, art
   await sentenceTerms.write(folder);
   await writeFile(join(folder, BUILD_FILES.articles), JSON.stringify(articles));
   await writeFile(join(folder, BUILD_FILES.passages), JSON.stringify(passages));
-  await writeFile(join(folder, BUILD_FILES.keyword), JSON.stringify(keyword.toJSON()));
+  await writeFile(join(folder, BUILD_FILES.keyword), keyword.toBytes());
   await writeVocabulary(folder, vocabulary);
   // The manifest is written last: a build folder without one was never finished.
   const complete: Manifest = { ...manifest, files: await fileChecksums(folder) };
@@ -257,34 +285,18 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     });
     reusedVectors.clear();
 
-    // Each sentence is tokenised once: for the keyword index, the vocabulary's spellings, and the
-    // per-sentence term ids that questions score against (provisional ids first, in order of
-    // appearance, renumbered to the vocabulary's order below).
-    const spellings = new SpellingCounter();
-    const provisional = new Map<string, number>();
-    const ids = new GrowingInt32Array();
-    const sentenceEnds: number[] = [];
-    for (const passage of passages) {
-      const body = bodies.get(passage.articleId)!;
-      for (const sentence of passage.sentences) {
-        for (const token of tokenize(body.slice(sentence.start, sentence.end))) {
-          if (token.stop) continue;
-          let id = provisional.get(token.term);
-          if (id === undefined) provisional.set(token.term, (id = provisional.size));
-          ids.push(id);
-          spellings.add(token.term, token.spelling);
-        }
-        sentenceEnds.push(ids.length);
-      }
-    }
-    const vocabulary = await buildVocabulary(spellings.best(), reason ? undefined : reusable, getEmbedder);
-    const renumber = new Int32Array(provisional.size);
-    for (const [term, id] of provisional) renumber[id] = vocabulary.row.get(term)!;
-    provisional.clear();
-    const termIds = ids.finish();
+    const tokenised = tokeniseSentences(passages, bodies);
+    const vocabulary = await buildVocabulary(tokenised.spellings, reason ? undefined : reusable, getEmbedder);
+    const renumber = Int32Array.from(tokenised.terms, (term) => vocabulary.row.get(term)!);
+    const termIds = tokenised.ids;
     for (let i = 0; i < termIds.length; i++) termIds[i] = renumber[termIds[i]!]!;
-    const sentenceTerms = new SentenceTerms(Uint32Array.from([0, ...sentenceEnds]), termIds, passages);
-    const keyword = KeywordIndex.fromSentenceTerms(passages, sentenceTerms, vocabulary.terms);
+    const sentenceEnds = tokenised.sentenceEnds;
+    const sentenceTerms = new SentenceTerms(sentenceEnds, termIds, passages);
+    const keyword = KeywordIndex.fromTermIds(
+      passages.length,
+      (doc, visit) => passages[doc]!.sentences.forEach((_, k) => visit(sentenceTerms.of(doc, k))),
+      vocabulary.row,
+    );
 
     const passageCounts = new Map<string, number>();
     for (const passage of passages) passageCounts.set(passage.articleId, (passageCounts.get(passage.articleId) ?? 0) + 1);

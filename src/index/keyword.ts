@@ -3,93 +3,130 @@ export const BM25_K1 = 1.2;
 /** BM25 length normalisation: the usual 0.75; passages are similar in length anyway. */
 export const BM25_B = 0.75;
 
-/** The keyword index as stored on disk (`keyword.json`). */
-export interface KeywordIndexData {
-  k1: number;
-  b: number;
-  /** Number of content terms in each document. */
-  lengths: number[];
-  /** term → flat list of [document, frequency] pairs, documents ascending. */
-  postings: Record<string, number[]>;
-}
-
 /** A scored document. */
 export interface KeywordHit {
   doc: number;
   score: number;
 }
 
-/** A persistent BM25 index over documents given as lists of terms. Pure: no I/O. */
+/** Bytes of the stored form's header: the magic "BM25", k1 and b (float64), documents and terms (uint32). */
+const HEADER_BYTES = 4 + 8 + 8 + 4 + 4;
+const MAGIC = 0x35324d42; // "BM25", little-endian
+
+/**
+ * A persistent BM25 index. Terms are numbered (the numbering is given, e.g. the vocabulary's);
+ * each term's postings are [document, frequency] pairs, documents ascending, all in one Int32Array.
+ * Stored as `keyword.bin`: header, document lengths (uint32), per-term offsets (uint32), pairs
+ * (int32) — read back without parsing or allocating per term. Pure: no I/O.
+ */
 export class KeywordIndex {
   private readonly averageLength: number;
 
   private constructor(
-    private readonly data: KeywordIndexData,
-    private readonly postings: Map<string, number[]>,
+    private readonly ids: ReadonlyMap<string, number>,
+    private readonly lengths: Uint32Array,
+    private readonly offsets: Uint32Array,
+    private readonly pairs: Int32Array,
+    private readonly k1 = BM25_K1,
+    private readonly b = BM25_B,
   ) {
-    const total = data.lengths.reduce((sum, length) => sum + length, 0);
-    this.averageLength = data.lengths.length === 0 ? 1 : Math.max(1, total / data.lengths.length);
+    let total = 0;
+    for (const length of lengths) total += length;
+    this.averageLength = lengths.length === 0 ? 1 : Math.max(1, total / lengths.length);
   }
 
   /** Indexes documents, each a list of terms (repeats count). */
   static build(documents: readonly (readonly string[])[]): KeywordIndex {
-    const postings = new Map<string, number[]>();
-    documents.forEach((terms, doc) => {
-      const counts = new Map<string, number>();
-      for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-      for (const [term, count] of counts) {
-        let list = postings.get(term);
-        if (!list) postings.set(term, (list = []));
-        list.push(doc, count);
-      }
-    });
-    const data: KeywordIndexData = { k1: BM25_K1, b: BM25_B, lengths: documents.map((terms) => terms.length), postings: Object.fromEntries(postings) };
-    return new KeywordIndex(data, postings);
+    const ids = new Map<string, number>();
+    for (const terms of documents) for (const term of terms) if (!ids.has(term)) ids.set(term, ids.size);
+    const lists = documents.map((terms) => Int32Array.from(terms, (term) => ids.get(term)!));
+    return KeywordIndex.fromTermIds(lists.length, (doc, visit) => visit(lists[doc]!), ids);
   }
 
-  /** Indexes passages from their sentences' term ids (see SentenceTerms), naming terms by `terms[id]`. */
-  static fromSentenceTerms(passages: readonly { sentences: readonly unknown[] }[], sentenceTerms: { of(passage: number, k: number): Int32Array }, terms: readonly string[]): KeywordIndex {
-    const postings = new Map<string, number[]>();
-    const lengths: number[] = [];
-    const counts = new Map<number, number>();
-    passages.forEach((passage, doc) => {
-      counts.clear();
-      let length = 0;
-      for (let k = 0; k < passage.sentences.length; k++) {
-        const ids = sentenceTerms.of(doc, k);
-        length += ids.length;
-        for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  /**
+   * Indexes `count` documents whose term ids `forEachList(doc, visit)` hands over (a document may
+   * come in several lists, e.g. one per sentence); `ids` names the terms. Two passes, so every
+   * posting list is an exact-size slice of one Int32Array.
+   */
+  static fromTermIds(count: number, forEachList: (doc: number, visit: (ids: Int32Array) => void) => void, ids: ReadonlyMap<string, number>): KeywordIndex {
+    const terms = ids.size;
+    const lengths = new Uint32Array(count);
+    const documents = new Uint32Array(terms);
+    const lastDoc = new Int32Array(terms).fill(-1);
+    for (let doc = 0; doc < count; doc++) {
+      forEachList(doc, (list) => {
+        lengths[doc]! += list.length;
+        for (const id of list) {
+          if (lastDoc[id] === doc) continue;
+          lastDoc[id] = doc;
+          documents[id]!++;
+        }
+      });
+    }
+    const offsets = new Uint32Array(terms + 1);
+    for (let id = 0; id < terms; id++) offsets[id + 1] = offsets[id]! + 2 * documents[id]!;
+    const pairs = new Int32Array(offsets[terms]!);
+    const fill = offsets.slice(0, terms);
+    const frequency = new Int32Array(terms);
+    const seen: number[] = [];
+    for (let doc = 0; doc < count; doc++) {
+      forEachList(doc, (list) => {
+        for (const id of list) if (frequency[id]!++ === 0) seen.push(id);
+      });
+      for (const id of seen) {
+        pairs[fill[id]!++] = doc;
+        pairs[fill[id]!++] = frequency[id]!;
+        frequency[id] = 0;
       }
-      lengths.push(length);
-      for (const [id, count] of counts) {
-        const term = terms[id]!;
-        let list = postings.get(term);
-        if (!list) postings.set(term, (list = []));
-        list.push(doc, count);
-      }
-    });
-    return new KeywordIndex({ k1: BM25_K1, b: BM25_B, lengths, postings: Object.fromEntries(postings) }, postings);
+      seen.length = 0;
+    }
+    return new KeywordIndex(ids, lengths, offsets, pairs);
   }
 
-  /** Restores an index saved with `toJSON`. */
-  static fromJSON(data: KeywordIndexData): KeywordIndex {
-    if (!Array.isArray(data?.lengths) || typeof data.postings !== "object" || data.postings === null) throw new Error("keyword index data is malformed");
-    return new KeywordIndex(data, new Map(Object.entries(data.postings)));
+  /** The stored form (`keyword.bin`). */
+  toBytes(): Uint8Array {
+    const terms = this.offsets.length - 1;
+    const bytes = new Uint8Array(HEADER_BYTES + this.lengths.byteLength + this.offsets.byteLength + this.pairs.byteLength);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(0, MAGIC, true);
+    view.setFloat64(4, this.k1, true);
+    view.setFloat64(12, this.b, true);
+    view.setUint32(20, this.lengths.length, true);
+    view.setUint32(24, terms, true);
+    let at = HEADER_BYTES;
+    for (const part of [this.lengths, this.offsets, this.pairs]) {
+      bytes.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), at);
+      at += part.byteLength;
+    }
+    return bytes;
   }
 
-  /** The stored form. */
-  toJSON(): KeywordIndexData {
-    return this.data;
+  /** Restores an index from `toBytes`, its terms named by `ids`; throws if the bytes are malformed. */
+  static fromBytes(source: Uint8Array, ids: ReadonlyMap<string, number>): KeywordIndex {
+    const bytes = new Uint8Array(source.byteLength);
+    bytes.set(source);
+    const view = new DataView(bytes.buffer);
+    if (bytes.byteLength < HEADER_BYTES || view.getUint32(0, true) !== MAGIC) throw new Error("keyword index data is malformed");
+    const documents = view.getUint32(20, true);
+    const terms = view.getUint32(24, true);
+    if (terms !== ids.size) throw new Error("keyword index data is malformed: it does not match the vocabulary");
+    const offsetsAt = HEADER_BYTES + documents * 4;
+    const pairsAt = offsetsAt + (terms + 1) * 4;
+    if (bytes.byteLength < pairsAt) throw new Error("keyword index data is malformed: truncated");
+    const offsets = new Uint32Array(bytes.buffer, offsetsAt, terms + 1);
+    if (bytes.byteLength !== pairsAt + offsets[terms]! * 4) throw new Error("keyword index data is malformed: truncated");
+    return new KeywordIndex(ids, new Uint32Array(bytes.buffer, HEADER_BYTES, documents), offsets, new Int32Array(bytes.buffer, pairsAt, offsets[terms]!), view.getFloat64(4, true), view.getFloat64(12, true));
   }
 
   /** Number of documents. */
   get size(): number {
-    return this.data.lengths.length;
+    return this.lengths.length;
   }
 
   /** Number of documents containing the term. */
   documentFrequency(term: string): number {
-    return (this.postings.get(term)?.length ?? 0) / 2;
+    const id = this.ids.get(term);
+    return id === undefined ? 0 : (this.offsets[id + 1]! - this.offsets[id]!) / 2;
   }
 
   /** BM25 inverse document frequency (the +1 form, never negative). */
@@ -100,9 +137,8 @@ export class KeywordIndex {
 
   /** BM25 term score for a term seen `frequency` times in a text of `length` terms. */
   termScore(term: string, frequency: number, length: number): number {
-    const { k1, b } = this.data;
-    const norm = frequency + k1 * (1 - b + (b * length) / this.averageLength);
-    return (this.idf(term) * frequency * (k1 + 1)) / norm;
+    const norm = frequency + this.k1 * (1 - this.b + (this.b * length) / this.averageLength);
+    return (this.idf(term) * frequency * (this.k1 + 1)) / norm;
   }
 
   /** Documents scored by BM25 against weighted query terms, best first, at most `limit`. */
@@ -111,15 +147,15 @@ export class KeywordIndex {
     const scores = new Float64Array(this.size);
     const seen = new Uint8Array(this.size);
     const touched: number[] = [];
-    const { k1, b, lengths } = this.data;
+    const { k1, b, lengths, pairs } = this;
     const average = this.averageLength;
     for (const [term, weight] of query) {
-      const list = this.postings.get(term);
-      if (!list) continue;
+      const id = this.ids.get(term);
+      if (id === undefined) continue;
       const factor = weight * this.idf(term) * (k1 + 1);
-      for (let i = 0; i < list.length; i += 2) {
-        const doc = list[i]!;
-        const frequency = list[i + 1]!;
+      for (let i = this.offsets[id]!, end = this.offsets[id + 1]!; i < end; i += 2) {
+        const doc = pairs[i]!;
+        const frequency = pairs[i + 1]!;
         if (seen[doc] === 0) {
           seen[doc] = 1;
           touched.push(doc);

@@ -20,7 +20,7 @@ export const BUILD_FILES = {
   manifest: "manifest.json",
   articles: "articles.json",
   passages: "passages.json",
-  keyword: "keyword.json",
+  keyword: "keyword.bin",
   vocabulary: "vocabulary.json",
   vocabularyVectors: "vocabulary.bin",
   /** vectra's LocalIndex folder (its `index.json`): the passage vectors in vectra's format. */

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Article } from "../corpus/article.js";
 import type { Passage } from "../passages/passages.js";
-import { KeywordIndex, type KeywordIndexData } from "./keyword.js";
+import { KeywordIndex } from "./keyword.js";
 import { readVocabulary, type Vocabulary } from "./vocabulary.js";
 import { SentenceTerms } from "./sentenceTerms.js";
 import { BUILD_FILES, buildPath, readPointer } from "./layout.js";
@@ -98,14 +98,6 @@ export async function loadBuild(folder: string, buildId: string): Promise<IndexS
   if (!Array.isArray(articles) || !Array.isArray(passages) || passages.length !== manifest.counts.passages) {
     throw new IndexCorruptError(folder, "articles.json or passages.json does not match manifest.json");
   }
-  let keyword: KeywordIndex;
-  try {
-    keyword = KeywordIndex.fromJSON((await readJson(folder, BUILD_FILES.keyword)) as KeywordIndexData);
-  } catch (error) {
-    if (error instanceof IndexCorruptError) throw error;
-    throw new IndexCorruptError(folder, `keyword.json: ${(error as Error).message}`, error);
-  }
-  if (keyword.size !== passages.length) throw new IndexCorruptError(folder, "keyword.json does not match passages.json");
   const matrix = await readVectors(folder, passages, manifest.model.dimensions);
   let vocabulary: Vocabulary;
   try {
@@ -113,6 +105,13 @@ export async function loadBuild(folder: string, buildId: string): Promise<IndexS
   } catch (error) {
     throw new IndexCorruptError(folder, `vocabulary: ${(error as Error).message}`, error);
   }
+  let keyword: KeywordIndex;
+  try {
+    keyword = KeywordIndex.fromBytes(await readFile(join(folder, BUILD_FILES.keyword)), vocabulary.row);
+  } catch (error) {
+    throw new IndexCorruptError(folder, `${BUILD_FILES.keyword}: ${(error as Error).message}`, error);
+  }
+  if (keyword.size !== passages.length) throw new IndexCorruptError(folder, `${BUILD_FILES.keyword} does not match passages.json`);
   let sentenceTerms: SentenceTerms;
   try {
     sentenceTerms = await SentenceTerms.read(folder, passages, vocabulary.terms.length);

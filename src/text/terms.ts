@@ -75,6 +75,11 @@ function wordForm(raw: string): WordForm {
 const FORMS = new Map<string, WordForm>();
 const MAX_FORMS = 500_000;
 
+/** Empties the word-form cache (after a build has tokenised a whole corpus). */
+export function forgetWordForms(): void {
+  FORMS.clear();
+}
+
 function formOf(raw: string): WordForm {
   let form = FORMS.get(raw);
   if (!form) {
