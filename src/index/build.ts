@@ -1,24 +1,19 @@
-import { createWriteStream } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { once } from "node:events";
-import { finished } from "node:stream/promises";
 import { join } from "node:path";
 import type { Article } from "../corpus/article.js";
 import type { CorpusFileError } from "../corpus/frontMatter.js";
 import { corpusFingerprints, readCorpus } from "../corpus/loadCorpus.js";
 import { EMBED_BATCH_SIZE, type Embedder } from "../embeddings/embedder.js";
 import { buildPassages, passageText, type Passage, type PassageSettings } from "../passages/passages.js";
-import { forgetWordForms, tokenize } from "../text/terms.js";
-import { makeVocabulary, SpellingCounter, writeVocabulary, type Vocabulary } from "./vocabulary.js";
+import { makeVocabulary, writeVocabulary, type Vocabulary } from "./vocabulary.js";
+import { tokeniseSentences } from "./tokenise.js";
+import { writeVectraIndex } from "./vectraFile.js";
 import { KeywordIndex } from "./keyword.js";
 import { SentenceTerms } from "./sentenceTerms.js";
 import { BUILD_FILES, buildPath, ensureIndexDir, fileChecksums, newBuildName, readPointer, removeOldBuilds, switchPointer } from "./layout.js";
 import { acquireBuildLock } from "./lock.js";
 import { INDEX_FORMAT_VERSION, parseManifest, type Manifest } from "./manifest.js";
-import { loadBuild, type IndexSnapshot, type VectorMetadata } from "./snapshot.js";
-
-/** Digits kept of each vector component in vectra's JSON: float32 carries about 7, and 6 halves the file. */
-const VECTOR_DECIMALS = 6;
+import { loadBuild, type IndexSnapshot } from "./snapshot.js";
 
 /** Words per model call when embedding the vocabulary: single words are short, so batches can be big. */
 const VOCABULARY_BATCH_SIZE = 256;
@@ -144,78 +139,6 @@ async function buildVocabulary(spellings: Map<string, string>, previous: IndexSn
   }
   const dimensions = rows[0]?.length ?? previous?.dimensions ?? 1;
   return makeVocabulary(terms, terms.map((term) => spellings.get(term)!), rows as Float32Array[], dimensions);
-}
-
-/**
- * Writes a vectra LocalIndex folder (`index.json`: version, metadata_config, items of id, metadata,
- * vector and norm), exactly what vectra's createIndex + insertItem + endUpdate write, which vectra
- * then loads and queries. Written here, item by item to a stream, because vectra's insertItem
- * checks each id against every earlier item (quadratic: minutes at 100,000 passages) and its
- * endUpdate builds the whole file as one string (V8 caps strings near 512 MB).
- */
-/**
- * Tokenises every passage sentence once: for the keyword index, the vocabulary's spellings and
- * the per-sentence term ids that questions score against. Ids are provisional (order of first
- * appearance, `terms[id]`), to be renumbered to the vocabulary's order.
- */
-function tokeniseSentences(passages: readonly Passage[], bodies: ReadonlyMap<string, string>): { ids: Int32Array; sentenceEnds: Uint32Array; terms: string[]; spellings: Map<string, string> } {
-  const spellings = new SpellingCounter();
-  const provisional = new Map<string, number>();
-  const ids = new GrowingInt32Array();
-  const sentenceEnds: number[] = [0];
-  for (const passage of passages) {
-    const body = bodies.get(passage.articleId)!;
-    for (const sentence of passage.sentences) {
-      for (const token of tokenize(body.slice(sentence.start, sentence.end))) {
-        if (token.stop) continue;
-        let id = provisional.get(token.term);
-        if (id === undefined) provisional.set(token.term, (id = provisional.size));
-        ids.push(id);
-        spellings.add(token.term, token.spelling);
-      }
-      sentenceEnds.push(ids.length);
-    }
-  }
-  // The word-form cache has done its work for this build; do not keep it through the writing.
-  forgetWordForms();
-  return { ids: ids.finish(), sentenceEnds: Uint32Array.from(sentenceEnds), terms: [...provisional.keys()], spellings: spellings.best() };
-}
-
-/** An Int32Array that grows as values are pushed (a plain array of numbers takes twice the memory). */
-class GrowingInt32Array {
-  private data = new Int32Array(1 << 16);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Int32Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
-  }
-
-  /** The values pushed, trimmed to size. */
-  finish(): Int32Array {
-    return this.data.slice(0, this.length);
-  }
-}
-
-async function writeVectraIndex(dir: string, passages: readonly Passage[], vectorRows: Float32Array, dimensions: number): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const scale = 10 ** VECTOR_DECIMALS;
-  const out = createWriteStream(join(dir, "index.json"));
-  const write = (chunk: string) => (out.write(chunk) ? undefined : once(out, "drain"));
-  await write('{"version":1,"metadata_config":{},"items":[');
-  for (let i = 0; i < passages.length; i++) {
-    const passage = passages[i]!;
-    const vector = Array.from(vectorRows.subarray(i * dimensions, (i + 1) * dimensions), (x) => Math.round(x * scale) / scale);
-    const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
-    const metadata: VectorMetadata = { articleId: passage.articleId };
-    await write((i > 0 ? "," : "") + JSON.stringify({ id: passage.id, metadata, vector, norm }));
-  }
-  out.end("]}");
-  await finished(out);
 }
 
 async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], keyword: KeywordIndex, sentenceTerms: SentenceTerms, vectorRows: Float32Array, vocabulary: Vocabulary): Promise<void> {

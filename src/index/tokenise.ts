@@ -1,0 +1,52 @@
+import type { Passage } from "../passages/passages.js";
+import { forgetWordForms, tokenize } from "../text/terms.js";
+import { SpellingCounter } from "./vocabulary.js";
+
+/**
+ * Tokenises every passage sentence once: for the keyword index, the vocabulary's spellings and
+ * the per-sentence term ids that questions score against. Ids are provisional (order of first
+ * appearance, `terms[id]`), to be renumbered to the vocabulary's order.
+ */
+export function tokeniseSentences(passages: readonly Passage[], bodies: ReadonlyMap<string, string>): { ids: Int32Array; sentenceEnds: Uint32Array; terms: string[]; spellings: Map<string, string> } {
+  const spellings = new SpellingCounter();
+  const provisional = new Map<string, number>();
+  const ids = new GrowingInt32Array();
+  const sentenceEnds: number[] = [0];
+  for (const passage of passages) {
+    const body = bodies.get(passage.articleId)!;
+    for (const sentence of passage.sentences) {
+      for (const token of tokenize(body.slice(sentence.start, sentence.end))) {
+        if (token.stop) continue;
+        let id = provisional.get(token.term);
+        if (id === undefined) provisional.set(token.term, (id = provisional.size));
+        ids.push(id);
+        spellings.add(token.term, token.spelling);
+      }
+      sentenceEnds.push(ids.length);
+    }
+  }
+  // The word-form cache has done its work for this build; do not keep it through the writing.
+  forgetWordForms();
+  return { ids: ids.finish(), sentenceEnds: Uint32Array.from(sentenceEnds), terms: [...provisional.keys()], spellings: spellings.best() };
+}
+
+/** An Int32Array that grows as values are pushed (a plain array of numbers takes twice the memory). */
+class GrowingInt32Array {
+  private data = new Int32Array(1 << 16);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Int32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+
+  /** The values pushed, trimmed to size. */
+  finish(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
