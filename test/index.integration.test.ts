@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildConfiguredIndex, embedderOptions } from "../src/app.js";
 import { PROJECT_ROOT } from "../src/config.js";
 import { loadEmbedder, type Embedder } from "../src/embeddings/embedder.js";
+import { readCorpus } from "../src/corpus/loadCorpus.js";
 import { CorpusInvalidError } from "../src/index/build.js";
 import { buildPath, readPointer } from "../src/index/layout.js";
 import { IndexCorruptError, loadIndex } from "../src/index/snapshot.js";
@@ -45,6 +46,9 @@ describe("index build and retrieval on the real corpus", () => {
     const { indexDir, config } = await setup();
     await buildConfiguredIndex(config, { embedder });
     const snapshot = await loadIndex(indexDir);
+    // The stored bodies are the corpus files' bodies, code unit for code unit.
+    const { articles } = await readCorpus(config.CORPUS_DIR);
+    for (const article of articles) expect(snapshot.articles.get(article.id)!.body).toBe(article.body);
     const retriever = new Retriever(snapshot, embedder);
     for (const question of [...QUESTIONS, "How tall is Mount Everest?", "x"]) {
       const answer = await retriever.ask(question, { limit: 10 });

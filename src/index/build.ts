@@ -7,6 +7,7 @@ import { EMBED_BATCH_SIZE, type Embedder } from "../embeddings/embedder.js";
 import { buildPassages, passageText, type Passage, type PassageSettings } from "../passages/passages.js";
 import { makeVocabulary, writeVocabulary, type Vocabulary } from "./vocabulary.js";
 import { tokeniseSentences } from "./tokenise.js";
+import { writeArticles } from "./articleStore.js";
 import { writeVectraIndex } from "./vectraFile.js";
 import { KeywordIndex } from "./keyword.js";
 import { SentenceTerms } from "./sentenceTerms.js";
@@ -146,7 +147,7 @@ async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, art
   await writeFile(join(folder, BUILD_FILES.vectorRows), new Uint8Array(vectorRows.buffer, vectorRows.byteOffset, vectorRows.byteLength));
   await writeVectraIndex(join(folder, BUILD_FILES.vectors), passages, vectorRows, manifest.model.dimensions);
   await sentenceTerms.write(folder);
-  await writeFile(join(folder, BUILD_FILES.articles), JSON.stringify(articles));
+  await writeArticles(folder, articles);
   await writeFile(join(folder, BUILD_FILES.passages), JSON.stringify(passages));
   await writeFile(join(folder, BUILD_FILES.keyword), keyword.toBytes());
   await writeVocabulary(folder, vocabulary);

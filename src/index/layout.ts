@@ -19,6 +19,8 @@ export const LOCK_FILE = "build.lock";
 export const BUILD_FILES = {
   manifest: "manifest.json",
   articles: "articles.json",
+  /** Article bodies, UTF-16, in articles.json's order. */
+  bodies: "bodies.utf16",
   passages: "passages.json",
   keyword: "keyword.bin",
   vocabulary: "vocabulary.json",
@@ -32,7 +34,7 @@ export const BUILD_FILES = {
 } as const;
 
 /** The data files of a build whose checksums the manifest records (vectra's file included). */
-export const CHECKED_FILES = [BUILD_FILES.articles, BUILD_FILES.passages, BUILD_FILES.keyword, BUILD_FILES.vocabulary, BUILD_FILES.vocabularyVectors, BUILD_FILES.vectorRows, BUILD_FILES.sentenceTerms, `${BUILD_FILES.vectors}/index.json`] as const;
+export const CHECKED_FILES = [BUILD_FILES.articles, BUILD_FILES.bodies, BUILD_FILES.passages, BUILD_FILES.keyword, BUILD_FILES.vocabulary, BUILD_FILES.vocabularyVectors, BUILD_FILES.vectorRows, BUILD_FILES.sentenceTerms, `${BUILD_FILES.vectors}/index.json`] as const;
 
 /** sha256 of each checked file of a build folder; a missing file gets "missing". */
 export async function fileChecksums(folder: string): Promise<Record<string, string>> {

@@ -48,7 +48,9 @@ export class SentenceTerms {
     const idBytes = copy.byteLength - 4 - offsetBytes;
     if (idBytes !== offsets[count]! * 4) throw new Error(`${BUILD_FILES.sentenceTerms} is truncated`);
     const ids = new Int32Array(copy.buffer, 4 + offsetBytes, offsets[count]!);
-    for (const id of ids) if (id < 0 || id >= vocabularySize) throw new Error(`${BUILD_FILES.sentenceTerms} names a term the vocabulary does not have`);
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i]! < 0 || ids[i]! >= vocabularySize) throw new Error(`${BUILD_FILES.sentenceTerms} names a term the vocabulary does not have`);
+    }
     return new SentenceTerms(offsets, ids, passages);
   }
 }

@@ -5,6 +5,7 @@ import type { Passage } from "../passages/passages.js";
 import { KeywordIndex } from "./keyword.js";
 import { readVocabulary, type Vocabulary } from "./vocabulary.js";
 import { SentenceTerms } from "./sentenceTerms.js";
+import { readArticles } from "./articleStore.js";
 import { BUILD_FILES, buildPath, readPointer } from "./layout.js";
 import { INDEX_FORMAT_VERSION, parseManifest, type Manifest } from "./manifest.js";
 import { createVectorMatrix, type VectorMatrix } from "../retrieval/vectorSearch.js";
@@ -93,7 +94,12 @@ export async function loadBuild(folder: string, buildId: string): Promise<IndexS
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
     throw new IndexCorruptError(folder, `it was built by another version of Verbatim (index format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION})`);
   }
-  const articles = (await readJson(folder, BUILD_FILES.articles)) as Article[];
+  let articles: Article[];
+  try {
+    articles = await readArticles(folder);
+  } catch (error) {
+    throw new IndexCorruptError(folder, (error as Error).message, error);
+  }
   const passages = (await readJson(folder, BUILD_FILES.passages)) as Passage[];
   if (!Array.isArray(articles) || !Array.isArray(passages) || passages.length !== manifest.counts.passages) {
     throw new IndexCorruptError(folder, "articles.json or passages.json does not match manifest.json");

@@ -55,19 +55,17 @@ interface Scored extends QuoteWithTerms {
 
 /** Answers questions from one loaded index with one loaded model. Holds no per-question state. */
 export class Retriever {
-  /** Per passage, the article's sentence just before it (the previous passage's last), when there is one. */
-  private readonly previousSentence: ({ span: Span; passage: number; k: number } | undefined)[];
-
   constructor(
     readonly snapshot: IndexSnapshot,
     readonly embedder: Embedder,
     private readonly weights: Readonly<RankingWeights> = DEFAULT_WEIGHTS,
-  ) {
-    const { passages } = snapshot;
-    this.previousSentence = passages.map((passage, i) => {
-      const before = passages[i - 1];
-      return before && before.articleId === passage.articleId ? { span: before.sentences.at(-1)!, passage: i - 1, k: before.sentences.length - 1 } : undefined;
-    });
+  ) {}
+
+  /** The article's sentence just before a passage (the previous passage's last), when there is one. */
+  private previousSentence(item: number): { span: Span; passage: number; k: number } | undefined {
+    const before = this.snapshot.passages[item - 1];
+    if (!before || before.articleId !== this.snapshot.passages[item]!.articleId) return undefined;
+    return { span: before.sentences.at(-1)!, passage: item - 1, k: before.sentences.length - 1 };
   }
 
   /** The question's content terms, weighted by rarity, with their word vectors. */
@@ -97,7 +95,7 @@ export class Retriever {
     const scored: Scored[] = [];
     for (const item of candidates) {
       const passage = snapshot.passages[item]!;
-      const result = this.bestQuote(item, passage, this.previousSentence[item], matcher, similarities[item]!, keywordScore.get(item) ?? 0, answerType);
+      const result = this.bestQuote(item, passage, this.previousSentence(item), matcher, similarities[item]!, keywordScore.get(item) ?? 0, answerType);
       scored.push(result);
     }
     scored.sort((a, b) => b.rank - a.rank || a.quote.start - b.quote.start);
