@@ -24,14 +24,15 @@ async function evaluate(weights: RankingWeights) {
   return summarizeOutcomes(outcomes);
 }
 
-const grid = { context: [0.25, 0.5, 0.75], vector: [0.3, 0.5, 0.8], keyword: [0, 0.2, 0.4], answerType: [0.2, 0.3, 0.5, 0.7], extendMinGain: [0.1] };
+const grid = { context: [0.25, 0.5, 0.75], vector: [0.3, 0.5, 0.8], keyword: [0, 0.2, 0.4], answerType: [0.3, 0.5, 0.7], exact: [0, 0.1, 0.2, 0.3], extendMinGain: [0.1] };
 const results: { weights: RankingWeights; hit1: number; hit3: number; mrr: number }[] = [];
 for (const context of grid.context)
   for (const vector of grid.vector)
     for (const keyword of grid.keyword)
       for (const answerType of grid.answerType)
+        for (const exact of grid.exact)
         for (const extendMinGain of grid.extendMinGain) {
-          const weights = { context, vector, keyword, answerType, extendMinGain };
+          const weights = { context, vector, keyword, answerType, exact, extendMinGain };
           const f = await evaluate(weights);
           results.push({ weights, hit1: f.hitAt1, hit3: f.hitAt3, mrr: f.mrrAt5 });
         }

@@ -39,6 +39,9 @@ describe("hasAnswerType", () => {
     expect(hasAnswerType("signed at the Kremlin on January 17, 2025", "time")).toBe(true);
     expect(hasAnswerType("talks with Russian President Vladimir Putin", "person")).toBe(true);
     expect(hasAnswerType("a long-term partnership", "quantity")).toBe(false);
+    // A date is not a count.
+    expect(hasAnswerType("they meet in Moscow, Jan. 17, 2025.", "quantity")).toBe(false);
+    expect(hasAnswerType("in his third meeting", "quantity")).toBe(true);
     expect(hasAnswerType("anything", undefined)).toBe(false);
   });
 });

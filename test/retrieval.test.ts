@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildConfiguredIndex, embedderOptions } from "../src/app.js";
 import { loadEmbedder } from "../src/embeddings/embedder.js";
 import { loadIndex } from "../src/index/snapshot.js";
-import { Retriever } from "../src/retrieval/retriever.js";
+import { DEFAULT_WEIGHTS, Retriever } from "../src/retrieval/retriever.js";
 import { tempDir, testConfig } from "./helpers.js";
 
 /** An article on another topic, one sentence per paragraph, with a pronoun and a duration. */
@@ -18,17 +18,19 @@ The council met on Tuesday to vote on the harbour redevelopment.
 Mayor Eleanor Voss opened the session with a short speech about the fishing fleet.
 She described the redevelopment as a lifeline for the old quay.
 The contract with the builders will run for 15 years and covers dredging and new moorings.
+Councillor Tom Reyes arrived late for the signing of the harbour contract with the builders.
+Mayor Eleanor Voss and Councillor Tom Reyes signed the harbour contract after the vote.
 Residents raised concerns about traffic during the works.
 `;
 
-async function harbourRetriever(): Promise<Retriever> {
+async function harbourRetriever(weights = DEFAULT_WEIGHTS): Promise<Retriever> {
   const corpusDir = await tempDir("verbatim-corpus-");
   await mkdir(corpusDir, { recursive: true });
   await writeFile(join(corpusDir, "harbour.md"), HARBOUR);
   const config = testConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: await tempDir("verbatim-index-") });
   const embedder = await loadEmbedder(embedderOptions(config));
   await buildConfiguredIndex(config, { embedder });
-  return new Retriever(await loadIndex(config.INDEX_DIR), embedder);
+  return new Retriever(await loadIndex(config.INDEX_DIR), embedder, weights);
 }
 
 describe("retrieval on a corpus about something else", () => {
@@ -43,5 +45,10 @@ describe("retrieval on a corpus about something else", () => {
     const answer = await (await harbourRetriever()).ask("what is the duration of the contract");
     expect(answer.answered).toBe(true);
     expect(answer.results[0]!.quote).toContain("15 years");
+  });
+
+  it("prefers the quote that spells the question's words as asked ('signed', not only 'signing')", async () => {
+    const answer = await (await harbourRetriever()).ask("Who signed the harbour contract?");
+    expect(answer.results[0]!.quote).toContain("signed the harbour contract");
   });
 });

@@ -34,9 +34,13 @@ export function expectedAnswerType(question: string): AnswerType {
   return undefined;
 }
 
+/** Dates and years: numbers in them are not counts ("Jan. 17, 2025" does not answer "how many"). */
+const DATES = new RegExp(`\\b(${MONTHS})\\.?\\s+\\d{1,2}(st|nd|rd|th)?(,?\\s+\\d{4})?|\\b\\d{1,2}(st|nd|rd|th)?\\s+(${MONTHS})\\b\\.?(,?\\s+\\d{4})?|\\b(1[89]|20)\\d{2}\\b`, "gi");
+
 /** Whether a quote contains the kind of thing the question asks for. */
 export function hasAnswerType(text: string, type: AnswerType): boolean {
-  return type === undefined ? false : EVIDENCE[type].test(text);
+  if (type === undefined) return false;
+  return EVIDENCE[type].test(type === "quantity" || type === "duration" ? text.replace(DATES, " ") : text);
 }
 
 /**

@@ -26,12 +26,14 @@ export interface RankingWeights {
   keyword: number;
   /** The quote holds the kind of thing the question asks for (a date for "when", a number for "how many"). */
   answerType: number;
+  /** The quote spells the question's words as the question does ("signed", not only "signing"). */
+  exact: number;
   /** A neighbouring sentence joins the quote when it adds at least this share of the question. */
   extendMinGain: number;
 }
 
 /** The weights in use. */
-export const DEFAULT_WEIGHTS: Readonly<RankingWeights> = Object.freeze({ context: 0.5, vector: 0.5, keyword: 0.2, answerType: 0.5, extendMinGain: 0.1 });
+export const DEFAULT_WEIGHTS: Readonly<RankingWeights> = Object.freeze({ context: 0.5, vector: 0.5, keyword: 0, answerType: 0.5, exact: 0.3, extendMinGain: 0.1 });
 /** Confidence below which the top quote is not taken as an answer. */
 export const ANSWER_THRESHOLD = 0.4;
 /** Quotes shown by default: "the three or four passages that answer it". */
@@ -51,6 +53,18 @@ function clamp01(x: number): number {
 
 interface Scored extends QuoteWithTerms {
   rank: number;
+}
+
+/** Weighted share of the question's words that the text spells exactly as the question does. */
+function exactShare(query: readonly QueryTerm[], text: string): number {
+  const spellings = new Set(tokenize(text).map((token) => token.spelling));
+  let total = 0;
+  let exact = 0;
+  for (const q of query) {
+    total += q.weight;
+    if (spellings.has(q.spelling)) exact += q.weight;
+  }
+  return total === 0 ? 0 : exact / total;
 }
 
 /** Answers questions from one loaded index with one loaded model. Holds no per-question state. */
@@ -75,7 +89,7 @@ export class Retriever {
     const spellings = [...seen.values()];
     const vectors = await this.embedder.embedDocuments(spellings);
     const typeWords = answerTypeWords(question);
-    return [...seen.keys()].map((term, i) => ({ term, weight: this.snapshot.keyword.idf(term), vector: vectors[i], namesAnswerType: typeWords.has(spellings[i]!) }));
+    return [...seen.keys()].map((term, i) => ({ term, spelling: spellings[i]!, weight: this.snapshot.keyword.idf(term), vector: vectors[i], namesAnswerType: typeWords.has(spellings[i]!) }));
   }
 
   /** Answers a question with verbatim quotes, best first. Throws QuestionError for a bad question. */
@@ -154,7 +168,8 @@ export class Retriever {
     const typed = hasAnswerType(body.slice(start, end), answerType) ? 1 : 0;
     if (typed) quoteShare = matcher.share(matcher.coverage(...terms), true);
     const context = Math.max(0, passageShare - quoteShare);
-    const rank = quoteShare + w.context * context + w.vector * similarity + w.keyword * keyword + w.answerType * typed;
+    const exact = exactShare(matcher.query, body.slice(start, end));
+    const rank = quoteShare + w.context * context + w.vector * similarity + w.keyword * keyword + w.answerType * typed + w.exact * exact;
     const confidence = clamp01(0.8 * (quoteShare + w.context * context) + 0.2 * clamp01((similarity - 0.2) / 0.6));
     const focus = { start: Math.max(start, sentences[best]!.start), end: Math.min(end, sentences[best]!.end) };
     const quote: Quote = { quote: body.slice(start, end), source: sourceOf(article), start, end, score: Math.round(confidence * 1000) / 1000, alsoReportedBy: [], focus };

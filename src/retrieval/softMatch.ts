@@ -8,6 +8,8 @@ export const SOFT_MATCH_FACTOR = 0.8;
 /** A question's content term, with its rarity weight and its word vector (if it has one). */
 export interface QueryTerm {
   term: string;
+  /** The word as the question spells it (lowercase, plain). */
+  spelling: string;
   weight: number;
   vector: Float32Array | undefined;
   /** The word only names the kind of answer ("duration", "how long"): a quote of that kind covers it. */
