@@ -55,14 +55,28 @@ interface Scored extends QuoteWithTerms {
   rank: number;
 }
 
+/** Whether `word` (lowercase) stands in `lower` as a whole word. */
+function hasWord(lower: string, word: string): boolean {
+  for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + 1)) {
+    const before = lower.charCodeAt(at - 1);
+    const after = lower.charCodeAt(at + word.length);
+    if (!isWordChar(before) && !isWordChar(after)) return true;
+  }
+  return false;
+}
+
+function isWordChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code > 0xbf;
+}
+
 /** Weighted share of the question's words that the text spells exactly as the question does. */
 function exactShare(query: readonly QueryTerm[], text: string): number {
-  const spellings = new Set(tokenize(text).map((token) => token.spelling));
+  const lower = text.toLowerCase();
   let total = 0;
   let exact = 0;
   for (const q of query) {
     total += q.weight;
-    if (spellings.has(q.spelling)) exact += q.weight;
+    if (hasWord(lower, q.spelling)) exact += q.weight;
   }
   return total === 0 ? 0 : exact / total;
 }
