@@ -159,6 +159,8 @@ export function answerReply({ answer, page, hasMore, buildId, sourceOf }: Answer
   // Share Discord's 6,000-character embed total between the quotes.
   const budget = Math.min(DISCORD_LIMITS.embedDescription, Math.floor((DISCORD_LIMITS.embedTotal - 250 * quotes.length) / Math.max(1, quotes.length)));
   const embeds = quotes.map((quote) => quoteEmbed(quote, answer.answered, sourceOf, budget));
+  // The budgets above keep the total within Discord's limit; should they ever not, drop quotes rather than fail.
+  while (embeds.length > 1 && embeds.reduce((sum, embed) => sum + embedLength(embed), 0) > DISCORD_LIMITS.embedTotal) embeds.pop();
   const buttons: APIButtonComponent[] = [];
   if (page > 0) buttons.push(button(answerPageId({ page: page - 1, buildId }), "Back", ButtonStyle.Secondary));
   if (hasMore && page + 1 < MAX_ANSWER_PAGES) buttons.push(button(answerPageId({ page: page + 1, buildId }), "More", ButtonStyle.Primary));

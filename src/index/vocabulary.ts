@@ -20,13 +20,6 @@ export interface Vocabulary {
 }
 
 
-/** The most frequent spelling of each term, from (term, spelling) pairs of running text. */
-export function termSpellings(pairs: Iterable<[term: string, spelling: string]>): Map<string, string> {
-  const counter = new SpellingCounter();
-  for (const [term, spelling] of pairs) counter.add(term, spelling);
-  return counter.best();
-}
-
 /** Counts how each term is spelled, to pick its most common spelling (ties: alphabetical). */
 export class SpellingCounter {
   private readonly counts = new Map<string, Map<string, number>>();
