@@ -1,7 +1,7 @@
 import type { Vocabulary } from "../index/vocabulary.js";
 
 /** Word-vector similarity below which two different words are not taken as near-synonyms. */
-export const SOFT_MATCH_FLOOR = 0.4;
+export const SOFT_MATCH_FLOOR = 0.3;
 /** A near-synonym counts for this fraction of its similarity; an exact match counts 1. */
 export const SOFT_MATCH_FACTOR = 0.8;
 
