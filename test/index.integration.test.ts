@@ -117,8 +117,8 @@ describe("index build and retrieval on the real corpus", () => {
     const store = new LocalIndex(join(buildPath(indexDir, first.buildId), "vectors"));
     const items = await store.listItems();
     expect(items.map((item) => item.id)).toEqual(snapshot.passages.map((passage) => passage.id));
-    items.forEach((item, i) => item.vector.forEach((x, d) => expect(x).toBeCloseTo(snapshot.vectors[i * snapshot.dimensions + d]!, 5)));
-    const [top] = await store.queryItems(Array.from(snapshot.vectors.subarray(0, snapshot.dimensions)), "", 1);
+    items.forEach((item, i) => item.vector.forEach((x, d) => expect(x).toBeCloseTo(snapshot.matrix.data[i * snapshot.dimensions + d]!, 5)));
+    const [top] = await store.queryItems(Array.from(snapshot.matrix.data.subarray(0, snapshot.dimensions)), "", 1);
     expect(top!.score).toBeCloseTo(1, 4);
     await writeFile(join(buildPath(indexDir, first.buildId), "vectors", "index.json"), '{"version":1,"items":[{"id":');
     const repair = await buildConfiguredIndex(config, { embedder });

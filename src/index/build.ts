@@ -187,7 +187,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     if (!reason) reusable = await loadBuild(buildPath(options.indexDir, previous!.name), previous!.name).catch(() => undefined);
     const reusedVectors = new Map<string, Float32Array>();
     if (reusable) {
-      reusable.passages.forEach((passage, i) => reusedVectors.set(passage.id, reusable.vectors.subarray(i * reusable.dimensions, (i + 1) * reusable.dimensions)));
+      reusable.passages.forEach((passage, i) => reusedVectors.set(passage.id, reusable.matrix.data.subarray(i * reusable.dimensions, (i + 1) * reusable.dimensions)));
     }
     const reuseArticle = new Set(reusable ? unchanged : []);
 
@@ -214,8 +214,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const renumber = Int32Array.from(tokenised.terms, (term) => vocabulary.row.get(term)!);
     const termIds = tokenised.ids;
     for (let i = 0; i < termIds.length; i++) termIds[i] = renumber[termIds[i]!]!;
-    const sentenceEnds = tokenised.sentenceEnds;
-    const sentenceTerms = new SentenceTerms(sentenceEnds, termIds, passages);
+    const sentenceTerms = new SentenceTerms(tokenised.sentenceEnds, termIds, passages);
     const keyword = KeywordIndex.fromTermIds(
       passages.length,
       (doc, visit) => passages[doc]!.sentences.forEach((_, k) => visit(sentenceTerms.of(doc, k))),

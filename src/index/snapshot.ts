@@ -20,9 +20,7 @@ export interface IndexSnapshot {
   keyword: KeywordIndex;
   /** Word vectors of the index's terms, for soft matching. */
   vocabulary: Vocabulary;
-  /** Passage vectors, row i for passage i, unit length (the data of `matrix`). */
-  vectors: Float32Array;
-  /** The same vectors, with fast similarity to a question. */
+  /** Passage vectors (`matrix.data`: row i for passage i, unit length), with fast similarity to a question. */
   matrix: VectorMatrix;
   /** Every passage sentence's content terms, as vocabulary ids. */
   sentenceTerms: SentenceTerms;
@@ -101,8 +99,8 @@ export async function loadBuild(folder: string, buildId: string): Promise<IndexS
     throw new IndexCorruptError(folder, (error as Error).message, error);
   }
   const passages = (await readJson(folder, BUILD_FILES.passages)) as Passage[];
-  if (!Array.isArray(articles) || !Array.isArray(passages) || passages.length !== manifest.counts.passages) {
-    throw new IndexCorruptError(folder, "articles.json or passages.json does not match manifest.json");
+  if (!Array.isArray(passages) || passages.length !== manifest.counts.passages) {
+    throw new IndexCorruptError(folder, "passages.json does not match manifest.json");
   }
   const matrix = await readVectors(folder, passages, manifest.model.dimensions);
   let vocabulary: Vocabulary;
@@ -132,7 +130,6 @@ export async function loadBuild(folder: string, buildId: string): Promise<IndexS
     passages,
     keyword,
     vocabulary,
-    vectors: matrix.data,
     matrix,
     sentenceTerms,
     dimensions: manifest.model.dimensions,
