@@ -1,6 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { KeywordIndex } from "../src/index/keyword.js";
+import { tokeniseSentences } from "../src/index/tokenise.js";
+import { makeVocabulary } from "../src/index/vocabulary.js";
+import { buildPassages } from "../src/passages/passages.js";
+import { SoftMatcher, type QueryTerm } from "../src/retrieval/softMatch.js";
 import { dotAll, topScores } from "../src/retrieval/vectorSearch.js";
 
 describe("KeywordIndex", () => {
@@ -71,5 +75,35 @@ describe("the vector matrix", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("names in soft matching", () => {
+  /** Unit vectors in 3-d at the given angles in the x–y plane (z for the third group). */
+  const unit = (x: number, y: number, z: number) => {
+    const n = Math.hypot(x, y, z);
+    return [x / n, y / n, z / n];
+  };
+  const terms = ["moscow", "kyiv", "russia", "russian", "attack", "aggress"];
+  const rows = [unit(1, 0.2, 0), unit(1, 0.25, 0), unit(0, 1, 0.1), unit(0, 1, 0.15), unit(0.1, 0, 1), unit(0.15, 0, 1)].map((v) => Float32Array.from(v));
+  const query = (term: string): QueryTerm => ({ term, spelling: term, weight: 1, vector: rows[terms.indexOf(term)], namesAnswerType: false });
+
+  it("finds the names from how the corpus writes them inside sentences", () => {
+    const body = "Talks in Kyiv ended. Kyiv said it would wait. Moscow agreed with Kyiv. Envoys of the Russian side spoke. The attack came at night. Attack drones flew.";
+    const passages = buildPassages("a", body);
+    const { names } = tokeniseSentences(passages, new Map([["a", body]]));
+    expect([...names].sort()).toEqual(["kyiv", "russian"]);
+  });
+
+  it("never takes one name for another, but lets a name meet its derived forms and words their near-synonyms", () => {
+    const vocabulary = makeVocabulary(terms, terms, rows, 3, new Set(["moscow", "kyiv", "russia", "russian"]));
+    const matcher = new SoftMatcher([query("kyiv"), query("russia"), query("attack")], vocabulary);
+    const id = (term: string) => vocabulary.row.get(term)!;
+    expect(matcher.coverage([id("moscow")])[0]).toBe(0);
+    expect(matcher.coverage([id("russian")])[1]).toBeGreaterThan(0.5);
+    expect(matcher.coverage([id("aggress")])[2]).toBeGreaterThan(0.5);
+    // Without the names, vectors this close would match.
+    const unnamed = new SoftMatcher([query("kyiv")], makeVocabulary(terms, terms, rows, 3));
+    expect(unnamed.coverage([id("moscow")])[0]).toBeGreaterThan(0.5);
   });
 });

@@ -121,7 +121,7 @@ async function embedAll(embedder: Embedder, texts: string[], progress?: Progress
 }
 
 /** The corpus's terms with word vectors, reusing the previous build's where the spelling is the same. */
-async function buildVocabulary(spellings: Map<string, string>, previous: IndexSnapshot | undefined, getEmbedder: () => Promise<Embedder>): Promise<Vocabulary> {
+async function buildVocabulary(spellings: Map<string, string>, names: ReadonlySet<string>, previous: IndexSnapshot | undefined, getEmbedder: () => Promise<Embedder>): Promise<Vocabulary> {
   const terms = [...spellings.keys()];
   const rows: (Float32Array | undefined)[] = terms.map((term) => {
     const old = previous?.vocabulary.row.get(term);
@@ -139,7 +139,7 @@ async function buildVocabulary(spellings: Map<string, string>, previous: IndexSn
     }
   }
   const dimensions = rows[0]?.length ?? previous?.dimensions ?? 1;
-  return makeVocabulary(terms, terms.map((term) => spellings.get(term)!), rows as Float32Array[], dimensions);
+  return makeVocabulary(terms, terms.map((term) => spellings.get(term)!), rows as Float32Array[], dimensions, names);
 }
 
 async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], keyword: KeywordIndex, sentenceTerms: SentenceTerms, vectorRows: Float32Array, vocabulary: Vocabulary): Promise<void> {
@@ -210,7 +210,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     reusedVectors.clear();
 
     const tokenised = tokeniseSentences(passages, bodies);
-    const vocabulary = await buildVocabulary(tokenised.spellings, reason ? undefined : reusable, getEmbedder);
+    const vocabulary = await buildVocabulary(tokenised.spellings, tokenised.names, reason ? undefined : reusable, getEmbedder);
     const renumber = Int32Array.from(tokenised.terms, (term) => vocabulary.row.get(term)!);
     const termIds = tokenised.ids;
     for (let i = 0; i < termIds.length; i++) termIds[i] = renumber[termIds[i]!]!;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** Bumped when the stored layout changes; an index of another version is rebuilt. */
-export const INDEX_FORMAT_VERSION = 5;
+export const INDEX_FORMAT_VERSION = 6;
 
 const manifestSchema = z.object({
   formatVersion: z.number().int(),

@@ -1,21 +1,30 @@
 import type { Passage } from "../passages/passages.js";
 import { forgetWordForms, tokenize } from "../text/terms.js";
-import { SpellingCounter } from "./vocabulary.js";
+import { NameCounter, SpellingCounter } from "./vocabulary.js";
 
 /**
  * Tokenises every passage sentence once: for the keyword index, the vocabulary's spellings and
- * the per-sentence term ids that questions score against. Ids are provisional (order of first
- * appearance, `terms[id]`), to be renumbered to the vocabulary's order.
+ * names, and the per-sentence term ids that questions score against. Ids are provisional (order
+ * of first appearance, `terms[id]`), to be renumbered to the vocabulary's order.
  */
-export function tokeniseSentences(passages: readonly Passage[], bodies: ReadonlyMap<string, string>): { ids: Int32Array; sentenceEnds: Uint32Array; terms: string[]; spellings: Map<string, string> } {
+export function tokeniseSentences(
+  passages: readonly Passage[],
+  bodies: ReadonlyMap<string, string>,
+): { ids: Int32Array; sentenceEnds: Uint32Array; terms: string[]; spellings: Map<string, string>; names: Set<string> } {
   const spellings = new SpellingCounter();
+  const names = new NameCounter();
   const provisional = new Map<string, number>();
   const ids = new GrowingInt32Array();
   const sentenceEnds: number[] = [0];
   for (const passage of passages) {
     const body = bodies.get(passage.articleId)!;
     for (const sentence of passage.sentences) {
-      for (const token of tokenize(body.slice(sentence.start, sentence.end))) {
+      const text = body.slice(sentence.start, sentence.end);
+      let first = true;
+      for (const token of tokenize(text)) {
+        // The sentence's first word is capitalised whatever it is: it says nothing of names.
+        if (!first && !token.stop) names.add(token.term, isCapitalised(text.charCodeAt(token.start)));
+        first = false;
         if (token.stop) continue;
         let id = provisional.get(token.term);
         if (id === undefined) provisional.set(token.term, (id = provisional.size));
@@ -27,7 +36,12 @@ export function tokeniseSentences(passages: readonly Passage[], bodies: Readonly
   }
   // The word-form cache has done its work for this build; do not keep it through the writing.
   forgetWordForms();
-  return { ids: ids.finish(), sentenceEnds: Uint32Array.from(sentenceEnds), terms: [...provisional.keys()], spellings: spellings.best() };
+  return { ids: ids.finish(), sentenceEnds: Uint32Array.from(sentenceEnds), terms: [...provisional.keys()], spellings: spellings.best(), names: names.names() };
+}
+
+function isCapitalised(code: number): boolean {
+  const char = String.fromCharCode(code);
+  return char !== char.toLowerCase() && char === char.toUpperCase();
 }
 
 /** An Int32Array that grows as values are pushed (a plain array of numbers takes twice the memory). */

@@ -13,6 +13,8 @@ const VOCABULARY_FILES = { list: BUILD_FILES.vocabulary, vectors: BUILD_FILES.vo
 export interface Vocabulary {
   terms: string[];
   spellings: string[];
+  /** 1 where the term is a proper name ("Kyiv", "NATO"): capitalised wherever it stands inside a sentence. */
+  names: Uint8Array;
   dimensions: number;
   /** Row-major, unit-length rows, dequantised. */
   vectors: Float32Array;
@@ -41,16 +43,38 @@ export class SpellingCounter {
   }
 }
 
-/** Builds a vocabulary from terms, their spellings and their vectors (in the same order). */
-export function makeVocabulary(terms: string[], spellings: string[], rows: Float32Array[], dimensions: number): Vocabulary {
+/** Share of a term's uses inside sentences that must be capitalised for it to count as a name. */
+export const NAME_CAPITALISED_SHARE = 0.8;
+
+/** Counts how often each term is capitalised where it stands inside a sentence (not first). */
+export class NameCounter {
+  private readonly counts = new Map<string, [capitalised: number, total: number]>();
+
+  add(term: string, capitalised: boolean): void {
+    let count = this.counts.get(term);
+    if (!count) this.counts.set(term, (count = [0, 0]));
+    if (capitalised) count[0]++;
+    count[1]++;
+  }
+
+  /** The terms capitalised in at least NAME_CAPITALISED_SHARE of their uses inside sentences. */
+  names(): Set<string> {
+    const names = new Set<string>();
+    for (const [term, [capitalised, total]] of this.counts) if (capitalised >= NAME_CAPITALISED_SHARE * total) names.add(term);
+    return names;
+  }
+}
+
+/** Builds a vocabulary from terms, their spellings and their vectors (in the same order), and the names among the terms. */
+export function makeVocabulary(terms: string[], spellings: string[], rows: Float32Array[], dimensions: number, names: ReadonlySet<string> = new Set()): Vocabulary {
   const vectors = new Float32Array(terms.length * dimensions);
   rows.forEach((vector, i) => vectors.set(vector, i * dimensions));
-  return { terms, spellings, dimensions, vectors, row: new Map(terms.map((term, i) => [term, i])) };
+  return { terms, spellings, names: Uint8Array.from(terms, (term) => (names.has(term) ? 1 : 0)), dimensions, vectors, row: new Map(terms.map((term, i) => [term, i])) };
 }
 
 /** Writes a vocabulary into a build folder. */
 export async function writeVocabulary(folder: string, vocabulary: Vocabulary): Promise<void> {
-  const { terms, spellings, dimensions, vectors } = vocabulary;
+  const { terms, spellings, names, dimensions, vectors } = vocabulary;
   const scales = new Float32Array(terms.length);
   const quantized = new Int8Array(terms.length * dimensions);
   for (let i = 0; i < terms.length; i++) {
@@ -60,20 +84,23 @@ export async function writeVocabulary(folder: string, vocabulary: Vocabulary): P
     scales[i] = scale;
     for (let d = 0; d < dimensions; d++) quantized[i * dimensions + d] = scale === 0 ? 0 : Math.round(vectors[i * dimensions + d]! / scale);
   }
-  await writeFile(join(folder, VOCABULARY_FILES.list), JSON.stringify({ dimensions, terms, spellings }));
+  await writeFile(join(folder, VOCABULARY_FILES.list), JSON.stringify({ dimensions, terms, spellings, names: terms.flatMap((_, i) => (names[i] ? [i] : [])) }));
   await writeFile(join(folder, VOCABULARY_FILES.vectors), Buffer.concat([Buffer.from(scales.buffer), Buffer.from(quantized.buffer)]));
 }
 
 /** Reads a vocabulary from a build folder; throws if its parts disagree. */
 export async function readVocabulary(folder: string): Promise<Vocabulary> {
-  const list = JSON.parse(await readFile(join(folder, VOCABULARY_FILES.list), "utf8")) as { dimensions: number; terms: string[]; spellings: string[] };
+  const list = JSON.parse(await readFile(join(folder, VOCABULARY_FILES.list), "utf8")) as { dimensions: number; terms: string[]; spellings: string[]; names: number[] };
   const bytes = await readFile(join(folder, VOCABULARY_FILES.vectors));
   const n = list.terms.length;
   const d = list.dimensions;
   if (!Array.isArray(list.terms) || list.spellings.length !== n || bytes.length !== n * 4 + n * d) throw new Error(`${VOCABULARY_FILES.vectors} does not match ${VOCABULARY_FILES.list}`);
+  if (!Array.isArray(list.names) || list.names.some((row) => !Number.isInteger(row) || row < 0 || row >= n)) throw new Error(`${VOCABULARY_FILES.list} has malformed names`);
+  const names = new Uint8Array(n);
+  for (const row of list.names) names[row] = 1;
   const scales = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + n * 4));
   const quantized = new Int8Array(bytes.buffer.slice(bytes.byteOffset + n * 4, bytes.byteOffset + n * 4 + n * d));
   const vectors = new Float32Array(n * d);
   for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) vectors[i * d + k] = quantized[i * d + k]! * scales[i]!;
-  return { terms: list.terms, spellings: list.spellings, dimensions: d, vectors, row: new Map(list.terms.map((term, i) => [term, i])) };
+  return { terms: list.terms, spellings: list.spellings, names, dimensions: d, vectors, row: new Map(list.terms.map((term, i) => [term, i])) };
 }

@@ -16,21 +16,30 @@ export interface QueryTerm {
   namesAnswerType: boolean;
 }
 
+/** Whether two terms share their first four letters, as a name and its derived forms do ("russia", "russian"). */
+function sameRoot(a: string, b: string): boolean {
+  return a.slice(0, 4) === b.slice(0, 4);
+}
+
 /**
  * How well a text's terms (vocabulary ids) cover each query term: 1 for the term itself, a
- * discounted similarity for a near-synonym (through word vectors), 0 otherwise. Memoises per
- * document term.
+ * discounted similarity for a near-synonym (through word vectors), 0 otherwise. Two different
+ * names are never near-synonyms, however close their vectors ("Kyiv" is not "Moscow"), unless
+ * one derives from the other ("Russian" for "Russia"). Memoises per document term.
  */
 export class SoftMatcher {
   private readonly cache = new Map<number, Float32Array>();
   /** Each query term's vocabulary id, or -1 when the corpus never uses it. */
   private readonly ids: Int32Array;
+  /** 1 where the query term is a name in the corpus. */
+  private readonly queryNames: Uint8Array;
 
   constructor(
     readonly query: readonly QueryTerm[],
     private readonly vocabulary: Vocabulary,
   ) {
     this.ids = Int32Array.from(query, (q) => vocabulary.row.get(q.term) ?? -1);
+    this.queryNames = Uint8Array.from(this.ids, (id) => (id >= 0 ? vocabulary.names[id]! : 0));
   }
 
   /** Per query term, its match strength with one document term. */
@@ -41,9 +50,10 @@ export class SoftMatcher {
     const d = this.vocabulary.dimensions;
     const rows = this.vocabulary.vectors;
     const base = docTerm * d;
+    const docName = this.vocabulary.names[docTerm] === 1;
     this.query.forEach((q, i) => {
       if (this.ids[i] === docTerm) strengths![i] = 1;
-      else if (q.vector) {
+      else if (q.vector && !(docName && this.queryNames[i] === 1 && !sameRoot(q.term, this.vocabulary.terms[docTerm]!))) {
         let dot = 0;
         for (let k = 0; k < d; k++) dot += q.vector[k]! * rows[base + k]!;
         if (dot >= SOFT_MATCH_FLOOR) strengths![i] = SOFT_MATCH_FACTOR * dot;
