@@ -10,7 +10,7 @@ import { Retriever } from "../src/retrieval/retriever.js";
 import { copyOfRealCorpus, tempDir, testConfig } from "./helpers.js";
 
 /** The figures reached on our own labelled set; a change that lowers them is a regression. */
-const FLOOR = { hitAt1: 0.79, hitAt3: 0.9, unanswerableRefused: 10, answerableRefusedAtMost: 1 };
+const FLOOR = { hitAt1: 0.81, hitAt3: 0.93, unanswerableRefused: 10, answerableRefusedAtMost: 1 };
 
 describe("answer quality on test/fixtures/questions.json", () => {
   it("does not fall below the level reached", async () => {

@@ -4,7 +4,7 @@ import { KeywordIndex } from "../src/index/keyword.js";
 import { tokeniseSentences } from "../src/index/tokenise.js";
 import { makeVocabulary } from "../src/index/vocabulary.js";
 import { buildPassages } from "../src/passages/passages.js";
-import { SoftMatcher, type QueryTerm } from "../src/retrieval/softMatch.js";
+import { SOFT_MATCH_FACTOR, SoftMatcher, type QueryTerm } from "../src/retrieval/softMatch.js";
 import { dotAll, topScores } from "../src/retrieval/vectorSearch.js";
 
 describe("KeywordIndex", () => {
@@ -105,5 +105,24 @@ describe("names in soft matching", () => {
     // Without the names, vectors this close would match.
     const unnamed = new SoftMatcher([query("kyiv")], makeVocabulary(terms, terms, rows, 3));
     expect(unnamed.coverage([id("moscow")])[0]).toBeGreaterThan(0.5);
+  });
+});
+
+describe("derived forms in soft matching", () => {
+  const terms = ["weapon", "weaponri", "content", "contention", "arm"];
+  // weapon·weaponri and weapon·arm ≈ 0.6; content·contention ≈ 0.1 (false friends).
+  const rows = [[1, 0, 0], [0.6, 0.8, 0], [0, 0, 1], [0, 0.995, 0.1], [0.6, 0, 0.8]].map((v) => Float32Array.from(v));
+  const vocabulary = makeVocabulary(terms, terms, rows, 3);
+  const query = (term: string): QueryTerm => ({ term, spelling: term, weight: 1, vector: rows[terms.indexOf(term)], namesAnswerType: false });
+  const id = (term: string) => vocabulary.row.get(term)!;
+
+  it("counts a derived form that is a near-synonym fully, and a plain near-synonym by its similarity", () => {
+    const matcher = new SoftMatcher([query("weapon")], vocabulary);
+    expect(matcher.coverage([id("weaponri")])[0]).toBeCloseTo(SOFT_MATCH_FACTOR, 5);
+    expect(matcher.coverage([id("arm")])[0]).toBeCloseTo(SOFT_MATCH_FACTOR * 0.6, 5);
+  });
+
+  it("does not take a false friend for a derived form", () => {
+    expect(new SoftMatcher([query("content")], vocabulary).coverage([id("contention")])[0]).toBe(0);
   });
 });

@@ -21,6 +21,19 @@ function sameRoot(a: string, b: string): boolean {
   return a.slice(0, 4) === b.slice(0, 4);
 }
 
+/** Shortest stem that a longer one may extend and still be taken for the same word ("weapon" → "weaponri"). */
+export const DERIVED_STEM_LENGTH = 5;
+
+/**
+ * Whether one term extends the other, as derived forms do ("weapon", "weaponri"; "aggress",
+ * "aggressor"). Some such pairs are false friends ("content", "contention"), so it only lifts
+ * pairs whose vectors already make them near-synonyms.
+ */
+function derivedForm(a: string, b: string): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return short.length >= DERIVED_STEM_LENGTH && long.startsWith(short);
+}
+
 /**
  * How well a text's terms (vocabulary ids) cover each query term: 1 for the term itself, a
  * discounted similarity for a near-synonym (through word vectors), 0 otherwise. Two different
@@ -56,7 +69,8 @@ export class SoftMatcher {
       else if (q.vector && !(docName && this.queryNames[i] === 1 && !sameRoot(q.term, this.vocabulary.terms[docTerm]!))) {
         let dot = 0;
         for (let k = 0; k < d; k++) dot += q.vector[k]! * rows[base + k]!;
-        if (dot >= SOFT_MATCH_FLOOR) strengths![i] = SOFT_MATCH_FACTOR * dot;
+        // A derived form that is also a near-synonym counts fully as one ("weaponry" for "weapons").
+        if (dot >= SOFT_MATCH_FLOOR) strengths![i] = SOFT_MATCH_FACTOR * (derivedForm(q.term, this.vocabulary.terms[docTerm]!) ? 1 : dot);
       }
     });
     this.cache.set(docTerm, strengths);
