@@ -20,26 +20,28 @@ export function tokeniseSentences(
     const body = bodies.get(passage.articleId)!;
     for (const sentence of passage.sentences) {
       const text = body.slice(sentence.start, sentence.end);
-      let first = true;
-      for (const token of tokenize(text)) {
-        // The sentence's first word is capitalised whatever it is: it says nothing of names.
-        if (!first && !token.stop) names.add(token.term, isCapitalised(text.charCodeAt(token.start)));
-        first = false;
+      const tokens = tokenize(text);
+      for (let k = 0; k < tokens.length; k++) {
+        const token = tokens[k]!;
         if (token.stop) continue;
         let id = provisional.get(token.term);
         if (id === undefined) provisional.set(token.term, (id = provisional.size));
         ids.push(id);
         spellings.add(token.term, token.spelling);
+        // The sentence's first word is capitalised whatever it is: it says nothing of names.
+        if (k > 0) names.add(id, isCapitalised(text.charCodeAt(token.start)));
       }
       sentenceEnds.push(ids.length);
     }
   }
   // The word-form cache has done its work for this build; do not keep it through the writing.
   forgetWordForms();
-  return { ids: ids.finish(), sentenceEnds: Uint32Array.from(sentenceEnds), terms: [...provisional.keys()], spellings: spellings.best(), names: names.names() };
+  const terms = [...provisional.keys()];
+  return { ids: ids.finish(), sentenceEnds: Uint32Array.from(sentenceEnds), terms, spellings: spellings.best(), names: names.names(terms) };
 }
 
 function isCapitalised(code: number): boolean {
+  if (code < 128) return code >= 65 && code <= 90;
   const char = String.fromCharCode(code);
   return char !== char.toLowerCase() && char === char.toUpperCase();
 }

@@ -46,23 +46,34 @@ export class SpellingCounter {
 /** Share of a term's uses inside sentences that must be capitalised for it to count as a name. */
 export const NAME_CAPITALISED_SHARE = 0.8;
 
-/** Counts how often each term is capitalised where it stands inside a sentence (not first). */
+/** Counts how often each term (by id) is capitalised where it stands inside a sentence (not first). */
 export class NameCounter {
-  private readonly counts = new Map<string, [capitalised: number, total: number]>();
+  private capitalised: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
+  private total: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
 
-  add(term: string, capitalised: boolean): void {
-    let count = this.counts.get(term);
-    if (!count) this.counts.set(term, (count = [0, 0]));
-    if (capitalised) count[0]++;
-    count[1]++;
+  add(id: number, capitalised: boolean): void {
+    if (id >= this.total.length) {
+      const size = Math.max(id + 1, this.total.length * 2);
+      this.capitalised = grown(this.capitalised, size);
+      this.total = grown(this.total, size);
+    }
+    if (capitalised) this.capitalised[id]!++;
+    this.total[id]!++;
   }
 
-  /** The terms capitalised in at least NAME_CAPITALISED_SHARE of their uses inside sentences. */
-  names(): Set<string> {
+  /** The terms (`terms[id]`) capitalised in at least NAME_CAPITALISED_SHARE of their uses inside sentences. */
+  names(terms: readonly string[]): Set<string> {
     const names = new Set<string>();
-    for (const [term, [capitalised, total]] of this.counts) if (capitalised >= NAME_CAPITALISED_SHARE * total) names.add(term);
+    const n = Math.min(terms.length, this.total.length);
+    for (let id = 0; id < n; id++) if (this.total[id]! > 0 && this.capitalised[id]! >= NAME_CAPITALISED_SHARE * this.total[id]!) names.add(terms[id]!);
     return names;
   }
+}
+
+function grown(array: Uint32Array, size: number): Uint32Array<ArrayBuffer> {
+  const bigger = new Uint32Array(size);
+  bigger.set(array);
+  return bigger;
 }
 
 /** Builds a vocabulary from terms, their spellings and their vectors (in the same order), and the names among the terms. */
