@@ -88,8 +88,8 @@ describe("names in soft matching", () => {
   const rows = [unit(1, 0.2, 0), unit(1, 0.25, 0), unit(0, 1, 0.1), unit(0, 1, 0.15), unit(0.1, 0, 1), unit(0.15, 0, 1)].map((v) => Float32Array.from(v));
   const query = (term: string): QueryTerm => ({ term, spelling: term, weight: 1, vector: rows[terms.indexOf(term)], namesAnswerType: false });
 
-  it("finds the names from how the corpus writes them inside sentences", () => {
-    const body = "Talks in Kyiv ended. Kyiv said it would wait. Moscow agreed with Kyiv. Envoys of the Russian side spoke. The attack came at night. Attack drones flew.";
+  it("finds the names from how the corpus writes them inside sentences (not first, not in a heading in capitals)", () => {
+    const body = "Talks in Kyiv ended. Kyiv said it would wait. Moscow agreed with Kyiv. Envoys of the Russian side spoke. The attack came at night. Attack drones flew.\n\nA NIGHT ATTACK ON THE CITY.";
     const passages = buildPassages("a", body);
     const { names } = tokeniseSentences(passages, new Map([["a", body]]));
     expect([...names].sort()).toEqual(["kyiv", "russian"]);

@@ -21,6 +21,8 @@ export function tokeniseSentences(
     for (const sentence of passage.sentences) {
       const text = body.slice(sentence.start, sentence.end);
       const tokens = tokenize(text);
+      // A sentence in capitals (a shouted heading) says nothing of which words are names.
+      const cased = LOWERCASE_LETTER.test(text);
       for (let k = 0; k < tokens.length; k++) {
         const token = tokens[k]!;
         if (token.stop) continue;
@@ -29,7 +31,7 @@ export function tokeniseSentences(
         ids.push(id);
         spellings.add(token.term, token.spelling);
         // The sentence's first word is capitalised whatever it is: it says nothing of names.
-        if (k > 0) names.add(id, isCapitalised(text.charCodeAt(token.start)));
+        if (k > 0 && cased) names.add(id, isCapitalised(text.charCodeAt(token.start)));
       }
       sentenceEnds.push(ids.length);
     }
@@ -39,6 +41,8 @@ export function tokeniseSentences(
   const terms = [...provisional.keys()];
   return { ids: ids.finish(), sentenceEnds: Uint32Array.from(sentenceEnds), terms, spellings: spellings.best(), names: names.names(terms) };
 }
+
+const LOWERCASE_LETTER = /\p{Ll}/u;
 
 function isCapitalised(code: number): boolean {
   if (code < 128) return code >= 65 && code <= 90;
