@@ -51,11 +51,12 @@ describe("escaping for Discord", () => {
 describe("the answer reply", () => {
   it("is within every Discord limit, pings no one and formats nothing, whatever the articles say", () => {
     fc.assert(
-      fc.property(hostile.filter((q) => /[\p{L}\p{N}]/u.test(q) && q.length <= 300), fc.array(quoteArb, { minLength: 0, maxLength: 4 }), fc.boolean(), fc.integer({ min: 0, max: 3 }), (question, quotes, answered, page) => {
-        const answer: Answer = { question, answered, results: [...Array(page * 4).fill(quotes[0] ?? null).filter(Boolean), ...quotes] };
+      fc.property(hostile.filter((q) => /[\p{L}\p{N}]/u.test(q) && q.length <= 300), fc.array(quoteArb, { minLength: 0, maxLength: 4 }), fc.boolean(), fc.integer({ min: 0, max: 3 }), fc.array(hostile.filter((name) => name.length <= 100), { maxLength: 3 }), (question, quotes, answered, page, unmentioned) => {
+        const answer: Answer = { question, answered: answered && unmentioned.length === 0, results: [...Array(page * 4).fill(quotes[0] ?? null).filter(Boolean), ...quotes], ...(unmentioned.length > 0 ? { unmentioned } : {}) };
         const reply = answerReply({ answer, page, hasMore: true, buildId: "20260101-000000000-abcdef", sourceOf: () => source("Other **outlet**", "@here", "") });
         expect(reply.allowedMentions).toEqual({ parse: [] });
         expect(reply.content.length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
+        for (const name of unmentioned) expect(reply.content).toContain(`“${escapeMarkdown(name)}”`);
         expect(reply.embeds.length).toBeLessThanOrEqual(DISCORD_LIMITS.embeds);
         expect(reply.embeds.reduce((sum, embed) => sum + embedLength(embed), 0)).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
         for (const embed of reply.embeds) {
@@ -102,5 +103,15 @@ describe("cooldown", () => {
     expect(cooldown.take("c")).toBe(0);
     expect(cooldown.size).toBe(1);
     expect(new Cooldown(0).take("a")).toBe(0);
+  });
+});
+
+describe("an unanswered question about names the articles never mention", () => {
+  it("says which names, in the bot's reply and in the terminal", async () => {
+    const { formatAnswer } = await import("../src/cli/format.js");
+    const answer: Answer = { question: "Who leads Japan and *Oslo*?", answered: false, results: [], unmentioned: ["Japan", "*Oslo*"] };
+    const reply = answerReply({ answer, page: 0, hasMore: false, buildId: "b", sourceOf: () => undefined });
+    expect(reply.content.split("\n")[1]).toBe("The articles have nothing on this: they never mention “Japan” or “\\*Oslo\\*”.");
+    expect(formatAnswer(answer, (id) => id)).toContain("they never mention “Japan” or “*Oslo*”.");
   });
 });

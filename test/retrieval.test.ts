@@ -21,6 +21,9 @@ The contract with the builders will run for 15 years and covers dredging and new
 Councillor Tom Reyes arrived late for the signing of the harbour contract with the builders.
 Mayor Eleanor Voss and Councillor Tom Reyes signed the harbour contract after the vote.
 Residents raised concerns about traffic during the works.
+Harbourmaster Ada Lind reported to the council on Monday.
+According to the survey, the channel silts up twice as fast as it did in 1990.
+An older survey found the channel was silting up slowly.
 `;
 
 async function harbourRetriever(weights = DEFAULT_WEIGHTS): Promise<Retriever> {
@@ -50,5 +53,21 @@ describe("retrieval on a corpus about something else", () => {
   it("prefers the quote that spells the question's words as asked ('signed', not only 'signing')", async () => {
     const answer = await (await harbourRetriever()).ask("Who signed the harbour contract?");
     expect(answer.results[0]!.quote).toContain("signed the harbour contract");
+  });
+
+  it("takes the sentence before, across a paragraph break, as context: 'According to the survey, …' after the line naming who reported", async () => {
+    const answer = await (await harbourRetriever()).ask("What did Ada Lind's survey find about the channel?");
+    expect(answer.answered).toBe(true);
+    expect(answer.results[0]!.quote).toContain("silts up");
+  });
+
+  it("does not answer a question about a name no article mentions, and says which", async () => {
+    const retriever = await harbourRetriever();
+    const answer = await retriever.ask("Who is the mayor of Lisbon?");
+    expect(answer.answered).toBe(false);
+    expect(answer.unmentioned).toEqual(["Lisbon"]);
+    // Names the article uses, and an outlet named only in the articles' details, are mentioned.
+    expect((await retriever.ask("What did Mayor Eleanor Voss speak about?")).unmentioned).toBeUndefined();
+    expect((await retriever.ask("What did the Coastal Times report about the harbour?")).unmentioned).toBeUndefined();
   });
 });

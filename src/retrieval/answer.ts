@@ -20,6 +20,14 @@ export interface Answer {
   question: string;
   answered: boolean;
   results: Quote[];
+  /** Names the question writes that no article mentions, as written; such a question is not answered. */
+  unmentioned?: string[];
+}
+
+/** Why the articles do not answer, when that is known: "they never mention “Japan”" (names shown through `show`). */
+export function unmentionedClause(names: readonly string[], show: (name: string) => string = (name) => name): string {
+  const shown = names.map((name) => `“${show(name)}”`);
+  return `they never mention ${shown.length <= 1 ? shown.join("") : `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`}`;
 }
 
 /** Longest quote: the eval's bar for "an answer, not an article", and readable in a Discord embed. */

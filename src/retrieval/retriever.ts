@@ -13,6 +13,9 @@ import { topScores } from "./vectorSearch.js";
 /** Words that, opening a sentence, point back to something named in the sentence before. */
 const REFERRING_OPENERS = /^(he|she|it|they|his|her|its|their|this|these|that|those|the two|both)\b/i;
 
+/** A word written with a capital: inside a question, a name. */
+const STARTS_UPPERCASE = /^\p{Lu}/u;
+
 /** Candidate passages taken from each of the keyword and vector rankings. */
 const CANDIDATES_PER_RANKING = 40;
 
@@ -83,6 +86,9 @@ function exactShare(query: readonly QueryTerm[], text: string): number {
 
 /** Answers questions from one loaded index with one loaded model. Holds no per-question state. */
 export class Retriever {
+  /** Built on first use: see titleTerms(). */
+  private titles: Set<string> | undefined;
+
   constructor(
     readonly snapshot: IndexSnapshot,
     readonly embedder: Embedder,
@@ -96,14 +102,33 @@ export class Retriever {
     return { span: before.sentences.at(-1)!, passage: item - 1, k: before.sentences.length - 1 };
   }
 
-  /** The question's content terms, weighted by rarity, with their word vectors. */
-  private async queryTerms(question: string): Promise<QueryTerm[]> {
+  /** Terms of the articles' titles and outlets (a question may name an outlet its articles never write). */
+  private titleTerms(): ReadonlySet<string> {
+    if (!this.titles) {
+      this.titles = new Set();
+      for (const article of this.snapshot.articles.values()) for (const token of tokenize(`${article.title} ${article.outlet}`)) this.titles.add(token.term);
+    }
+    return this.titles;
+  }
+
+  /**
+   * The question's content terms, weighted by rarity, with their word vectors; and the names it
+   * writes (capitalised, not as its first word) that no article uses, as written.
+   */
+  private async queryTerms(question: string): Promise<{ terms: QueryTerm[]; unmentioned: string[] }> {
     const seen = new Map<string, string>();
-    for (const token of tokenize(question)) if (!token.stop && !seen.has(token.term)) seen.set(token.term, token.spelling);
+    const unmentioned = new Set<string>();
+    tokenize(question).forEach((token, i) => {
+      if (token.stop) return;
+      if (!seen.has(token.term)) seen.set(token.term, token.spelling);
+      const written = question.slice(token.start, token.end);
+      if (i > 0 && STARTS_UPPERCASE.test(written) && !this.snapshot.vocabulary.row.has(token.term) && !this.titleTerms().has(token.term)) unmentioned.add(written.replace(/['’]s?$/, ""));
+    });
     const spellings = [...seen.values()];
     const vectors = await this.embedder.embedDocuments(spellings);
     const typeWords = answerTypeWords(question);
-    return [...seen.keys()].map((term, i) => ({ term, spelling: spellings[i]!, weight: this.snapshot.keyword.idf(term), vector: vectors[i], namesAnswerType: typeWords.has(spellings[i]!) }));
+    const terms = [...seen.keys()].map((term, i) => ({ term, spelling: spellings[i]!, weight: this.snapshot.keyword.idf(term), vector: vectors[i], namesAnswerType: typeWords.has(spellings[i]!) }));
+    return { terms, unmentioned: [...unmentioned] };
   }
 
   /** Answers a question with verbatim quotes, best first. Throws QuestionError for a bad question. */
@@ -111,7 +136,7 @@ export class Retriever {
     const question = validateQuestion(rawQuestion);
     const { snapshot } = this;
     const limit = options.limit ?? DEFAULT_RESULT_COUNT;
-    const query = await this.queryTerms(question);
+    const { terms: query, unmentioned } = await this.queryTerms(question);
     const matcher = new SoftMatcher(query, snapshot.vocabulary);
     const answerType = expectedAnswerType(question);
 
@@ -128,9 +153,11 @@ export class Retriever {
     }
     scored.sort((a, b) => b.rank - a.rank || a.quote.start - b.quote.start);
     const collapsed = collapseSameFacts(scored);
-    const answered = (collapsed[0]?.score ?? 0) >= ANSWER_THRESHOLD;
+    // A question about a name no article mentions ("the prime minister of Japan") is not one the
+    // articles answer, however well its other words match.
+    const answered = unmentioned.length === 0 && (collapsed[0]?.score ?? 0) >= ANSWER_THRESHOLD;
     const count = answered ? limit : Math.min(limit, UNANSWERED_RESULT_COUNT);
-    return { question, answered, results: collapsed.slice(0, count) };
+    return { question, answered, results: collapsed.slice(0, count), ...(unmentioned.length > 0 ? { unmentioned } : {}) };
   }
 
   /** The sentence (or two) of a passage that best answer the question, with its rank and confidence. */
@@ -139,7 +166,9 @@ export class Retriever {
     const article = this.snapshot.articles.get(passage.articleId)!;
     const body = article.body;
     // A passage opening with "He …" or "This …" takes the sentence before it as context (and may
-    // quote it), when only white space separates them.
+    // quote it), when only white space separates them. Any other passage takes it as context only,
+    // across a paragraph break too: news often gives each sentence a paragraph of its own, and the
+    // sentence before names whom "According to Esbati, …" is about.
     const opener = passage.sentences[0]!;
     const linked = previous && REFERRING_OPENERS.test(body.slice(opener.start, opener.end)) && body.slice(previous.span.end, opener.start).trim() === "" ? previous : undefined;
     const sentences = linked ? [linked.span, ...passage.sentences] : passage.sentences;
@@ -148,7 +177,7 @@ export class Retriever {
     const sentenceTerms = linked ? [store.of(linked.passage, linked.k), ...own] : own;
     const coverages = sentenceTerms.map((terms) => matcher.coverage(terms));
     if (linked) coverages[0]!.fill(0);
-    const passageCoverage = matcher.coverage(...sentenceTerms);
+    const passageCoverage = matcher.coverage(...sentenceTerms, ...(previous && !linked ? [store.of(previous.passage, previous.k)] : []));
     const shares = coverages.map((coverage) => matcher.share(coverage));
     const passageShare = matcher.share(passageCoverage);
     let best = linked ? 1 : 0;
