@@ -6,7 +6,7 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from "discord.js";
 import type { Source } from "../corpus/article.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
-import { unmentionedClause, type Answer, type Quote } from "../retrieval/answer.js";
+import { unansweredReason, type Answer, type Quote } from "../retrieval/answer.js";
 import { DISCORD_LIMITS, escapeMarkdown, fitRendering, safeLink, splitGraphemes, truncate, unescapeMarkdown } from "./text.js";
 
 /** What every reply carries: no mention in it can ping anyone. */
@@ -152,7 +152,7 @@ export function answerReply({ answer, page, hasMore, buildId, sourceOf }: Answer
   const quotes = answer.results.slice(page * QUOTES_PER_PAGE, (page + 1) * QUOTES_PER_PAGE);
   // The question stays on the first line, where the buttons read it back from.
   const lines = [QUESTION_PREFIX + escapeMarkdown(answer.question.replace(/\s+/g, " ").trim())];
-  const reason = answer.unmentioned?.length ? `: ${unmentionedClause(answer.unmentioned, escapeMarkdown)}` : "";
+  const reason = unansweredReason(answer, escapeMarkdown);
   if (answer.results.length === 0) lines.push(`The articles have nothing on this${reason}.`);
   else if (!answer.answered) lines.push(`Nothing in the articles answers this${reason}. The closest passages, with low confidence:`);
   else if (page > 0) lines.push(`Quotes ${page * QUOTES_PER_PAGE + 1}–${page * QUOTES_PER_PAGE + quotes.length}:`);

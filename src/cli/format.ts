@@ -1,6 +1,6 @@
 import type { Source } from "../corpus/article.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
-import { unmentionedClause, type Answer } from "../retrieval/answer.js";
+import { unansweredReason, type Answer } from "../retrieval/answer.js";
 
 /** "Title · Outlet · 2025-01-17", saying plainly when the outlet or date is not known. */
 export function attribution(source: Source): string {
@@ -10,7 +10,7 @@ export function attribution(source: Source): string {
 /** An answer as terminal text: each quote verbatim in quotation marks, then where it is from. */
 export function formatAnswer(answer: Answer, sourceTitle: (id: string) => string): string {
   const lines = [`Q: ${answer.question}`, ""];
-  const reason = answer.unmentioned?.length ? `: ${unmentionedClause(answer.unmentioned)}` : "";
+  const reason = unansweredReason(answer);
   if (answer.results.length === 0) lines.push(`The articles have nothing on this${reason}.`);
   else if (!answer.answered) lines.push(`Nothing in the articles answers this${reason}. The closest passages (low confidence):`, "");
   answer.results.forEach((result, i) => {

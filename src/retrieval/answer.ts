@@ -24,10 +24,14 @@ export interface Answer {
   unmentioned?: string[];
 }
 
-/** Why the articles do not answer, when that is known: "they never mention “Japan”" (names shown through `show`). */
-export function unmentionedClause(names: readonly string[], show: (name: string) => string = (name) => name): string {
-  const shown = names.map((name) => `“${show(name)}”`);
-  return `they never mention ${shown.length <= 1 ? shown.join("") : `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`}`;
+/**
+ * Why the articles do not answer, when that is known, to follow "Nothing in the articles answers
+ * this": ": they never mention “Japan”" (names shown through `show`), or "".
+ */
+export function unansweredReason(answer: Answer, show: (name: string) => string = (name) => name): string {
+  const shown = (answer.unmentioned ?? []).map((name) => `“${show(name)}”`);
+  if (shown.length === 0) return "";
+  return `: they never mention ${shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`}`;
 }
 
 /** Longest quote: the eval's bar for "an answer, not an article", and readable in a Discord embed. */
