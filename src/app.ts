@@ -1,7 +1,7 @@
 import type { Config } from "./config.js";
 import { loadEmbedder, modelKey, type Embedder, type EmbedderOptions } from "./embeddings/embedder.js";
 import { buildIndex, type BuildReport, type ProgressReporter } from "./index/build.js";
-import { IndexMissingError, loadIndex } from "./index/snapshot.js";
+import { IndexMissingError, IndexOutdatedError, loadIndex } from "./index/snapshot.js";
 import type { Logger } from "./log.js";
 import { DEFAULT_PASSAGE_SETTINGS } from "./passages/passages.js";
 import { Retriever } from "./retrieval/retriever.js";
@@ -44,8 +44,9 @@ export async function openRetriever(config: Config, logger: Logger, options: { p
     if (loaded instanceof Error) throw loaded;
     snapshot = loaded;
   } catch (error) {
-    if (!(error instanceof IndexMissingError)) throw error;
-    logger.info({ indexDir: config.INDEX_DIR }, "no index yet: building it now (first run)");
+    if (error instanceof IndexMissingError) logger.info({ indexDir: config.INDEX_DIR }, "no index yet: building it now (first run)");
+    else if (error instanceof IndexOutdatedError) logger.warn({ indexDir: config.INDEX_DIR }, "the index was built by another version of Verbatim: rebuilding it now");
+    else throw error;
     await buildConfiguredIndex(config, { progress: options.progress, embedder });
     snapshot = await loadIndex(config.INDEX_DIR);
   }

@@ -7,6 +7,7 @@ import type { Readable, Writable } from "node:stream";
 import { QuestionError, validateQuestion } from "../retrieval/answer.js";
 import { MAX_ANSWER_PAGES, replyAsText, sourcesReply } from "./replies.js";
 import { answerPage, type LiveIndex } from "./service.js";
+import { terminalSafe } from "../cli/terminalText.js";
 
 export const CONSOLE_HELP = `Commands:
   /ask <question>    quotes that answer the question, e.g. /ask does the treaty include mutual defence
@@ -17,7 +18,8 @@ export const CONSOLE_HELP = `Commands:
 /** Reads commands from `input` until it ends or /quit, printing replies to `output`. */
 export async function runConsole(index: LiveIndex, input: Readable, output: Writable, prompt = "verbatim> "): Promise<void> {
   const lines = createInterface({ input, output, terminal: (input as { isTTY?: boolean }).isTTY === true });
-  const print = (text: string) => output.write(text.endsWith("\n") ? text : `${text}\n`);
+  // Article text is data: control characters are shown, never sent to the terminal.
+  const print = (text: string) => output.write(terminalSafe(text.endsWith("\n") ? text : `${text}\n`));
   let last: { question: string; page: number; buildId: string } | undefined;
   lines.setPrompt(prompt);
   lines.prompt();

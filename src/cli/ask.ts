@@ -14,6 +14,7 @@ import type { Retriever } from "../retrieval/retriever.js";
 import { formatAnswer, formatSources } from "./format.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
+import { terminalSafe } from "./terminalText.js";
 
 /** Exit code for a question or usage the user must fix (empty, too long, unknown flag). */
 const EXIT_USAGE = 2;
@@ -69,13 +70,13 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(config.LOG_LEVEL);
   const retriever = await openRetriever(config, logger, { progress: createProgress() });
   if (values.sources) {
-    process.stdout.write(formatSources(retriever.snapshot));
+    process.stdout.write(terminalSafe(formatSources(retriever.snapshot)));
     return 0;
   }
   if (readStdin) return answerStdin(retriever, limit);
   const answer = await retriever.ask(question, { limit });
   if (values.json) process.stdout.write(JSON.stringify(answer) + "\n");
-  else process.stdout.write(formatAnswer(answer, (id) => retriever.snapshot.articles.get(id)?.title ?? id) + "\n");
+  else process.stdout.write(terminalSafe(formatAnswer(answer, (id) => retriever.snapshot.articles.get(id)?.title ?? id)) + "\n");
   return 0;
 }
 

@@ -1,9 +1,12 @@
+import { terminalSafe } from "./terminalText.js";
+
 /** Runs a command's main function: its result is the exit code; an error is printed (message only) with exit code `codeFor(error)`. */
 export function runCli(main: (argv: string[]) => Promise<number>, codeFor: (error: unknown) => number = () => 1): void {
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {
-      process.stderr.write(`${(error as Error)?.message ?? String(error)}\n`);
+      // Messages can hold corpus file names and article fields: never terminal commands.
+      process.stderr.write(`${terminalSafe((error as Error)?.message ?? String(error))}\n`);
       process.exitCode = codeFor(error);
     },
   );

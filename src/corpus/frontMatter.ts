@@ -5,7 +5,11 @@ import type { Source } from "./article.js";
 /** Ids appear in Discord button ids and file names, so they stay short and plain. */
 const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** Titles longer than this are almost certainly a pasted paragraph, not a headline. */
-const MAX_TITLE_LENGTH = 300;
+export const MAX_TITLE_LENGTH = 300;
+/** The longest real outlet names ("Radio Free Europe/Radio Liberty") are under 40 characters. */
+export const MAX_OUTLET_LENGTH = 100;
+/** Browsers, servers and CDNs commonly refuse URLs over 2,048 characters. */
+export const MAX_URL_LENGTH = 2048;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -19,13 +23,13 @@ const optionalText = z.preprocess((value) => (value === null || value === undefi
 
 const frontMatterSchema = z.object({
   id: z.preprocess((value) => (typeof value === "number" ? String(value) : value), z.string({ error: "is missing" }).regex(ID_PATTERN, "must be 1–64 lowercase letters, digits, `-` or `_`")),
-  title: z.string({ error: "is missing" }).trim().min(1, "is empty").max(MAX_TITLE_LENGTH, `is over ${MAX_TITLE_LENGTH} characters`),
-  outlet: optionalText,
+  title: z.string({ error: "is missing" }).trim().min(1, "is empty").max(MAX_TITLE_LENGTH, `is over ${MAX_TITLE_LENGTH} characters: put the headline only`),
+  outlet: optionalText.pipe(z.string().max(MAX_OUTLET_LENGTH, `is over ${MAX_OUTLET_LENGTH} characters: put the outlet's name only`)),
   published: z.preprocess(
     (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value === null || value === undefined ? "" : value),
     z.string().trim().refine((value) => value === "" || isRealDate(value), "must be an ISO date like 2025-01-17"),
   ),
-  url: optionalText.refine((value) => value === "" || /^https?:\/\/\S+$/.test(value), "must be an http(s) URL"),
+  url: optionalText.pipe(z.string().max(MAX_URL_LENGTH, `is over ${MAX_URL_LENGTH} characters: give the article's address without tracking parameters`)).refine((value) => value === "" || /^https?:\/\/\S+$/.test(value), "must be an http(s) URL"),
 });
 
 /** A corpus file split into its front matter and its body, with the body's offset in the file. */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, type Stats } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { join, sep } from "node:path";
 import type { Article } from "./article.js";
 import { CorpusFileError, parseArticleFile } from "./frontMatter.js";
 
@@ -20,23 +20,6 @@ export interface CorpusReport {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** Files read at once: enough to hide disk latency, few enough not to run out of file handles. */
-const READ_CONCURRENCY = 32;
-
-/** Applies `work` to every item, at most `limit` at a time; results keep the items' order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /** The article files of a corpus folder, sorted. */
 async function articleFiles(corpusDir: string): Promise<string[]> {
   try {
@@ -50,25 +33,81 @@ function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
+/** One reusable read buffer (reads are synchronous, so one at a time), a byte over the limit. */
+const scratch = Buffer.allocUnsafe(MAX_ARTICLE_BYTES + 1);
+
+/**
+ * An article file's bytes, read safely: only a regular file (a FIFO would block the build forever,
+ * /dev/zero would fill memory), opened without blocking, never read past the size limit whatever
+ * its reported size, and, when it is a symbolic link, only if it resolves to a file inside the
+ * corpus folder (a link out of the folder could publish any file the bot can read).
+ */
+function readArticleBytes(corpusDir: string, name: string): Buffer {
+  const path = join(corpusDir, name);
+  if (lstatSync(path).isSymbolicLink()) {
+    const target = realpathSync(path);
+    const root = realpathSync(corpusDir);
+    if (!target.startsWith(root + sep)) throw new CorpusFileError(name, `is a symbolic link to ${target}, outside the corpus folder: copy the file into the corpus folder instead`);
+  }
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new CorpusFileError(name, `is not a regular file (${kindOf(stats)}): an article must be a plain file`);
+    if (stats.size > MAX_ARTICLE_BYTES) throw tooLarge(name, stats.size);
+    // Read until the end, never past one byte over the limit: the reported size can be wrong
+    // (0 for /proc files, or a file growing while it is read).
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, scratch, length, scratch.length - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > MAX_ARTICLE_BYTES) throw tooLarge(name);
+    }
+    return Buffer.from(scratch.subarray(0, length));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tooLarge(name: string, size?: number): CorpusFileError {
+  const actual = size === undefined ? "" : ` (${(size / 1e6).toFixed(1)} MB)`;
+  return new CorpusFileError(name, `is over ${MAX_ARTICLE_BYTES / 1e6} MB${actual}; an article may be at most ${MAX_ARTICLE_BYTES / 1e6} MB: keep only the article's text`);
+}
+
+function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return "a folder";
+  if (stats.isFIFO()) return "a named pipe";
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device";
+  if (stats.isSocket()) return "a socket";
+  return "not a file";
+}
+
 /**
  * The sha256 of every article file, by file name, without parsing anything: enough to see that
- * nothing changed since the last build.
+ * nothing changed since the last build. A file that cannot be read safely gets no fingerprint (the
+ * build then reads the corpus properly and reports it).
  */
 export async function corpusFingerprints(corpusDir: string): Promise<Map<string, string>> {
   const names = await articleFiles(corpusDir);
   // Synchronous reads: for thousands of small files, the promise API's open/stat/read/close round
   // trips cost several times the reading itself (1.0 s vs 0.3 s for 10,000 articles).
-  return new Map(names.map((name) => [name, sha256(readFileSync(join(corpusDir, name)))]));
+  const fingerprints = new Map<string, string>();
+  for (const name of names) {
+    try {
+      fingerprints.set(name, sha256(readArticleBytes(corpusDir, name)));
+    } catch {
+      fingerprints.set(name, "unreadable");
+    }
+  }
+  return fingerprints;
 }
 
 type Loaded = { article: Article } | { error: CorpusFileError };
 
-async function loadArticle(corpusDir: string, name: string): Promise<Loaded> {
+function loadArticle(corpusDir: string, name: string): Loaded {
   try {
-    const path = join(corpusDir, name);
-    const size = (await stat(path)).size;
-    if (size > MAX_ARTICLE_BYTES) throw new CorpusFileError(name, `is ${(size / 1e6).toFixed(1)} MB; an article may be at most ${MAX_ARTICLE_BYTES / 1e6} MB`);
-    const bytes = await readFile(path);
+    const bytes = readArticleBytes(corpusDir, name);
     let text: string;
     try {
       text = utf8.decode(bytes);
@@ -87,7 +126,7 @@ async function loadArticle(corpusDir: string, name: string): Promise<Loaded> {
 /** Reads and validates every `*.md` file of a corpus folder; never throws for a bad file. */
 export async function readCorpus(corpusDir: string): Promise<CorpusReport> {
   const names = await articleFiles(corpusDir);
-  const loaded = await mapLimit(names, READ_CONCURRENCY, (name) => loadArticle(corpusDir, name));
+  const loaded = names.map((name) => loadArticle(corpusDir, name));
   const articles: Article[] = [];
   const errors: CorpusFileError[] = [];
   const fileOfId = new Map<string, string>();

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Article } from "../corpus/article.js";
 import { BUILD_FILES } from "./layout.js";
@@ -61,10 +61,9 @@ class StoredArticle implements Article {
   }
 }
 
-/** Reads the articles of a build folder; throws if the two files disagree. */
-export async function readArticles(folder: string): Promise<Article[]> {
-  const fields = JSON.parse(await readFile(join(folder, BUILD_FILES.articles), "utf8")) as StoredFields[];
-  const bodies = await readFile(join(folder, BUILD_FILES.bodies));
+/** The articles of a build from the bytes of `articles.json` and `bodies.utf16`; throws if the two disagree. */
+export function parseArticles(fieldBytes: Buffer, bodies: Buffer): Article[] {
+  const fields = JSON.parse(fieldBytes.toString("utf8")) as StoredFields[];
   if (!Array.isArray(fields)) throw new Error(`${BUILD_FILES.articles} is not a list`);
   for (const article of fields) {
     if (typeof article.id !== "string" || !Number.isInteger(article.bodyAt) || !Number.isInteger(article.bodyLength) || (article.bodyAt + article.bodyLength) * 2 > bodies.length) {

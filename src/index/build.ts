@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Article } from "../corpus/article.js";
 import type { CorpusFileError } from "../corpus/frontMatter.js";
@@ -12,9 +12,10 @@ import { writeVectraIndex } from "./vectraFile.js";
 import { KeywordIndex } from "./keyword.js";
 import { SentenceTerms } from "./sentenceTerms.js";
 import { BUILD_FILES, buildPath, ensureIndexDir, fileChecksums, newBuildName, readPointer, removeOldBuilds, switchPointer } from "./layout.js";
-import { acquireBuildLock } from "./lock.js";
-import { INDEX_FORMAT_VERSION, parseManifest, type Manifest } from "./manifest.js";
-import { loadBuild, type IndexSnapshot } from "./snapshot.js";
+import { acquireBuildLock, type BuildLock } from "./lock.js";
+import { INDEX_FORMAT_VERSION, serializeManifest, type Manifest } from "./manifest.js";
+import { IndexOutdatedError, loadBuild, readManifest, type IndexSnapshot } from "./snapshot.js";
+import { explainWriteError } from "./writeErrors.js";
 
 /** Words per model call when embedding the vocabulary: single words are short, so batches can be big. */
 const VOCABULARY_BATCH_SIZE = 256;
@@ -67,14 +68,17 @@ export function summarize(report: BuildReport): string {
   return `${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed, ${report.unchanged.length} unchanged`;
 }
 
-async function readPreviousManifest(indexDir: string): Promise<{ name: string; manifest: Manifest } | undefined> {
+/** The build the pointer names, with its verified manifest, or why it cannot be used. */
+type PreviousBuild = { name: string; manifest: Manifest } | { name: string; problem: string };
+
+async function readPreviousManifest(indexDir: string): Promise<PreviousBuild | undefined> {
   const name = await readPointer(indexDir);
   if (!name) return undefined;
   try {
-    const manifest = parseManifest(JSON.parse(await readFile(join(buildPath(indexDir, name), BUILD_FILES.manifest), "utf8")));
-    return { name, manifest };
-  } catch {
-    return undefined;
+    return { name, manifest: await readManifest(buildPath(indexDir, name)) };
+  } catch (error) {
+    if (error instanceof IndexOutdatedError) return { name, problem: "the index was built by another version of Verbatim" };
+    return { name, problem: `the previous index is damaged (${(error as Error).message})` };
   }
 }
 
@@ -84,7 +88,7 @@ async function readPreviousManifest(indexDir: string): Promise<{ name: string; m
  */
 async function unchangedSinceLastBuild(options: BuildOptions): Promise<BuildReport | undefined> {
   const previous = await readPreviousManifest(options.indexDir);
-  if (!previous || options.force) return undefined;
+  if (!previous || !("manifest" in previous) || options.force) return undefined;
   const recorded = Object.entries(previous.manifest.articles);
   const [fingerprints, reason] = await Promise.all([corpusFingerprints(options.corpusDir), incompatibility(previous, options)]);
   if (reason || fingerprints.size !== recorded.length) return undefined;
@@ -93,11 +97,11 @@ async function unchangedSinceLastBuild(options: BuildOptions): Promise<BuildRepo
   return { buildId: previous.name, rebuilt: false, added: [], changed: [], removed: [], unchanged: ids, fullRebuildReason: undefined, passages: previous.manifest.counts.passages, embedded: 0 };
 }
 
-async function incompatibility(previous: { name: string; manifest: Manifest } | undefined, options: BuildOptions): Promise<string | undefined> {
+async function incompatibility(previous: PreviousBuild | undefined, options: BuildOptions): Promise<string | undefined> {
   if (!previous) return "no usable previous index";
+  if (!("manifest" in previous)) return previous.problem;
   const { manifest } = previous;
   if (options.force) return "a full rebuild was asked for";
-  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return "the index format changed";
   if (manifest.model.key !== options.modelKey) return `the model changed (${manifest.model.id} → ${options.modelId})`;
   if (JSON.stringify(manifest.passageSettings) !== JSON.stringify(options.passageSettings)) return "the passage settings changed";
   const sums = await fileChecksums(buildPath(options.indexDir, previous.name));
@@ -153,7 +157,7 @@ async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, art
   await writeVocabulary(folder, vocabulary);
   // The manifest is written last: a build folder without one was never finished.
   const complete: Manifest = { ...manifest, files: await fileChecksums(folder) };
-  await writeFile(join(folder, BUILD_FILES.manifest), JSON.stringify(complete, null, 2));
+  await writeFile(join(folder, BUILD_FILES.manifest), serializeManifest(complete));
 }
 
 /**
@@ -167,12 +171,19 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const { articles, errors } = await readCorpus(options.corpusDir);
   if (errors.length > 0) throw new CorpusInvalidError(errors);
   if (articles.length === 0) throw new Error(`The corpus folder ${options.corpusDir} has no articles: add one Markdown file per article (see README), then run \`npm run index\`.`);
-  await ensureIndexDir(options.indexDir);
-  const release = await acquireBuildLock(options.indexDir);
+  let lock: BuildLock;
+  try {
+    await ensureIndexDir(options.indexDir);
+    lock = await acquireBuildLock(options.indexDir);
+  } catch (error) {
+    throw explainWriteError(error, options.indexDir);
+  }
+  let written: string | undefined;
   try {
     const previous = await readPreviousManifest(options.indexDir);
     const reason = await incompatibility(previous, options);
-    const old = previous?.manifest.articles ?? {};
+    const usable = previous && "manifest" in previous ? previous : undefined;
+    const old = usable?.manifest.articles ?? {};
     const currentIds = new Set(articles.map((article) => article.id));
     const added = articles.filter((article) => !old[article.id]).map((article) => article.id);
     const changed = articles.filter((article) => old[article.id] && old[article.id]!.hash !== article.hash).map((article) => article.id);
@@ -180,11 +191,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const removed = Object.keys(old).filter((id) => !currentIds.has(id));
     const report = { added, changed, removed, unchanged, fullRebuildReason: reason };
     if (!reason && added.length === 0 && changed.length === 0 && removed.length === 0) {
-      return { ...report, buildId: previous!.name, rebuilt: false, passages: previous!.manifest.counts.passages, embedded: 0 };
+      return { ...report, buildId: usable!.name, rebuilt: false, passages: usable!.manifest.counts.passages, embedded: 0 };
     }
 
     let reusable: IndexSnapshot | undefined;
-    if (!reason) reusable = await loadBuild(buildPath(options.indexDir, previous!.name), previous!.name).catch(() => undefined);
+    if (!reason) reusable = await loadBuild(buildPath(options.indexDir, usable!.name), usable!.name).catch(() => undefined);
     const reusedVectors = new Map<string, Float32Array>();
     if (reusable) {
       reusable.passages.forEach((passage, i) => reusedVectors.set(passage.id, reusable.matrix.data.subarray(i * reusable.dimensions, (i + 1) * reusable.dimensions)));
@@ -233,11 +244,19 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       counts: { articles: articles.length, passages: passages.length },
       articles: Object.fromEntries(articles.map((article) => [article.id, { hash: article.hash, file: article.file, passages: passageCounts.get(article.id) ?? 0 }])),
     };
+    written = buildId;
     await writeBuild(buildPath(options.indexDir, buildId), manifest, articles, passages, keyword, sentenceTerms, vectorRows, vocabulary);
+    await lock.assertHeld();
     await switchPointer(options.indexDir, buildId);
-    await removeOldBuilds(options.indexDir, buildId);
+    written = undefined;
+    // Kept: the new build and the good one it replaced (readers may still be loading it); nothing else.
+    await removeOldBuilds(options.indexDir, [buildId, usable?.name]);
     return { ...report, buildId, rebuilt: true, passages: passages.length, embedded: toEmbed.length };
+  } catch (error) {
+    // A build that never became current is removed at once, so it can never be taken for a good one.
+    if (written) await rm(buildPath(options.indexDir, written), { recursive: true, force: true }).catch(() => undefined);
+    throw explainWriteError(error, options.indexDir);
   } finally {
-    await release();
+    await lock.release();
   }
 }

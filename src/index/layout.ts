@@ -9,7 +9,7 @@ import { join } from "node:path";
  *
  *   INDEX_DIR/current          the name of the build in use (replaced atomically by rename)
  *   INDEX_DIR/builds/<name>/   one complete build: manifest.json, articles.json, …, vectors/
- *   INDEX_DIR/build.lock       present while `npm run index` runs
+ *   INDEX_DIR/build.lock/      present while `npm run index` runs: a directory naming its owner (lock.ts)
  */
 export const POINTER_FILE = "current";
 export const BUILDS_DIR = "builds";
@@ -52,9 +52,6 @@ export async function fileChecksums(folder: string): Promise<Record<string, stri
   return Object.fromEntries(CHECKED_FILES.map((file, i) => [file, hashes[i]!]));
 }
 
-/** Builds kept besides the current one, so a reader that just read the pointer still finds its build. */
-const PREVIOUS_BUILDS_KEPT = 1;
-
 /** A new, unique, sortable build folder name. */
 export function newBuildName(now: Date = new Date()): string {
   return `${now.toISOString().replace(/[-:.]/g, "").replace("T", "-").replace("Z", "")}-${randomBytes(3).toString("hex")}`;
@@ -83,12 +80,18 @@ export async function switchPointer(indexDir: string, name: string): Promise<voi
   await rename(temporary, join(indexDir, POINTER_FILE));
 }
 
-/** Deletes builds that are neither in use nor among the most recent previous ones, and abandoned partial builds. */
-export async function removeOldBuilds(indexDir: string, current: string): Promise<void> {
+/**
+ * Deletes every build folder except those named in `keep` (the new build and the one it replaced,
+ * so a reader that just read the old pointer still finds its build) and the one the pointer names
+ * now. Half-written builds (a failed or killed build) are never kept, so they can never count as
+ * "previous" while a good build is deleted. Called with the build lock held.
+ */
+export async function removeOldBuilds(indexDir: string, keep: Iterable<string | undefined>): Promise<void> {
+  const kept = new Set([...keep, await readPointer(indexDir).catch(() => undefined)].filter((name): name is string => name !== undefined));
   const buildsDir = join(indexDir, BUILDS_DIR);
-  const names = (await readdir(buildsDir).catch(() => [] as string[])).filter((name) => name !== current).sort().reverse();
-  const kept = new Set(names.filter((name) => name < current).slice(0, PREVIOUS_BUILDS_KEPT));
-  for (const name of names) if (!kept.has(name)) await rm(join(buildsDir, name), { recursive: true, force: true });
+  for (const name of await readdir(buildsDir).catch(() => [] as string[])) {
+    if (!kept.has(name)) await rm(join(buildsDir, name), { recursive: true, force: true });
+  }
 }
 
 /** Creates the folders an index needs. */

@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 
 /** Bumped when the stored layout changes; an index of another version is rebuilt. */
-export const INDEX_FORMAT_VERSION = 6;
+export const INDEX_FORMAT_VERSION = 7;
 
 const manifestSchema = z.object({
   formatVersion: z.number().int(),
@@ -11,16 +12,62 @@ const manifestSchema = z.object({
   builtAt: z.string(),
   counts: z.object({ articles: z.number().int().nonnegative(), passages: z.number().int().nonnegative() }),
   articles: z.record(z.string(), z.object({ hash: z.string(), file: z.string(), passages: z.number().int().nonnegative() })),
-  /** sha256 of each data file of the build, so damage is noticed before a no-change re-run skips it. */
-  files: z.record(z.string(), z.string()),
+  /** sha256 of each data file of the build: loading refuses a build whose files do not match. */
+  files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$|^missing$/)),
 });
 
 /** What an index was built from and with: `manifest.json` of a build folder. */
 export type Manifest = z.infer<typeof manifestSchema>;
 
-/** Validates a parsed `manifest.json`; throws with the first problem. */
-export function parseManifest(data: unknown): Manifest {
-  const parsed = manifestSchema.safeParse(data);
-  if (!parsed.success) throw new Error(`manifest.json: ${parsed.error.issues[0]!.path.join(".")} ${parsed.error.issues[0]!.message}`);
+/** A manifest.json that cannot be trusted: not JSON, wrong shape, or not matching its own checksum. */
+export class ManifestError extends Error {
+  constructor(problem: string) {
+    super(`manifest.json ${problem}`);
+    this.name = "ManifestError";
+  }
+}
+
+/** A manifest of another index format: the build was made by another version of Verbatim. */
+export class ManifestFormatError extends ManifestError {
+  constructor(readonly formatVersion: unknown) {
+    super(`is of index format ${String(formatVersion)}, and this version of Verbatim reads ${INDEX_FORMAT_VERSION}`);
+    this.name = "ManifestFormatError";
+  }
+}
+
+/** sha256, hex, of bytes or text. */
+export function sha256Hex(data: Uint8Array | string): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** The checksum a manifest carries of itself: sha256 of its fields as compact JSON, in order. */
+function selfChecksum(fields: object): string {
+  return sha256Hex(JSON.stringify(fields));
+}
+
+/**
+ * `manifest.json`'s text: the manifest plus `checksum`, a sha256 of the rest, so that a damaged
+ * manifest (a changed model id, article count or file checksum) is refused like a damaged data file.
+ */
+export function serializeManifest(manifest: Manifest): string {
+  return JSON.stringify({ ...manifest, checksum: selfChecksum(manifest) }, null, 2);
+}
+
+/** Parses and verifies `manifest.json`'s text; throws ManifestError naming the first problem. */
+export function parseManifestText(text: string): Manifest {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new ManifestError("is not valid JSON");
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new ManifestError("is not an object");
+  const { checksum, ...fields } = data as Record<string, unknown>;
+  if (fields.formatVersion !== INDEX_FORMAT_VERSION && typeof fields.formatVersion === "number") throw new ManifestFormatError(fields.formatVersion);
+  if (typeof checksum !== "string") throw new ManifestError("has no checksum");
+  // JSON.parse keeps the written key order, so the fields serialise exactly as they were hashed.
+  if (selfChecksum(fields) !== checksum) throw new ManifestError("does not match its checksum");
+  const parsed = manifestSchema.safeParse(fields);
+  if (!parsed.success) throw new ManifestError(`${parsed.error.issues[0]!.path.join(".")} ${parsed.error.issues[0]!.message}`);
   return parsed.data;
 }

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Passage } from "../passages/passages.js";
 import { BUILD_FILES } from "./layout.js";
@@ -35,9 +35,8 @@ export class SentenceTerms {
     await writeFile(join(folder, BUILD_FILES.sentenceTerms), Buffer.concat([Buffer.from(header.buffer), Buffer.from(this.offsets.buffer, this.offsets.byteOffset, this.offsets.byteLength), Buffer.from(this.ids.buffer, this.ids.byteOffset, this.ids.byteLength)]));
   }
 
-  /** Reads `sentence-terms.bin`; throws if it is malformed or does not match the passages. */
-  static async read(folder: string, passages: readonly Passage[], vocabularySize: number): Promise<SentenceTerms> {
-    const bytes = await readFile(join(folder, BUILD_FILES.sentenceTerms));
+  /** Parses `sentence-terms.bin`'s bytes; throws if they are malformed or do not match the passages. */
+  static fromBytes(bytes: Uint8Array, passages: readonly Passage[], vocabularySize: number): SentenceTerms {
     const copy = new Uint8Array(bytes.byteLength);
     copy.set(bytes);
     if (copy.byteLength < 4) throw new Error(`${BUILD_FILES.sentenceTerms} is truncated`);

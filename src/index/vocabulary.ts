@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BUILD_FILES } from "./layout.js";
 
@@ -99,10 +99,9 @@ export async function writeVocabulary(folder: string, vocabulary: Vocabulary): P
   await writeFile(join(folder, VOCABULARY_FILES.vectors), Buffer.concat([Buffer.from(scales.buffer), Buffer.from(quantized.buffer)]));
 }
 
-/** Reads a vocabulary from a build folder; throws if its parts disagree. */
-export async function readVocabulary(folder: string): Promise<Vocabulary> {
-  const list = JSON.parse(await readFile(join(folder, VOCABULARY_FILES.list), "utf8")) as { dimensions: number; terms: string[]; spellings: string[]; names: number[] };
-  const bytes = await readFile(join(folder, VOCABULARY_FILES.vectors));
+/** A vocabulary from the bytes of its two files (`vocabulary.json`, `vocabulary.bin`); throws if they disagree. */
+export function parseVocabulary(listBytes: Buffer, bytes: Buffer): Vocabulary {
+  const list = JSON.parse(listBytes.toString("utf8")) as { dimensions: number; terms: string[]; spellings: string[]; names: number[] };
   const n = list.terms.length;
   const d = list.dimensions;
   if (!Array.isArray(list.terms) || list.spellings.length !== n || bytes.length !== n * 4 + n * d) throw new Error(`${VOCABULARY_FILES.vectors} does not match ${VOCABULARY_FILES.list}`);
