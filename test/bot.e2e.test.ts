@@ -12,14 +12,17 @@ import { runConsole } from "../src/bot/console.js";
 import { LiveIndex } from "../src/bot/service.js";
 import { createLogger } from "../src/log.js";
 import { ERROR_MESSAGE } from "../src/bot/bot.js";
+import { MAX_CACHED_USERS } from "../src/bot/clientOptions.js";
 import { DISCORD_LIMITS, isInert } from "../src/bot/text.js";
 import { PROJECT_ROOT } from "../src/config.js";
 import { buildPath, readPointer, switchPointer } from "../src/index/layout.js";
 import { callback, FAKE_TOKEN, finalReply, startBot, type RunningBot } from "./botHarness.js";
-import { ASKER, FakeDiscord, OTHER_USER, type RecordedRequest } from "./fakeDiscord.js";
+import { ASKER, FakeDiscord, OTHER_USER, snowflake, type RecordedRequest } from "./fakeDiscord.js";
 import { copyOfRealCorpus, REAL_CORPUS, tempDir, testConfig } from "./helpers.js";
 
 const MUTUAL_DEFENCE = "does the treaty include mutual defence";
+/** A question whose text must never reach a log line (LOG_QUESTIONS is off). */
+const PRIVATE_QUESTION = "does the treaty say anything about my cousin Farida's visa";
 const EPHEMERAL = 64;
 const ask = (question: string, extra: { name: string; type: number; value: unknown }[] = []) => [{ name: "question", type: 3, value: question }, ...extra];
 
@@ -42,6 +45,8 @@ afterEach(async () => {
   fake.release();
   await Promise.all(running.splice(0).map((bot) => bot.stop()));
   for (const child of children.splice(0)) child.kill("SIGKILL");
+  // Everything the bot sent in the test must be a request Discord's own spec accepts.
+  expect(fake.takeViolations()).toEqual([]);
 });
 
 afterAll(async () => {
@@ -84,6 +89,14 @@ function startProcess(extra: Record<string, string>): { child: ChildProcess; out
   child.stderr!.on("data", (chunk) => (output += String(chunk)));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, output: () => output, exited };
+}
+
+/** Checks that no log line carries the interaction's token, the bot's token, or the question. */
+function expectNoSecrets(logs: string[], token: string, question = PRIVATE_QUESTION): void {
+  const text = logs.join("\n");
+  expect(text).not.toContain(token);
+  expect(text).not.toContain(FAKE_TOKEN);
+  expect(text).not.toContain(question);
 }
 
 async function until(test: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
@@ -202,6 +215,64 @@ describe("the bot on a fake Discord", () => {
     const error = logs.map((l) => JSON.parse(l)).find((l) => l.msg === "an interaction failed");
     expect(error.err.stack).toContain("simulated failure in retrieval");
     expect(logs.join("\n")).not.toContain(FAKE_TOKEN);
+  });
+
+  it("still answers when Discord rate-limits the reply: discord.js waits, retries, and the wait is logged without the token", async () => {
+    const { logs } = await bot();
+    fake.rateLimitNext((r) => r.method === "PATCH", 0.2);
+    const { token } = fake.sendCommand("ask", ask(PRIVATE_QUESTION));
+    await until(() => fake.callsFor(token).some((r) => r.method === "PATCH" && r.status === 200), "the retried reply");
+    const edits = fake.callsFor(token).filter((r) => r.method === "PATCH");
+    expect(edits.map((r) => r.status)).toEqual([429, 200]);
+    expect(edits[1]!.body).toEqual(edits[0]!.body);
+    await until(() => logs.some((l) => l.includes('"msg":"interaction"')), "the interaction log line");
+    const lines = logs.map((l) => JSON.parse(l));
+    expect(lines.find((l) => l.msg === "interaction")).toMatchObject({ outcome: "answered" });
+    expect(lines.find((l) => l.level === 40 && /rate limit/i.test(l.msg))).toMatchObject({ method: "PATCH", url: expect.stringContaining("/[token]/messages/%40original") });
+    expectNoSecrets(logs, token);
+  });
+
+  it("logs an answer that comes too late for Discord (404 Unknown interaction) without crashing or leaking, and keeps answering", async () => {
+    const { logs } = await bot();
+    const late = fake.sendCommand("ask", ask(PRIVATE_QUESTION), ASKER, { ageSeconds: 4 });
+    await until(() => logs.some((l) => l.includes('"msg":"interaction"')), "the interaction log line");
+    expectNoSecrets(logs, late.token);
+    expect(fake.callsFor(late.token).map((r) => [r.method, r.status])).toEqual([["POST", 404], ["POST", 404]]);
+    const lines = logs.map((l) => JSON.parse(l));
+    const failure = lines.find((l) => l.msg === "an interaction failed");
+    expect(failure.err).toMatchObject({ status: 404, code: 10062, method: "POST", message: "Unknown interaction" });
+    expect(failure.err.url).toMatch(/\/interactions\/\d+\/\[token\]\/callback(\?|$)/);
+    expect(lines.find((l) => l.msg === "could not tell the user about the error").err.status).toBe(404);
+    expect(lines.find((l) => l.msg === "interaction")).toMatchObject({ outcome: "error", questionLength: PRIVATE_QUESTION.length });
+    const next = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
+    expect((await finalReply(fake, next.token)).body.embeds.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    { status: 400, body: { message: "Invalid Form Body", code: 50035, errors: { content: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: "Must be 2000 or fewer in length." }] } } } },
+    { status: 500, body: { message: "500: Internal Server Error", code: 0 } },
+  ])("logs a reply Discord refuses with $status by its status, never the token or the question, and apologises", async ({ status, body }) => {
+    const { logs } = await bot();
+    const { token } = fake.sendCommand("ask", ask(PRIVATE_QUESTION));
+    // discord.js retries a 5xx three times; every attempt fails.
+    fake.failNext((r) => r.method === "PATCH" && r.path.includes(token), status, body, { times: Infinity });
+    const apology = await fake.waitFor((r) => r.method === "POST" && r.path.startsWith("/webhooks/") && r.path.includes(token));
+    expect(apology.body.content).toBe(ERROR_MESSAGE);
+    await until(() => logs.some((l) => l.includes('"msg":"interaction"')), "the interaction log line");
+    expectNoSecrets(logs, token);
+    const failure = logs.map((l) => JSON.parse(l)).find((l) => l.msg === "an interaction failed");
+    expect(failure.err).toMatchObject({ status, method: "PATCH", url: expect.stringMatching(/\/webhooks\/\d+\/\[token\]\/messages\/%40original$/) });
+    expect(failure.err.requestBody).toBeUndefined();
+  });
+
+  it("keeps its user cache bounded while hundreds of different people use it", async () => {
+    const { bot: verbatim } = await bot();
+    const people = Array.from({ length: 300 }, (_, i) => ({ id: snowflake(), username: `person${i}`, discriminator: "0", global_name: `Person ${i}`, avatar: null }));
+    // An empty question is answered at once with a private note: the quickest full round trip.
+    const tokens = people.map((person) => fake.sendCommand("ask", ask(" "), person).token);
+    const notes = await Promise.all(tokens.map((token) => callback(fake, token)));
+    expect(notes.every((note) => note.body.type === 4)).toBe(true);
+    expect(verbatim.client.users.cache.size).toBeLessThanOrEqual(MAX_CACHED_USERS + 1);
   });
 
   it("picks up a rebuilt index without a restart, and refuses a broken one", async () => {

@@ -1,12 +1,15 @@
 /**
  * A small fake Discord on 127.0.0.1 for end-to-end tests with the real discord.js client: an HTTP
  * server for the REST API (…/api/v10/…) and a WebSocket gateway on the same port. It records every
- * REST call and lets a test send interactions as Discord would.
+ * REST call, checks it against Discord's own OpenAPI spec, answers errors as Discord does (rate
+ * limits, late or repeated interaction responses), and lets a test send interactions.
  */
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
+import { DiscordSpec } from "./discordSpec.js";
 
 export const APP_ID = "111111111111111111";
 export const BOT_USER = { id: APP_ID, username: "Verbatim", discriminator: "0", global_name: null, avatar: null, bot: true };
@@ -14,7 +17,24 @@ export const ASKER = { id: "222222222222222222", username: "asker", discriminato
 export const OTHER_USER = { id: "333333333333333333", username: "other", discriminator: "0", global_name: "Other", avatar: null };
 export const CHANNEL_ID = "444444444444444444";
 
+/** Discord answers an interaction only if its first response arrives within 3 seconds. */
+export const INTERACTION_RESPONSE_WINDOW_MS = 3_000;
+
 type User = typeof ASKER;
+
+/** When the fake should treat an interaction as created: `ageSeconds` before it is sent. */
+export interface InteractionTiming {
+  ageSeconds?: number;
+}
+
+/** A response a test asked for instead of the usual one. */
+interface Scripted {
+  test: (r: RecordedRequest) => boolean;
+  times: number;
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
 
 /** One REST call the client made. */
 export interface RecordedRequest {
@@ -23,8 +43,13 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingMessage["headers"];
+  /** Media type of the body without parameters ("" without a body). */
+  contentType: string;
+  /** Parsed JSON; for multipart, payload_json's fields plus "files[n]": "<n bytes>". */
   body: any;
   at: number;
+  /** The status the fake answered with (set once answered). */
+  status?: number;
 }
 
 let counter = 0;
@@ -34,8 +59,15 @@ export function snowflake(): string {
   return (BigInt(Date.now() - 1420070400000) * 4194304n + BigInt(counter)).toString();
 }
 
+/** An interaction token shaped like Discord's: long, URL-safe base64. */
+function interactionToken(id: string): string {
+  return Buffer.from(`interaction:${id}:${randomBytes(48).toString("hex")}`).toString("base64url");
+}
+
 export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
+  /** Requests that Discord's spec says Discord would reject, one line each (see takeViolations). */
+  readonly violations: string[] = [];
   /** Tokens the bot identified with on the gateway. */
   readonly identifies: string[] = [];
   private readonly sockets = new Set<WebSocket>();
@@ -44,6 +76,10 @@ export class FakeDiscord {
   /** Holds the response to matching REST calls until `release` is called (to keep an interaction in flight). */
   hold: ((r: RecordedRequest) => boolean) | undefined;
   private held: (() => void)[] = [];
+  private readonly scripted: Scripted[] = [];
+  /** When each interaction (by token) was created, and whether it has been responded to. */
+  private readonly interactions = new Map<string, { createdAt: number; acknowledged: boolean }>();
+  private spec!: DiscordSpec;
   private server!: Server;
   private wss!: WebSocketServer;
   port = 0;
@@ -53,6 +89,7 @@ export class FakeDiscord {
   }
 
   async start(): Promise<this> {
+    this.spec = DiscordSpec.load();
     this.server = createServer((req, res) => void this.rest(req, res));
     this.wss = new WebSocketServer({ server: this.server });
     this.wss.on("connection", (socket) => this.gateway(socket));
@@ -70,10 +107,38 @@ export class FakeDiscord {
     await new Promise((resolve) => this.server.close(resolve));
   }
 
-  /** Lets held responses go. */
+  /** Lets held responses go, and forgets the scripted ones not used yet (see failNext). */
   release(): void {
     this.hold = undefined;
+    this.scripted.length = 0;
     for (const go of this.held.splice(0)) go();
+  }
+
+  /** Returns and clears the spec violations seen so far; a test asserts the list is empty. */
+  takeViolations(): string[] {
+    return this.violations.splice(0);
+  }
+
+  /** Answers the next `times` REST calls matching `test` with `status` and a JSON `body` instead of the usual answer. */
+  failNext(test: (r: RecordedRequest) => boolean, status: number, body: unknown, { times = 1, headers = {} }: { times?: number; headers?: Record<string, string> } = {}): void {
+    this.scripted.push({ test, times, status, body, headers });
+  }
+
+  /** Answers the next REST call matching `test` with Discord's 429, asking the client to wait `seconds`. */
+  rateLimitNext(test: (r: RecordedRequest) => boolean, seconds: number): void {
+    const resetAt = Date.now() / 1000 + seconds;
+    this.failNext(test, 429, { message: "You are being rate limited.", retry_after: seconds, global: false }, {
+      headers: {
+        // Discord rounds the header up to whole seconds; the body and the x-ratelimit headers are exact.
+        "retry-after": String(Math.ceil(seconds)),
+        "x-ratelimit-limit": "5",
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": resetAt.toFixed(3),
+        "x-ratelimit-reset-after": seconds.toFixed(3),
+        "x-ratelimit-bucket": randomBytes(16).toString("hex"),
+        "x-ratelimit-scope": "user",
+      },
+    });
   }
 
   /** Number of gateway connections open now. */
@@ -113,9 +178,8 @@ export class FakeDiscord {
   }
 
   /** Sends a slash command as INTERACTION_CREATE; returns the interaction's id and token. */
-  sendCommand(name: string, options: { name: string; type: number; value: unknown }[] = [], user: User = ASKER): { id: string; token: string } {
-    const id = snowflake();
-    const token = `itoken-${id}`;
+  sendCommand(name: string, options: { name: string; type: number; value: unknown }[] = [], user: User = ASKER, timing: InteractionTiming = {}): { id: string; token: string } {
+    const { id, token } = this.newInteraction(timing);
     this.dispatch("INTERACTION_CREATE", {
       ...this.interactionBase(id, token, user),
       type: 2,
@@ -125,9 +189,8 @@ export class FakeDiscord {
   }
 
   /** Sends a button click on a message the bot sent (as its PATCH body), by `user`. */
-  sendButton(customId: string, message: { content?: string; embeds?: unknown[]; components?: unknown[] }, askedBy: User = ASKER, user: User = ASKER): { id: string; token: string } {
-    const id = snowflake();
-    const token = `itoken-${id}`;
+  sendButton(customId: string, message: { content?: string; embeds?: unknown[]; components?: unknown[] }, askedBy: User = ASKER, user: User = ASKER, timing: InteractionTiming = {}): { id: string; token: string } {
+    const { id, token } = this.newInteraction(timing);
     this.dispatch("INTERACTION_CREATE", {
       ...this.interactionBase(id, token, user),
       type: 3,
@@ -153,6 +216,13 @@ export class FakeDiscord {
         interaction_metadata: { id: snowflake(), type: 2, user: askedBy, authorizing_integration_owners: {} },
       },
     });
+    return { id, token };
+  }
+
+  private newInteraction({ ageSeconds = 0 }: InteractionTiming): { id: string; token: string } {
+    const id = snowflake();
+    const token = interactionToken(id);
+    this.interactions.set(token, { createdAt: Date.now() - ageSeconds * 1000, acknowledged: false });
     return { id, token };
   }
 
@@ -183,13 +253,16 @@ export class FakeDiscord {
   private async rest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
+    const raw = Buffer.concat(chunks);
     const url = new URL(req.url ?? "/", `http://127.0.0.1:${this.port}`);
     const path = decodeURIComponent(url.pathname.replace(/^\/api\/v10/, ""));
-    let body: unknown = undefined;
-    if (text !== "") body = (req.headers["content-type"] ?? "").includes("json") ? JSON.parse(text) : text;
-    const record: RecordedRequest = { method: req.method ?? "GET", path, query: url.searchParams, headers: req.headers, body, at: Date.now() };
+    const contentType = raw.length === 0 ? "" : (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    const body = raw.length === 0 ? undefined : await parseBody(raw, String(req.headers["content-type"]));
+    const record: RecordedRequest = { method: req.method ?? "GET", path, query: url.searchParams, headers: req.headers, contentType, body, at: Date.now() };
     this.requests.push(record);
+    if (url.pathname.startsWith("/api/v10/")) {
+      this.violations.push(...this.spec.check({ method: record.method, path, query: url.searchParams, contentType, body, authorization: req.headers.authorization }));
+    } else this.violations.push(`${record.method} ${url.pathname}: not under /api/v10`);
     for (const waiter of [...this.waiters]) {
       if (waiter.test(record)) {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -201,23 +274,40 @@ export class FakeDiscord {
   }
 
   private respond(r: RecordedRequest, res: ServerResponse): void {
-    const json = (status: number, value: unknown) => {
-      res.writeHead(status, { "content-type": "application/json" });
+    const json = (status: number, value: unknown, headers: Record<string, string> = {}) => {
+      r.status = status;
+      res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(JSON.stringify(value));
     };
+    const empty = () => {
+      r.status = 204;
+      res.writeHead(204);
+      res.end();
+    };
+    const script = this.scripted.find((s) => s.times > 0 && s.test(r));
+    if (script) {
+      script.times--;
+      if (script.times === 0) this.scripted.splice(this.scripted.indexOf(script), 1);
+      return json(script.status, script.body, script.headers);
+    }
     if (r.method === "GET" && r.path === "/gateway/bot") {
       return json(200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
     }
     if (r.method === "GET" && r.path === "/gateway") return json(200, { url: `ws://127.0.0.1:${this.port}` });
-    if (r.method === "POST" && /^\/interactions\/\d+\/[^/]+\/callback$/.test(r.path)) {
-      res.writeHead(204);
-      return void res.end();
+    const callback = /^\/interactions\/\d+\/([^/]+)\/callback$/.exec(r.path);
+    if (r.method === "POST" && callback) {
+      const interaction = this.interactions.get(callback[1]!);
+      if (!interaction || r.at - interaction.createdAt > INTERACTION_RESPONSE_WINDOW_MS) return json(404, { message: "Unknown interaction", code: 10062 });
+      if (interaction.acknowledged) return json(400, { message: "Interaction has already been acknowledged.", code: 40060 });
+      interaction.acknowledged = true;
+      return empty();
     }
-    if (/^\/webhooks\/\d+\/[^/]+(\/messages\/@original)?$/.test(r.path)) {
-      if (r.method === "DELETE") {
-        res.writeHead(204);
-        return void res.end();
-      }
+    const webhook = /^\/webhooks\/\d+\/([^/]+)(\/messages\/@original)?$/.exec(r.path);
+    if (webhook) {
+      // An interaction's webhook exists only once the interaction has been responded to.
+      const interaction = this.interactions.get(webhook[1]!);
+      if (interaction && !interaction.acknowledged) return json(404, { message: "Unknown Webhook", code: 10015 });
+      if (r.method === "DELETE") return empty();
       const body = (r.body ?? {}) as Record<string, unknown>;
       return json(200, { id: snowflake(), channel_id: CHANNEL_ID, author: BOT_USER, content: body.content ?? "", embeds: body.embeds ?? [], components: body.components ?? [], timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], pinned: false, type: 20, flags: body.flags ?? 0, application_id: APP_ID });
     }
@@ -227,4 +317,17 @@ export class FakeDiscord {
     }
     json(404, { message: "Unknown route in the fake Discord", code: 0 });
   }
+}
+
+/** A request body as the fake records it: JSON parsed; multipart as payload_json's fields plus its files' sizes. */
+async function parseBody(raw: Buffer, contentType: string): Promise<unknown> {
+  if (contentType.includes("json")) return JSON.parse(raw.toString("utf8"));
+  if (!contentType.startsWith("multipart/form-data")) return raw.toString("utf8");
+  const form = await new Response(raw, { headers: { "content-type": contentType } }).formData();
+  const body: Record<string, unknown> = {};
+  for (const [name, value] of form) {
+    if (name === "payload_json") Object.assign(body, JSON.parse(String(value)));
+    else body[name] = typeof value === "string" ? value : `<${value.size} bytes>`;
+  }
+  return body;
 }

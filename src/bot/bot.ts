@@ -2,10 +2,11 @@
  * The Discord bot: a discord.js client that answers /ask and /sources and their buttons from the
  * live index, one structured log line per interaction.
  */
-import { Client, Events, GatewayIntentBits, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction } from "discord.js";
+import { Client, Events, MessageFlags, RESTEvents, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction } from "discord.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { QuestionError, validateQuestion } from "../retrieval/answer.js";
+import { clientOptions } from "./clientOptions.js";
 import { Cooldown } from "./cooldown.js";
 import { noticeReply, parseButtonId, questionOfMessage, sourcesReply, type ReplyPayload } from "./replies.js";
 import { answerPage, type LiveIndex } from "./service.js";
@@ -44,7 +45,7 @@ export class VerbatimBot {
     private readonly logger: Logger,
   ) {
     this.cooldown = new Cooldown(config.ASK_COOLDOWN_SECONDS);
-    this.client = new Client({ intents: [GatewayIntentBits.Guilds], allowedMentions: { parse: [] }, rest: { api: config.DISCORD_API_URL } });
+    this.client = new Client(clientOptions(config.DISCORD_API_URL));
     this.client.once(Events.ClientReady, (client) => this.logger.info({ user: client.user.tag, guilds: client.guilds.cache.size }, "logged in to Discord; ready for /ask and /sources"));
     this.client.on(Events.InteractionCreate, (interaction) => {
       const work = this.handle(interaction).finally(() => this.inFlight.delete(work));
@@ -52,6 +53,10 @@ export class VerbatimBot {
     });
     this.client.on(Events.Error, (error) => this.logger.error({ err: error }, "Discord client error"));
     this.client.on(Events.Warn, (message) => this.logger.warn({ message }, "Discord client warning"));
+    // discord.js waits and retries on its own; the log says how often Discord asks it to. (The logger cuts the token from the URL.)
+    this.client.rest.on(RESTEvents.RateLimited, (limit) =>
+      this.logger.warn({ method: limit.method.toUpperCase(), url: limit.url, route: limit.route, retryAfterMs: limit.retryAfter, global: limit.global, scope: limit.scope }, "Discord rate limit: discord.js waits, then retries"),
+    );
   }
 
   /** Logs in. The index should already be loaded and warm. */
