@@ -58,7 +58,10 @@ describe("a build that fails on the disk", () => {
     await realWriteFile(join(corpusDir, "extra.md"), "---\nid: extra\ntitle: Extra\n---\nThe ferry to the island runs twice a day in summer.\n");
     failure.code = "ENOSPC";
     failure.suffix = "passages.json";
-    const error = await buildConfiguredIndex(config, { embedder }).catch((e: unknown) => e as Error);
+    const error = (await buildConfiguredIndex(config, { embedder }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toMatch(/^There is no space left on the disk that holds the index folder .*: free some space there \(or set INDEX_DIR to a folder on a larger disk\), then run `npm run index` again\. The index in use was not changed\./);
     expect((error.cause as NodeJS.ErrnoException).code).toBe("ENOSPC");

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/config.js";
@@ -76,5 +77,17 @@ describe("npm run ask", () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(stdout).toBe("");
+  });
+
+  it("shows an article's terminal control sequences as symbols on the terminal, and exactly in --json", async () => {
+    const corpus = await tempDir("verbatim-corpus-");
+    await writeFile(join(corpus, "odd.md"), "---\nid: odd\ntitle: Odd\noutlet: Wire\n---\nThe ferry to the island \u001b[2Jruns twice a day in summer.\n");
+    const env = { CORPUS_DIR: corpus, INDEX_DIR: join(await tempDir(), "index") };
+    const human = ask(["when does the ferry run"], env);
+    expect(human.code).toBe(0);
+    expect(human.stdout).not.toMatch(/\u001b/);
+    expect(human.stdout).toContain("island ␛[2Jruns twice");
+    const json = ask(["--json", "when does the ferry run"], env);
+    expect(JSON.parse(json.stdout).results[0].quote).toContain("island \u001b[2Jruns twice");
   });
 });

@@ -3,13 +3,13 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { Cooldown } from "../src/bot/cooldown.js";
 import { answerReply, embedLength, parseButtonId, questionOfMessage, replyAsText, answerPageId } from "../src/bot/replies.js";
-import { DISCORD_LIMITS, escapeMarkdown, isInert, splitGraphemes, truncate, unescapeMarkdown } from "../src/bot/text.js";
+import { DISCORD_LIMITS, escapeMarkdown, isInert, splitGraphemes, stripBidiControls, truncate, unescapeMarkdown } from "../src/bot/text.js";
 import type { Answer, Quote } from "../src/retrieval/answer.js";
 
 /** Text that tries everything: markdown, mentions, links, emoji with modifiers, odd white space. */
 const hostile = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 400 }),
-  fc.array(fc.constantFrom("@everyone", "@here", "<@123456789012345678>", "<@&123>", "<#1>", "**", "__", "~~", "||", "`", "```", "> ", "\n# ", "\n-# ", "\n- ", "\n1. ", "[x](https://e.x)", "https://e.x/a_b", "\\", "🧑🏽‍🚒", "🇬🇧", "é", " ", "word", ".", ":", "<t:1:R>", "<:e:1>"), { maxLength: 300 }).map((parts) => parts.join("")),
+  fc.array(fc.constantFrom("@everyone", "@here", "<@123456789012345678>", "<@&123>", "<#1>", "**", "__", "~~", "||", "`", "```", "> ", "\n# ", "\n-# ", "\n- ", "\n1. ", "[x](https://e.x)", "https://e.x/a_b", "\\", "🧑🏽‍🚒", "🇬🇧", "é", " ", "word", ".", ":", "<t:1:R>", "<:e:1>", "\u202E", "\u2066", "discord.gg/abc", "discord.com/invite/x", "DISCORDAPP.COM/invite/y"), { maxLength: 300 }).map((parts) => parts.join("")),
 );
 
 const source = (title: string, outlet: string, url: string) => ({ id: "a", title, outlet, published: "2025-01-17", url });
@@ -24,7 +24,7 @@ describe("escaping for Discord", () => {
     fc.assert(
       fc.property(hostile, (text) => {
         const escaped = escapeMarkdown(text);
-        expect(unescapeMarkdown(escaped)).toBe(text);
+        expect(unescapeMarkdown(escaped)).toBe(stripBidiControls(text));
         expect(isInert(escaped)).toBe(true);
       }),
       { numRuns: 500 },
@@ -34,6 +34,41 @@ describe("escaping for Discord", () => {
   it("neutralises the usual suspects", () => {
     expect(escapeMarkdown("@everyone <@1> **b** https://x")).toBe("\\@everyone \\<\\@1\\> \\*\\*b\\*\\* https\\://x");
     expect(escapeMarkdown("# head\n-# small\n> quote\n1. item")).toBe("\\# head\n\\-# small\n\\> quote\n1\\. item");
+  });
+
+  it("drops bidi overrides and breaks bare invites, so they are inert too", () => {
+    expect(escapeMarkdown("\u202Etxt.exe and \u2067isolate\u2069")).toBe("txt.exe and isolate");
+    expect(escapeMarkdown("join discord.gg/abcdef or discord.com/invite/xyz")).toBe("join discord\\.gg/abcdef or discord\\.com/invite/xyz");
+    expect(isInert("see discord.gg/abcdef")).toBe(false);
+    expect(isInert("a \u202E b")).toBe(false);
+  });
+
+  it("cuts exactly where cutting the whole text into characters would, looking only at the start", () => {
+    /** The plain algorithm: segment everything, keep whole characters while they fit with "…". */
+    const reference = (text: string, max: number) => {
+      if (text.length <= max) return text;
+      if (max <= 0) return "";
+      let out = "";
+      for (const g of splitGraphemes(text)) {
+        if (out.length + g.length + 1 > max) break;
+        out += g;
+      }
+      return `${out}…`;
+    };
+    fc.assert(
+      fc.property(hostile, fc.integer({ min: 0, max: 420 }), (text, max) => {
+        expect(truncate(text, max)).toBe(reference(text, max));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("cuts a 400,000-character field to a short one (only its start is looked at)", () => {
+    const huge = "🧑🏽‍🚒x".repeat(50_000);
+    const cut = truncate(huge, 60);
+    expect(cut.length).toBeLessThanOrEqual(60);
+    expect(cut.endsWith("…")).toBe(true);
+    expect(huge.startsWith(cut.slice(0, -1))).toBe(true);
   });
 
   it("cuts at whole characters, never inside an emoji", () => {
@@ -68,7 +103,7 @@ describe("the answer reply", () => {
           expect(isInert(attribution!.slice(0, attribution!.length - link.length).replace(/^\*|\*(?= · )/g, ""))).toBe(true);
         }
         for (const row of reply.components) for (const button of row.components) expect(("custom_id" in button ? button.custom_id : "").length).toBeLessThanOrEqual(DISCORD_LIMITS.customId);
-        expect(questionOfMessage(reply.content)).toBe(question.replace(/\s+/g, " ").trim());
+        expect(questionOfMessage(reply.content)).toBe(stripBidiControls(question).replace(/\s+/g, " ").trim());
       }),
       { numRuns: 300 },
     );
