@@ -295,7 +295,7 @@ describe("the bot on a fake Discord", () => {
     // A build whose files are damaged: the pointer moves to it, the bot keeps the good one.
     const good = (await readPointer(indexDir))!;
     await cp(buildPath(indexDir, good), buildPath(indexDir, "broken-build"), { recursive: true });
-    await writeFile(join(buildPath(indexDir, "broken-build"), "passages.json"), "{ not json");
+    await writeFile(join(buildPath(indexDir, "broken-build"), "passages.bin"), "not passages");
     await switchPointer(indexDir, "broken-build");
     await until(() => logs.some((l) => l.includes("the new index cannot be loaded")), "the refusal to be logged");
     expect(index.snapshot.buildId).toBe(good);

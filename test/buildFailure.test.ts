@@ -57,7 +57,7 @@ describe("a build that fails on the disk", () => {
     const before = await answersOf(indexDir);
     await realWriteFile(join(corpusDir, "extra.md"), "---\nid: extra\ntitle: Extra\n---\nThe ferry to the island runs twice a day in summer.\n");
     failure.code = "ENOSPC";
-    failure.suffix = "passages.json";
+    failure.suffix = "passages.bin";
     const error = (await buildConfiguredIndex(config, { embedder }).then(
       () => undefined,
       (e: unknown) => e,

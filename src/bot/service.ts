@@ -3,7 +3,7 @@
  * index while running), and the replies to /ask and /sources. Knows nothing about Discord's wire.
  */
 import { readPointer } from "../index/layout.js";
-import { loadIndex, type IndexSnapshot } from "../index/snapshot.js";
+import { loadIndex, verifyBodies, type IndexSnapshot } from "../index/snapshot.js";
 import type { Logger } from "../log.js";
 import { sourceOf } from "../corpus/article.js";
 import type { Answer } from "../retrieval/answer.js";
@@ -67,6 +67,7 @@ export class LiveIndex {
     if (pointer === undefined || pointer === this.snapshot.buildId || pointer === this.refused) return;
     try {
       const snapshot = await loadIndex(this.indexDir);
+      await verifyBodies(snapshot);
       if (snapshot.manifest.model.key !== this.retriever.embedder.key) {
         throw new Error(`it was built with the model ${snapshot.manifest.model.id}, but the bot runs ${this.retriever.embedder.key}; restart the bot after changing EMBEDDING_MODEL`);
       }

@@ -8,6 +8,7 @@ import { VerbatimBot } from "../bot/bot.js";
 import { CONSOLE_HELP, runConsole } from "../bot/console.js";
 import { LiveIndex } from "../bot/service.js";
 import { loadConfig } from "../config.js";
+import { verifyBodies } from "../index/snapshot.js";
 import { createLogger } from "../log.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
@@ -24,6 +25,8 @@ async function main(): Promise<number> {
   const logger = createLogger(config.LOG_LEVEL);
   const started = performance.now();
   const retriever = await openRetriever(config, logger, { progress: createProgress() });
+  // A bot runs for weeks: check all of the article text now rather than each article on first use.
+  await verifyBodies(retriever.snapshot);
   // The first question pays for lazy work (ONNX session, caches): pay it now, not on a user's /ask.
   await retriever.ask("what do the articles say");
   const index = new LiveIndex(retriever, config.INDEX_DIR, logger);

@@ -8,6 +8,7 @@ import { buildPassages, passageText, type Passage, type PassageSettings } from "
 import { makeVocabulary, writeVocabulary, type Vocabulary } from "./vocabulary.js";
 import { tokeniseSentences } from "./tokenise.js";
 import { writeArticles } from "./articleStore.js";
+import { encodePassages } from "./passageStore.js";
 import { writeVectraIndex } from "./vectraFile.js";
 import { KeywordIndex } from "./keyword.js";
 import { SentenceTerms } from "./sentenceTerms.js";
@@ -152,7 +153,7 @@ async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, art
   await writeVectraIndex(join(folder, BUILD_FILES.vectors), passages, vectorRows, manifest.model.dimensions);
   await sentenceTerms.write(folder);
   await writeArticles(folder, articles);
-  await writeFile(join(folder, BUILD_FILES.passages), JSON.stringify(passages));
+  await writeFile(join(folder, BUILD_FILES.passages), encodePassages(passages, articles.map((article) => article.id)));
   await writeFile(join(folder, BUILD_FILES.keyword), keyword.toBytes());
   await writeVocabulary(folder, vocabulary);
   // The manifest is written last: a build folder without one was never finished.

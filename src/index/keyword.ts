@@ -1,3 +1,5 @@
+import { ownBuffer } from "./ownBuffer.js";
+
 /** BM25 term-frequency saturation: the usual 1.2, so a term's third mention adds little. */
 export const BM25_K1 = 1.2;
 /** BM25 length normalisation: the usual 0.75; passages are similar in length anyway. */
@@ -103,8 +105,7 @@ export class KeywordIndex {
 
   /** Restores an index from `toBytes`, its terms named by `ids`; throws if the bytes are malformed. */
   static fromBytes(source: Uint8Array, ids: ReadonlyMap<string, number>): KeywordIndex {
-    const bytes = new Uint8Array(source.byteLength);
-    bytes.set(source);
+    const bytes = new Uint8Array(ownBuffer(source));
     const view = new DataView(bytes.buffer);
     if (bytes.byteLength < HEADER_BYTES || view.getUint32(0, true) !== MAGIC) throw new Error("keyword index data is malformed");
     const documents = view.getUint32(20, true);

@@ -21,7 +21,8 @@ export const BUILD_FILES = {
   articles: "articles.json",
   /** Article bodies, UTF-16, in articles.json's order. */
   bodies: "bodies.utf16",
-  passages: "passages.json",
+  /** Passages and their sentence spans, binary (passageStore.ts). */
+  passages: "passages.bin",
   keyword: "keyword.bin",
   vocabulary: "vocabulary.json",
   vocabularyVectors: "vocabulary.bin",

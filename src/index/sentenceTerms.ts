@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Passage } from "../passages/passages.js";
 import { BUILD_FILES } from "./layout.js";
+import { ownBuffer } from "./ownBuffer.js";
 
 /**
  * The content terms of every passage sentence, as vocabulary row ids, worked out at build time so
@@ -20,7 +21,7 @@ export class SentenceTerms {
   ) {
     this.first = new Uint32Array(passages.length + 1);
     passages.forEach((passage, i) => (this.first[i + 1] = this.first[i]! + passage.sentences.length));
-    if (this.first[passages.length] !== offsets.length - 1) throw new Error(`${BUILD_FILES.sentenceTerms} does not match passages.json`);
+    if (this.first[passages.length] !== offsets.length - 1) throw new Error(`${BUILD_FILES.sentenceTerms} does not match ${BUILD_FILES.passages}`);
   }
 
   /** The term ids of sentence `k` of passage `passage`. */
@@ -37,8 +38,7 @@ export class SentenceTerms {
 
   /** Parses `sentence-terms.bin`'s bytes; throws if they are malformed or do not match the passages. */
   static fromBytes(bytes: Uint8Array, passages: readonly Passage[], vocabularySize: number): SentenceTerms {
-    const copy = new Uint8Array(bytes.byteLength);
-    copy.set(bytes);
+    const copy = new Uint8Array(ownBuffer(bytes));
     if (copy.byteLength < 4) throw new Error(`${BUILD_FILES.sentenceTerms} is truncated`);
     const count = new Uint32Array(copy.buffer, 0, 1)[0]!;
     const offsetBytes = (count + 1) * 4;

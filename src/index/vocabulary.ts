@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BUILD_FILES } from "./layout.js";
+import { ownBuffer } from "./ownBuffer.js";
 
 const VOCABULARY_FILES = { list: BUILD_FILES.vocabulary, vectors: BUILD_FILES.vocabularyVectors } as const;
 
@@ -108,9 +109,13 @@ export function parseVocabulary(listBytes: Buffer, bytes: Buffer): Vocabulary {
   if (!Array.isArray(list.names) || list.names.some((row) => !Number.isInteger(row) || row < 0 || row >= n)) throw new Error(`${VOCABULARY_FILES.list} has malformed names`);
   const names = new Uint8Array(n);
   for (const row of list.names) names[row] = 1;
-  const scales = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + n * 4));
-  const quantized = new Int8Array(bytes.buffer.slice(bytes.byteOffset + n * 4, bytes.byteOffset + n * 4 + n * d));
+  const buffer = ownBuffer(bytes);
+  const scales = new Float32Array(buffer, 0, n);
+  const quantized = new Int8Array(buffer, n * 4, n * d);
   const vectors = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) vectors[i * d + k] = quantized[i * d + k]! * scales[i]!;
+  for (let i = 0; i < n; i++) {
+    const scale = scales[i]!;
+    for (let k = i * d, end = k + d; k < end; k++) vectors[k] = quantized[k]! * scale;
+  }
   return { terms: list.terms, spellings: list.spellings, names, dimensions: d, vectors, row: new Map(list.terms.map((term, i) => [term, i])) };
 }

@@ -1,0 +1,25 @@
+/** Why an index cannot be used; each message says what to do. */
+
+/** There is no index yet. */
+export class IndexMissingError extends Error {
+  constructor(indexDir: string) {
+    super(`There is no index in ${indexDir} yet: build it with \`npm run index\`.`);
+    this.name = "IndexMissingError";
+  }
+}
+
+/** The index exists but cannot be read, or does not match its checksums: nothing of it is used. */
+export class IndexCorruptError extends Error {
+  constructor(folder: string, problem: string, cause?: unknown) {
+    super(`The index at ${folder} is damaged (${problem}): rebuild it with \`npm run index\`.`, { cause });
+    this.name = "IndexCorruptError";
+  }
+}
+
+/** The index was built by another version of Verbatim, in a format this one does not read. */
+export class IndexOutdatedError extends IndexCorruptError {
+  constructor(folder: string, problem: string) {
+    super(folder, `it was built by another version of Verbatim: ${problem}`);
+    this.name = "IndexOutdatedError";
+  }
+}
