@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -36,4 +37,30 @@ describe("answer quality on our labelled sets", () => {
       expect(figures.falseAbstained).toBeLessThanOrEqual(floor.answerableRefusedAtMost);
     });
   }
+});
+
+/** Questions of the SQuAD validation split used as a regression floor: a fixed sample (the first of each kind in the seeded set). */
+const SQUAD_SAMPLE = { answerable: 400, unanswerable: 100 };
+/** The level reached on that sample (`npm run data:squad`, then the sample through `/ask`'s code path). */
+const SQUAD_FLOOR = { hitAt1: 0.705, hitAt3: 0.8, unanswerableRefusedAtLeast: 37, answerableRefusedAtMost: 10 };
+
+describe("answer quality on unseen Wikipedia articles (SQuAD validation split)", () => {
+  it("does not fall below the level reached on a fixed sample", { timeout: 180_000 }, async () => {
+    const out = await tempDir("verbatim-squad-");
+    execFileSync(process.execPath, ["--import", "tsx", "scripts/squad-sets.ts", "--out", out], { cwd: PROJECT_ROOT, stdio: "ignore" });
+    const all = parseQuestionSet(JSON.parse(await readFile(join(out, "validation", "questions.json"), "utf8")));
+    const sample = [...all.filter((q) => !q.unanswerable).slice(0, SQUAD_SAMPLE.answerable), ...all.filter((q) => q.unanswerable).slice(0, SQUAD_SAMPLE.unanswerable)];
+    const config = testConfig({ CORPUS_DIR: join(out, "validation", "corpus"), INDEX_DIR: await tempDir() });
+    const embedder = await loadEmbedder(embedderOptions(config));
+    await buildConfiguredIndex(config, { embedder });
+    const retriever = new Retriever(await loadIndex(config.INDEX_DIR), embedder);
+    const outcomes = [];
+    for (const question of sample) outcomes.push(grade(question, await retriever.ask(question.q), 0));
+    const figures = summarizeOutcomes(outcomes);
+    process.stderr.write(`SQuAD validation sample: hit@1 ${figures.hitAt1.toFixed(3)} hit@3 ${figures.hitAt3.toFixed(3)} refused ${figures.abstained}/${figures.unanswerable} wrongly refused ${figures.falseAbstained}/${figures.answerable}\n`);
+    expect(figures.hitAt1).toBeGreaterThanOrEqual(SQUAD_FLOOR.hitAt1);
+    expect(figures.hitAt3).toBeGreaterThanOrEqual(SQUAD_FLOOR.hitAt3);
+    expect(figures.abstained).toBeGreaterThanOrEqual(SQUAD_FLOOR.unanswerableRefusedAtLeast);
+    expect(figures.falseAbstained).toBeLessThanOrEqual(SQUAD_FLOOR.answerableRefusedAtMost);
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * `npm run eval -- <questions.json>`: runs a labelled question set through the same code path as
- * `/ask` and prints, last, one line of figures.
+ * `/ask` and prints, last, one line of figures; before it, the same figures for plain BM25 over
+ * the same sentences (the baseline), so every run says how far above it we are.
  *   --verbose   every miss, with the question and the quote that won instead
  *   --json      the figures as one JSON object
  */
@@ -9,6 +10,7 @@ import { parseArgs } from "node:util";
 import { openRetriever } from "../app.js";
 import { loadConfig } from "../config.js";
 import { figuresLine, grade, parseQuestionSet, summarizeOutcomes, type Outcome } from "../evaluation/metrics.js";
+import { SentenceBaseline } from "../evaluation/baseline.js";
 import { createLogger } from "../log.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
@@ -49,7 +51,16 @@ async function main(argv: string[]): Promise<number> {
   }
   if (values.verbose) for (const outcome of outcomes.filter(isMiss)) process.stdout.write(describeMiss(outcome) + "\n");
   const figures = summarizeOutcomes(outcomes);
-  process.stdout.write((values.json ? JSON.stringify(figures) : figuresLine(figures)) + "\n");
+  const baseline = new SentenceBaseline(retriever.snapshot);
+  const baselineFigures = summarizeOutcomes(
+    questions.map((question) => {
+      const started = performance.now();
+      const answer = baseline.ask(question.q);
+      return grade(question, answer, performance.now() - started);
+    }),
+  );
+  if (values.json) process.stdout.write(`${JSON.stringify({ ...figures, baseline: baselineFigures })}\n`);
+  else process.stdout.write(`baseline (BM25 over the same sentences, MiniSearch): ${figuresLine(baselineFigures)}\n${figuresLine(figures)}\n`);
   return 0;
 }
 
