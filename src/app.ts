@@ -4,7 +4,8 @@ import { buildIndex, type BuildReport, type ProgressReporter } from "./index/bui
 import { IndexMissingError, IndexOutdatedError, loadIndex } from "./index/snapshot.js";
 import type { Logger } from "./log.js";
 import { DEFAULT_PASSAGE_SETTINGS } from "./passages/passages.js";
-import { Retriever } from "./retrieval/retriever.js";
+import { DEFAULT_WEIGHTS, Retriever } from "./retrieval/retriever.js";
+import { loadShippedModels } from "./retrieval/shippedModels.js";
 
 /** The model choice of a configuration. */
 export function embedderOptions(config: Config): EmbedderOptions {
@@ -53,5 +54,8 @@ export async function openRetriever(config: Config, logger: Logger, options: { p
   if (snapshot.manifest.model.key !== embedder.key) {
     throw new Error(`The index was built with the model ${snapshot.manifest.model.id} (${snapshot.manifest.model.key}), but ${embedder.key} is configured: run \`npm run index\` to rebuild it.`);
   }
-  return new Retriever(snapshot, embedder);
+  if (config.RANKING === "hand") return new Retriever(snapshot, embedder);
+  const shipped = await loadShippedModels(embedder.key);
+  if (!shipped.models) logger.warn({ reason: shipped.reason }, `RANKING=${config.RANKING}, but the learned models cannot be used: ranking with the hand-tuned weights`);
+  return new Retriever(snapshot, embedder, DEFAULT_WEIGHTS, shipped.models, config.RANKING === "learned");
 }

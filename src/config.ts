@@ -27,6 +27,7 @@ const schema = z.object({
   ASK_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   LOG_QUESTIONS: booleanString.default(false),
   INDEX_POLL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
+  RANKING: z.enum(["hand", "learned", "learned-ranking"]).default("hand"),
 });
 
 /** Validated, frozen configuration: the only place `process.env` is read. */

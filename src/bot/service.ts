@@ -7,7 +7,7 @@ import { loadIndex, verifyBodies, type IndexSnapshot } from "../index/snapshot.j
 import type { Logger } from "../log.js";
 import { sourceOf } from "../corpus/article.js";
 import type { Answer } from "../retrieval/answer.js";
-import { Retriever } from "../retrieval/retriever.js";
+import { DEFAULT_WEIGHTS, Retriever } from "../retrieval/retriever.js";
 import { answerReply, QUOTES_PER_PAGE, type ReplyPayload } from "./replies.js";
 
 /** The retriever in use, replaced when `npm run index` switches the index to a new build. */
@@ -72,7 +72,7 @@ export class LiveIndex {
         throw new Error(`it was built with the model ${snapshot.manifest.model.id}, but the bot runs ${this.retriever.embedder.key}; restart the bot after changing EMBEDDING_MODEL`);
       }
       const previous = this.snapshot.buildId;
-      this.retriever = new Retriever(snapshot, this.retriever.embedder);
+      this.retriever = new Retriever(snapshot, this.retriever.embedder, DEFAULT_WEIGHTS, this.retriever.models, this.retriever.learnedRefusal);
       this.refused = undefined;
       this.logger.info({ buildId: snapshot.buildId, previous, articles: snapshot.manifest.counts.articles, passages: snapshot.manifest.counts.passages }, "serving the new index");
     } catch (error) {

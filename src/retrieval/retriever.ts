@@ -9,6 +9,7 @@ import { answerTypeWords, expectedAnswerType, hasAnswerType, type AnswerType } f
 import { collapseSameFacts, type QuoteWithTerms } from "./dedupe.js";
 import { SoftMatcher, type QueryTerm } from "./softMatch.js";
 import { topScores } from "./vectorSearch.js";
+import { linearScore, sigmoid, type AnswerFeatures, type CandidateFeatures, type LearnedModels } from "./rankingModel.js";
 
 /** Words that, opening a sentence, point back to something named in the sentence before. */
 const REFERRING_OPENERS = /^(he|she|it|they|his|her|its|their|this|these|that|those|the two|both)\b/i;
@@ -54,8 +55,39 @@ function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));
 }
 
-interface Scored extends QuoteWithTerms {
+/** A candidate quote with what the ranking knows of it. */
+export interface ScoredCandidate extends QuoteWithTerms {
   rank: number;
+  features: CandidateFeatures;
+}
+type Scored = ScoredCandidate;
+
+/** One question's candidates, ranked best first, and what the refusal needs. */
+export interface RankedCandidates {
+  question: string;
+  candidates: ScoredCandidate[];
+  unmentioned: string[];
+  /** Weighted share of the question's terms that no article uses. */
+  unknownShare: number;
+  questionTerms: number;
+}
+
+/** The refusal's view of one quote at a place in the ranking: the quote's own features and how far it leads the next. */
+export function answerFeatures(ranked: RankedCandidates, candidate: ScoredCandidate, next: ScoredCandidate | undefined, ranks: readonly number[]): AnswerFeatures {
+  const top = ranks.slice(0, 10);
+  const mean = top.length === 0 ? 0 : top.reduce((sum, r) => sum + r, 0) / top.length;
+  return {
+    topRank: candidate.rank,
+    margin: next ? candidate.rank - next.rank : 1,
+    topQuoteShare: candidate.features.quoteShare,
+    topSimilarity: candidate.features.similarity,
+    topExact: candidate.features.exact,
+    topTyped: candidate.features.typed - candidate.features.typeMissing,
+    unknownShare: ranked.unknownShare,
+    unknownNames: ranked.unmentioned.length > 0 ? 1 : 0,
+    questionTerms: Math.min(ranked.questionTerms, 12) / 12,
+    rankSpread: candidate.rank - mean,
+  };
 }
 
 /** Whether `word` (lowercase) stands in `lower` as a whole word. */
@@ -93,6 +125,10 @@ export class Retriever {
     readonly snapshot: IndexSnapshot,
     readonly embedder: Embedder,
     private readonly weights: Readonly<RankingWeights> = DEFAULT_WEIGHTS,
+    /** The learned ranking and refusal; without them, the hand-tuned weights rank and the fixed blend decides. */
+    readonly models?: LearnedModels,
+    /** With models: whether the learned refusal decides (else the fixed blend and threshold do). */
+    readonly learnedRefusal = true,
   ) {}
 
   /** The article's sentence just before a passage (the previous passage's last), when there is one. */
@@ -131,11 +167,10 @@ export class Retriever {
     return { terms, unmentioned: [...unmentioned] };
   }
 
-  /** Answers a question with verbatim quotes, best first. Throws QuestionError for a bad question. */
-  async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
+  /** Every candidate quote for a question, ranked best first, with its features. Throws QuestionError for a bad question. */
+  async rank(rawQuestion: string): Promise<RankedCandidates> {
     const question = validateQuestion(rawQuestion);
     const { snapshot } = this;
-    const limit = options.limit ?? DEFAULT_RESULT_COUNT;
     const { terms: query, unmentioned } = await this.queryTerms(question);
     const matcher = new SoftMatcher(query, snapshot.vocabulary);
     const answerType = expectedAnswerType(question);
@@ -148,20 +183,51 @@ export class Retriever {
     const scored: Scored[] = [];
     for (const item of candidates) {
       const passage = snapshot.passages[item]!;
-      const result = this.bestQuote(item, passage, this.previousSentence(item), matcher, similarities[item]!, keywordScore.get(item) ?? 0, answerType);
-      scored.push(result);
+      scored.push(this.bestQuote(item, passage, this.previousSentence(item), matcher, similarities[item]!, keywordScore.get(item), answerType));
     }
+    if (this.models) for (const candidate of scored) candidate.rank = linearScore(this.models.ranker, candidate.features);
     scored.sort((a, b) => b.rank - a.rank || a.quote.start - b.quote.start);
-    const collapsed = collapseSameFacts(scored);
-    // A question about a name no article mentions ("the prime minister of Japan") is not one the
-    // articles answer, however well its other words match.
-    const answered = unmentioned.length === 0 && (collapsed[0]?.score ?? 0) >= ANSWER_THRESHOLD;
+    const totalWeight = query.reduce((sum, q) => sum + q.weight, 0);
+    const unknownWeight = query.reduce((sum, q) => sum + (snapshot.vocabulary.row.has(q.term) ? 0 : q.weight), 0);
+    return { question, candidates: scored, unmentioned, unknownShare: totalWeight === 0 ? 0 : unknownWeight / totalWeight, questionTerms: query.length };
+  }
+
+  /** Answers a question with verbatim quotes, best first. Throws QuestionError for a bad question. */
+  async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
+    const limit = options.limit ?? DEFAULT_RESULT_COUNT;
+    const ranked = await this.rank(rawQuestion);
+    const { question, unmentioned } = ranked;
+    let collapsed = collapseSameFacts(ranked.candidates);
+    let answered: boolean;
+    if (this.models && this.learnedRefusal) {
+      const models = this.models;
+      // Each quote's score is the refusal model's P(it answers), taken at its place in the ranking;
+      // never above the score of a quote ranked before it, so the scores read in the order shown.
+      const byPlace = new Map(ranked.candidates.map((candidate) => [`${candidate.quote.source.id}:${candidate.quote.start}`, candidate]));
+      const kept = collapsed.map((quote) => byPlace.get(`${quote.source.id}:${quote.start}`)!);
+      const ranks = kept.map((candidate) => candidate.rank);
+      let ceiling = 1;
+      collapsed = collapsed.map((quote, i) => {
+        const p = sigmoid(linearScore(models.answer, answerFeatures(ranked, kept[i]!, kept[i + 1], ranks)));
+        ceiling = Math.min(ceiling, p);
+        return { ...quote, score: Math.round(ceiling * 1000) / 1000 };
+      });
+      answered = (collapsed[0]?.score ?? 0) >= models.threshold;
+    } else {
+      // Scores read in the order shown: never above the score of a quote ranked before.
+      let ceiling = 1;
+      collapsed = collapsed.map((quote) => ((ceiling = Math.min(ceiling, quote.score)), { ...quote, score: ceiling }));
+      // A question about a name no article mentions ("the prime minister of Japan") is not one the
+      // articles answer, however well its other words match.
+      answered = unmentioned.length === 0 && (collapsed[0]?.score ?? 0) >= ANSWER_THRESHOLD;
+    }
     const count = answered ? limit : Math.min(limit, UNANSWERED_RESULT_COUNT);
     return { question, answered, results: collapsed.slice(0, count), ...(unmentioned.length > 0 ? { unmentioned } : {}) };
   }
 
   /** The sentence (or two) of a passage that best answer the question, with its rank and confidence. */
-  private bestQuote(item: number, passage: Passage, previous: { span: Span; passage: number; k: number } | undefined, matcher: SoftMatcher, similarity: number, keyword: number, answerType: AnswerType): Scored {
+  private bestQuote(item: number, passage: Passage, previous: { span: Span; passage: number; k: number } | undefined, matcher: SoftMatcher, similarity: number, keywordHit: number | undefined, answerType: AnswerType): Scored {
+    const keyword = keywordHit ?? 0;
     const w = this.weights;
     const article = this.snapshot.articles.get(passage.articleId)!;
     const body = article.body;
@@ -218,6 +284,25 @@ export class Retriever {
     const quote: Quote = { quote: body.slice(start, end), source: sourceOf(article), start, end, score: Math.round(confidence * 1000) / 1000, alsoReportedBy: [], focus };
     const termSet = new Set<number>();
     for (const list of terms) for (let t = 0; t < list.length; t++) termSet.add(list[t]!);
-    return { quote, terms: termSet, rank };
+    const quoteCoverage = matcher.coverage(...terms);
+    const features: CandidateFeatures = {
+      quoteShare,
+      context,
+      similarity,
+      keyword,
+      typed,
+      exact,
+      passageShare,
+      typeMissing: answerType !== undefined && !typed ? 1 : 0,
+      quoteLength: (end - start) / MAX_QUOTE_CHARS,
+      inKeyword: keywordHit === undefined ? 0 : 1,
+      exactShare: matcher.exactShare(quoteCoverage),
+      rarestCovered: matcher.rarestCovered(quoteCoverage),
+      termsCovered: matcher.countShare(quoteCoverage),
+      twoSentences: terms.length > 1 ? 1 : 0,
+      shareTimesSimilarity: quoteShare * similarity,
+      linked: linked ? 1 : 0,
+    };
+    return { quote, terms: termSet, rank, features };
   }
 }

@@ -102,4 +102,32 @@ export class SoftMatcher {
     });
     return total === 0 ? 0 : covered / total;
   }
+
+  /** Weighted share of the query covered by the terms themselves (not near-synonyms). */
+  exactShare(coverage: Float32Array): number {
+    let total = 0;
+    let exact = 0;
+    this.query.forEach((q, i) => {
+      total += q.weight;
+      if (coverage[i]! >= 1) exact += q.weight;
+    });
+    return total === 0 ? 0 : exact / total;
+  }
+
+  /** How well the query's rarest term (highest weight) is covered. */
+  rarestCovered(coverage: Float32Array): number {
+    let rarest = -1;
+    this.query.forEach((q, i) => {
+      if (rarest < 0 || q.weight > this.query[rarest]!.weight) rarest = i;
+    });
+    return rarest < 0 ? 0 : coverage[rarest]!;
+  }
+
+  /** Share of the query's terms (each counted once, whatever its weight) covered at all. */
+  countShare(coverage: Float32Array): number {
+    if (this.query.length === 0) return 0;
+    let covered = 0;
+    for (let i = 0; i < this.query.length; i++) if (coverage[i]! > 0) covered++;
+    return covered / this.query.length;
+  }
 }
