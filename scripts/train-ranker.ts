@@ -52,7 +52,7 @@ function reranked(ranked: RankedCandidates, ranker: LinearModel): { kept: Scored
 async function rankAll(retriever: Retriever, questions: readonly LabelledQuestion[], what: string): Promise<{ question: LabelledQuestion; ranked: RankedCandidates }[]> {
   const out = [];
   for (const [i, question] of questions.entries()) {
-    out.push({ question, ranked: await retriever.rank(question.q) });
+    out.push({ question, ranked: await retriever.rank(question.q, true) });
     if ((i + 1) % 1000 === 0) log(`${what}: ${i + 1}/${questions.length} questions ranked`);
   }
   return out;
