@@ -6,7 +6,7 @@
  * 4.0, like SQuAD) and stays out of the repository (`data/` is ignored).
  */
 import { createReadStream } from "node:fs";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -59,4 +59,16 @@ for (const split of ["train", "validation", "test"] as const) {
   summary[split] = { articles: set.corpus.length, takenOut: set.takenOut.length, answerable: set.questions.length - unanswerable, unanswerable };
   process.stderr.write(`${split}: ${set.corpus.length} articles in the corpus (${set.takenOut.length} taken out), ${set.questions.length - unanswerable} answerable and ${unanswerable} unanswerable questions → ${folder}\n`);
 }
+// Our own chat-style rewrites (lowercase, typos, fragments) of validation questions, written before
+// any tuning (eval/squad-validation-chat.json holds only our wording and SQuAD's question ids):
+// joined here with the generated gold spans.
+const chat = JSON.parse(await readFile(join(PROJECT_ROOT, "eval", "squad-validation-chat.json"), "utf8")) as { id: string; q: string }[];
+const validationQuestions = new Map((JSON.parse(await readFile(join(out, "validation", "questions.json"), "utf8")) as { id: string; gold: string[]; unanswerable?: boolean }[]).map((question) => [question.id, question]));
+const chatSet = chat.map(({ id, q }) => {
+  const labelled = validationQuestions.get(id);
+  if (!labelled) throw new Error(`eval/squad-validation-chat.json: ${id} is not a validation question`);
+  return { ...labelled, id: `chat-${id}`, q };
+});
+await writeFile(join(out, "validation", "questions-chat.json"), `${JSON.stringify(chatSet, null, 1)}\n`);
+summary.validationChat = { answerable: chatSet.filter((question) => !question.unanswerable).length, unanswerable: chatSet.filter((question) => question.unanswerable).length };
 process.stdout.write(`${JSON.stringify(summary)}\n`);

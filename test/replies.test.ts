@@ -43,6 +43,16 @@ describe("escaping for Discord", () => {
     expect(isInert("a \u202E b")).toBe(false);
   });
 
+  it("breaks an invite that the bold focus splits in two ('discord.' + 'gg/abc')", () => {
+    const text = "see discord.gg/abcdef now. Then more.";
+    for (let split = 0; split <= text.length; split++) {
+      const quote: Quote = { quote: text, source: source("T", "O", ""), start: 0, end: text.length, score: 0.9, alsoReportedBy: [], focus: { start: split, end: text.length } };
+      const reply = answerReply({ answer: { question: "q", answered: true, results: [quote] }, page: 0, hasMore: false, buildId: "b", sourceOf: () => undefined });
+      const [rendered] = reply.embeds[0]!.description!.split("\n\n— ");
+      expect(isInert(rendered!.replace(/\*\*/g, "")), `focus from ${split}: ${rendered}`).toBe(true);
+    }
+  });
+
   it("cuts exactly where cutting the whole text into characters would, looking only at the start", () => {
     /** The plain algorithm: segment everything, keep whole characters while they fit with "…". */
     const reference = (text: string, max: number) => {

@@ -7,7 +7,7 @@ import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonC
 import type { Source } from "../corpus/article.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
 import { unansweredReason, type Answer, type Quote } from "../retrieval/answer.js";
-import { DISCORD_LIMITS, escapeMarkdown, fitRendering, safeLink, splitGraphemes, truncate, unescapeMarkdown } from "./text.js";
+import { DISCORD_LIMITS, escapeMarkdown, fitRendering, inviteDots, safeLink, splitGraphemes, stripBidiControls, truncate, unescapeMarkdown } from "./text.js";
 
 /** What every reply carries: no mention in it can ping anyone. */
 export const NO_MENTIONS = Object.freeze({ parse: [] as never[] });
@@ -83,7 +83,13 @@ function attributionLine(source: Source): string {
 
 /** The quote in quotation marks, its best sentence in bold, cut (at whole characters) to fit `max`. */
 function quoteText(quote: Quote, max: number): string {
-  const chars = splitGraphemes(quote.quote);
+  // Bidi controls are dropped before cutting, so the invite hosts found in the whole quote are where
+  // they show; each piece is escaped with those, since a host can straddle two pieces.
+  const text = stripBidiControls(quote.quote);
+  const chars = splitGraphemes(text);
+  const dots = inviteDots(text);
+  const startOf = [0];
+  for (const g of chars) startOf.push(startOf.at(-1)! + g.length);
   // Where the focus sentence starts and ends, in characters of the quote (trimmed of white space).
   let focusFrom = 0;
   let focusTo = chars.length;
@@ -99,7 +105,11 @@ function quoteText(quote: Quote, max: number): string {
   const emphasise = focusFrom > 0 || focusTo < chars.length;
   const render = (k: number) => {
     const cut = k < chars.length;
-    const part = (from: number, to: number) => escapeMarkdown(chars.slice(Math.min(from, k), Math.min(to, k)).join(""));
+    const part = (from: number, to: number) => {
+      const a = Math.min(from, k);
+      const shift = startOf[a]!;
+      return escapeMarkdown(chars.slice(a, Math.min(to, k)).join(""), new Set([...dots].map((dot) => dot - shift)));
+    };
     const before = part(0, focusFrom);
     let focus = part(focusFrom, focusTo);
     // Bold needs text that does not end in white space or a lone backslash escape.

@@ -21,7 +21,6 @@ export const DISCORD_LIMITS = Object.freeze({
  * "https://" so no link forms). Each is escaped with a backslash, which Discord shows as the plain
  * character.
  */
-const SPECIAL = /[\\*_~`|<>@[\]:]/g;
 const SPECIAL_CHARS = new Set("\\*_~`|<>@[]:");
 /** Markers that only count at the start of a line: headings, "-#" small text, lists. */
 const LINE_START = /^([ \t]*)(#|-|\+|\d+\.)(?=\s|#|$)/gm;
@@ -31,6 +30,7 @@ const LINE_START = /^([ \t]*)(#|-|\+|\d+\.)(?=\s|#|$)/gm;
  * they reorder the text around them ("\u202Etxt.exe" shows as "exe.txt"), so they are dropped.
  */
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+const BIDI_CHARS = new Set("\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069");
 /**
  * Hosts that Discord turns into an invite card even without "https://"; a backslash before the
  * dot ("discord\.gg/abc") shows the same text but is no longer recognised.
@@ -42,12 +42,33 @@ export function stripBidiControls(text: string): string {
   return text.replace(BIDI_CONTROLS, "");
 }
 
-/** Escapes text so Discord shows it as written: no formatting, no mention, no link or invite, no reordering. */
-export function escapeMarkdown(text: string): string {
-  return stripBidiControls(text)
-    .replace(SPECIAL, "\\$&")
-    .replace(INVITE_HOSTS, "$1\\.$2")
-    .replace(LINE_START, (_match, indent: string, marker: string) => `${indent}${marker.replace(/^(\d*)(.)/, "$1\\$2")}`);
+/** Where in `text` the dots of invite hosts are ("discord.gg": the index of its "."). */
+export function inviteDots(text: string): Set<number> {
+  const dots = new Set<number>();
+  for (const match of text.matchAll(INVITE_HOSTS)) dots.add(match.index + match[1]!.length);
+  return dots;
+}
+
+/**
+ * Escapes text so Discord shows it as written: no formatting, no mention, no link or invite, no
+ * reordering. `dots` says which dots to break (of invite hosts); a caller escaping a text in
+ * pieces passes those of the whole text (without bidi controls), since a host can straddle two
+ * pieces ("discord." + "gg").
+ */
+export function escapeMarkdown(text: string, dots?: ReadonlySet<number>): string {
+  if (!dots) {
+    // Bidi controls go first, so that "discord\u202E.gg" is seen as the invite it shows as.
+    text = stripBidiControls(text);
+    dots = inviteDots(text);
+  }
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (BIDI_CHARS.has(char)) continue;
+    if (SPECIAL_CHARS.has(char) || (char === "." && dots.has(i))) out += "\\";
+    out += char;
+  }
+  return out.replace(LINE_START, (_match, indent: string, marker: string) => `${indent}${marker.replace(/^(\d*)(.)/, "$1\\$2")}`);
 }
 
 /** Undoes escapeMarkdown. */

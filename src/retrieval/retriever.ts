@@ -4,6 +4,7 @@ import type { IndexSnapshot } from "../index/snapshot.js";
 import type { Passage } from "../passages/passages.js";
 import type { Span } from "../passages/sentences.js";
 import { tokenize } from "../text/terms.js";
+import { TypoCorrector } from "../text/typos.js";
 import { MAX_QUOTE_CHARS, validateQuestion, type Answer, type Quote } from "./answer.js";
 import { answerTypeWords, expectedAnswerType, hasAnswerType, type AnswerType } from "./answerType.js";
 import { collapseSameFacts, type QuoteWithTerms } from "./dedupe.js";
@@ -120,6 +121,8 @@ function exactShare(query: readonly QueryTerm[], text: string): number {
 export class Retriever {
   /** Built on first use: see titleTerms(). */
   private titles: Set<string> | undefined;
+  /** Built on first use: see typos(). */
+  private corrector: TypoCorrector | undefined;
 
   constructor(
     readonly snapshot: IndexSnapshot,
@@ -147,15 +150,28 @@ export class Retriever {
     return this.titles;
   }
 
+  /** The corpus's words, to correct a question's typos against. */
+  private typos(): TypoCorrector {
+    const { vocabulary, keyword } = this.snapshot;
+    this.corrector ??= new TypoCorrector(vocabulary.spellings, (row) => keyword.documentFrequency(vocabulary.terms[row]!));
+    return this.corrector;
+  }
+
   /**
    * The question's content terms, weighted by rarity, with their word vectors; and the names it
-   * writes (capitalised, not as its first word) that no article uses, as written.
+   * writes (capitalised, not as its first word) that no article uses, as written. A word no article
+   * uses is taken for the closest word they do use, when one is a typo away ("pezeshkain").
    */
   private async queryTerms(question: string): Promise<{ terms: QueryTerm[]; unmentioned: string[] }> {
     const seen = new Map<string, string>();
     const unmentioned = new Set<string>();
+    const { vocabulary } = this.snapshot;
     tokenize(question).forEach((token, i) => {
       if (token.stop) return;
+      if (!vocabulary.row.has(token.term) && !this.titleTerms().has(token.term)) {
+        const row = this.typos().correct(token.spelling);
+        if (row !== undefined) token = { ...token, term: vocabulary.terms[row]!, spelling: vocabulary.spellings[row]! };
+      }
       if (!seen.has(token.term)) seen.set(token.term, token.spelling);
       const written = question.slice(token.start, token.end);
       if (i > 0 && STARTS_UPPERCASE.test(written) && !this.snapshot.vocabulary.row.has(token.term) && !this.titleTerms().has(token.term)) unmentioned.add(written.replace(/['’]s?$/, ""));
