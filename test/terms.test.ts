@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentTerms, foldSpelling, tokenize } from "../src/text/terms.js";
+import { contentTerms, foldSpelling, normalizeWord, tokenize } from "../src/text/terms.js";
 
 describe("terms", () => {
   it.each([
@@ -33,5 +33,13 @@ describe("terms", () => {
   it("gives each token the offsets of its word", () => {
     const text = "Russia-Iran pact";
     expect(tokenize(text).map((t) => text.slice(t.start, t.end))).toEqual(["Russia", "Iran", "pact"]);
+  });
+});
+
+describe("number words", () => {
+  it("meet their numerals: 'eleven' is '11', 'Twenty' is '20'", () => {
+    expect(normalizeWord("eleven")).toBe(normalizeWord("11"));
+    expect(normalizeWord("Twenty")).toBe("20");
+    expect(contentTerms("a twenty-year treaty")).toEqual(contentTerms("a 20-year treaty"));
   });
 });

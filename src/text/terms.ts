@@ -47,9 +47,21 @@ function plainWord(raw: string): string {
   return word.replace(/'s$/, "").replace(/'$/, "");
 }
 
-/** The index term of one word: plain, spelling-folded and stemmed; "8,000" becomes "8000". */
+/**
+ * Number words written as numerals, so "eleven" meets "11" and "twenty years" meets "20 years".
+ * Not "one" (mostly "one of", "no one", "the one that", not a count) nor "zero".
+ */
+const NUMBER_WORDS: ReadonlyMap<string, string> = new Map(
+  [undefined, undefined, "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+    .flatMap((word, n): [string, string][] => (word ? [[word, String(n)]] : []))
+    .concat(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"].map((word, i): [string, string] => [word, String((i + 2) * 10)])),
+);
+
+/** The index term of one word: plain, spelling-folded and stemmed; "8,000" becomes "8000", "eleven" "11". */
 export function normalizeWord(raw: string): string {
   const word = plainWord(raw);
+  const number = NUMBER_WORDS.get(word);
+  if (number !== undefined) return number;
   if (/^\d{1,3}(,\d{3})+$/.test(word)) return word.replace(/,/g, "");
   return stemmer(foldSpelling(word.replace(/'/g, "")));
 }
