@@ -69,7 +69,7 @@ describe("SQuAD evaluation sets", () => {
 
   it("builds the shared SQuAD sets reproducibly, with enough unseen articles and questions in test", { timeout: 60_000 }, async () => {
     const out = await tempDir("verbatim-squad-");
-    const run = () => JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "scripts/squad-sets.ts", "--out", out], { cwd: PROJECT_ROOT, encoding: "utf8" }));
+    const run = () => JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "scripts/squad-sets.ts", "--out", out], { cwd: PROJECT_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
     const summary = run();
     expect(summary.test.articles).toBeGreaterThanOrEqual(60);
     expect(summary.test.answerable).toBeGreaterThanOrEqual(2000);
