@@ -7,19 +7,11 @@ import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../src/config.js";
 import { parseArticleFile } from "../src/corpus/frontMatter.js";
+import { seededRandom } from "../src/evaluation/squad.js";
 import { quotableSentences } from "../src/passages/layout.js";
 
-/** A small, fast, seeded random number generator (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small, fast, seeded random number generator (mulberry32), shared with the evaluation sets. */
+export const random = seededRandom;
 
 /** Words of the bundled model's vocabulary, most frequent first (plain words only). */
 async function vocabulary(): Promise<string[]> {
