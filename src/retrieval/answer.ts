@@ -22,6 +22,8 @@ export interface Answer {
   results: Quote[];
   /** Names the question writes that no article mentions, as written; such a question is not answered. */
   unmentioned?: string[];
+  /** The question's language, when it is not the articles' (English); such a question is not answered. */
+  language?: { code: string; name: string };
 }
 
 /**
@@ -29,6 +31,7 @@ export interface Answer {
  * this": ": they never mention “Japan”" (names shown through `show`), or "".
  */
 export function unansweredReason(answer: Answer, show: (name: string) => string = (name) => name): string {
+  if (answer.language) return `: the question ${answer.language.name ? `looks like ${answer.language.name}` : "does not look like English"}, and the articles are in English. Please ask in English`;
   const shown = (answer.unmentioned ?? []).map((name) => `“${show(name)}”`);
   if (shown.length === 0) return "";
   return `: they never mention ${shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`}`;

@@ -5,6 +5,7 @@ import type { Passage } from "../passages/passages.js";
 import type { Span } from "../passages/sentences.js";
 import { tokenize } from "../text/terms.js";
 import { TypoCorrector } from "../text/typos.js";
+import { foreignLanguage } from "./language.js";
 import { MAX_QUOTE_CHARS, validateQuestion, type Answer, type Quote } from "./answer.js";
 import { answerTypeWords, expectedAnswerType, hasAnswerType, type AnswerType } from "./answerType.js";
 import { collapseSameFacts, type QuoteWithTerms } from "./dedupe.js";
@@ -70,6 +71,8 @@ export interface RankedCandidates {
   unmentioned: string[];
   /** Weighted share of the question's terms that no article uses. */
   unknownShare: number;
+  /** How many of the question's terms no article uses (after typo correction). */
+  unknownCount: number;
   questionTerms: number;
 }
 
@@ -209,7 +212,8 @@ export class Retriever {
     scored.sort((a, b) => b.rank - a.rank || a.quote.start - b.quote.start);
     const totalWeight = query.reduce((sum, q) => sum + q.weight, 0);
     const unknownWeight = query.reduce((sum, q) => sum + (snapshot.vocabulary.row.has(q.term) ? 0 : q.weight), 0);
-    return { question, candidates: scored, unmentioned, unknownShare: totalWeight === 0 ? 0 : unknownWeight / totalWeight, questionTerms: query.length };
+    const unknownCount = query.filter((q) => !snapshot.vocabulary.row.has(q.term)).length;
+    return { question, candidates: scored, unmentioned, unknownShare: totalWeight === 0 ? 0 : unknownWeight / totalWeight, unknownCount, questionTerms: query.length };
   }
 
   /** Answers a question with verbatim quotes, best first. Throws QuestionError for a bad question. */
@@ -241,6 +245,9 @@ export class Retriever {
       // articles answer, however well its other words match.
       answered = unmentioned.length === 0 && (collapsed[0]?.score ?? 0) >= ANSWER_THRESHOLD;
     }
+    // A question in another language matches only its names: no quotes, a note instead.
+    const language = foreignLanguage(question, ranked.unknownCount / Math.max(1, ranked.questionTerms));
+    if (language) return { question, answered: false, results: [], language };
     const count = answered ? limit : Math.min(limit, UNANSWERED_RESULT_COUNT);
     return { question, answered, results: collapsed.slice(0, count), ...(unmentioned.length > 0 ? { unmentioned } : {}) };
   }
