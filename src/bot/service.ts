@@ -72,7 +72,9 @@ export class LiveIndex {
         throw new Error(`it was built with the model ${snapshot.manifest.model.id}, but the bot runs ${this.retriever.embedder.key}; restart the bot after changing EMBEDDING_MODEL`);
       }
       const previous = this.snapshot.buildId;
-      this.retriever = new Retriever(snapshot, this.retriever.embedder, DEFAULT_WEIGHTS, this.retriever.models, this.retriever.learnedRefusal);
+      const retriever = new Retriever(snapshot, this.retriever.embedder, DEFAULT_WEIGHTS, this.retriever.models, this.retriever.learnedRefusal);
+      retriever.warmUp();
+      this.retriever = retriever;
       this.refused = undefined;
       this.logger.info({ buildId: snapshot.buildId, previous, articles: snapshot.manifest.counts.articles, passages: snapshot.manifest.counts.passages }, "serving the new index");
     } catch (error) {

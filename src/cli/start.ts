@@ -28,6 +28,7 @@ async function main(): Promise<number> {
   // A bot runs for weeks: check all of the article text now rather than each article on first use.
   await verifyBodies(retriever.snapshot);
   // The first question pays for lazy work (ONNX session, caches): pay it now, not on a user's /ask.
+  retriever.warmUp();
   await retriever.ask("what do the articles say");
   const index = new LiveIndex(retriever, config.INDEX_DIR, logger);
   index.watch(config.INDEX_POLL_SECONDS);

@@ -137,6 +137,15 @@ export class Retriever {
     readonly learnedRefusal = true,
   ) {}
 
+  /**
+   * Builds now what the first question would otherwise build: the title terms and the typo
+   * index (67 ms at 10,000 articles), so that no user's question pays for them.
+   */
+  warmUp(): void {
+    this.titleTerms();
+    this.typos();
+  }
+
   /** The article's sentence just before a passage (the previous passage's last), when there is one. */
   private previousSentence(item: number): { span: Span; passage: number; k: number } | undefined {
     const before = this.snapshot.passages[item - 1];
