@@ -16,9 +16,8 @@ import { loadEmbedder, type Embedder } from "../src/embeddings/embedder.js";
 import { isRelevant, parseQuestionSet, type LabelledQuestion } from "../src/evaluation/metrics.js";
 import { loadIndex } from "../src/index/snapshot.js";
 import { sha256Hex } from "../src/index/manifest.js";
-import { collapseSameFacts } from "../src/retrieval/dedupe.js";
 import { ANSWER_FEATURES, CANDIDATE_FEATURES, linearScore, sigmoid, type LearnedModels, type LinearModel } from "../src/retrieval/rankingModel.js";
-import { answerFeatures, Retriever, type RankedCandidates, type ScoredCandidate } from "../src/retrieval/retriever.js";
+import { answerFeatures, keptCandidates, Retriever, type RankedCandidates, type ScoredCandidate } from "../src/retrieval/retriever.js";
 import { RANKER_DIR } from "../src/retrieval/shippedModels.js";
 import { calibration, fitLogistic, fitRanker, type RankingGroup } from "../src/retrieval/training.js";
 
@@ -44,8 +43,7 @@ const rowOf = (features: Record<string, number>, names: readonly string[]) => na
 /** The candidates re-ranked by a ranker, collapsed as /ask does: the kept ones in order, with their ranks. */
 function reranked(ranked: RankedCandidates, ranker: LinearModel): { kept: ScoredCandidate[]; ranks: number[] } {
   const candidates = ranked.candidates.map((candidate) => ({ ...candidate, rank: linearScore(ranker, candidate.features) })).sort((a, b) => b.rank - a.rank || a.quote.start - b.quote.start);
-  const byPlace = new Map(candidates.map((candidate) => [`${candidate.quote.source.id}:${candidate.quote.start}`, candidate]));
-  const kept = collapseSameFacts(candidates).map((quote) => byPlace.get(`${quote.source.id}:${quote.start}`)!);
+  const kept = keptCandidates(candidates);
   return { kept, ranks: kept.map((candidate) => candidate.rank) };
 }
 

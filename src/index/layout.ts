@@ -37,19 +37,16 @@ export const BUILD_FILES = {
 /** The data files of a build whose checksums the manifest records (vectra's file included). */
 export const CHECKED_FILES = [BUILD_FILES.articles, BUILD_FILES.bodies, BUILD_FILES.passages, BUILD_FILES.keyword, BUILD_FILES.vocabulary, BUILD_FILES.vocabularyVectors, BUILD_FILES.vectorRows, BUILD_FILES.sentenceTerms, `${BUILD_FILES.vectors}/index.json`] as const;
 
+/** sha256 of a file, hex, read as a stream (the event loop stays free; any size). */
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(path), hash);
+  return hash.digest("hex");
+}
+
 /** sha256 of each checked file of a build folder; a missing file gets "missing". */
 export async function fileChecksums(folder: string): Promise<Record<string, string>> {
-  const hashes = await Promise.all(
-    CHECKED_FILES.map(async (file) => {
-      try {
-        const hash = createHash("sha256");
-        await pipeline(createReadStream(join(folder, file)), hash);
-        return hash.digest("hex");
-      } catch {
-        return "missing";
-      }
-    }),
-  );
+  const hashes = await Promise.all(CHECKED_FILES.map((file) => fileSha256(join(folder, file)).catch(() => "missing")));
   return Object.fromEntries(CHECKED_FILES.map((file, i) => [file, hashes[i]!]));
 }
 

@@ -1,7 +1,4 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { open, readFile, type FileHandle } from "node:fs/promises";
-import { pipeline } from "node:stream/promises";
 import { join } from "node:path";
 import type { Article } from "../corpus/article.js";
 import type { Passage } from "../passages/passages.js";
@@ -11,7 +8,7 @@ import { SentenceTerms } from "./sentenceTerms.js";
 import { parseArticles } from "./articleStore.js";
 import { decodePassages } from "./passageStore.js";
 import { IndexCorruptError, IndexMissingError, IndexOutdatedError } from "./errors.js";
-import { BUILD_FILES, buildPath, readPointer } from "./layout.js";
+import { BUILD_FILES, buildPath, fileSha256, readPointer } from "./layout.js";
 import { ManifestFormatError, parseManifestText, sha256Hex, type Manifest } from "./manifest.js";
 import { createVectorMatrix, type VectorMatrix } from "../retrieval/vectorSearch.js";
 
@@ -166,13 +163,13 @@ export async function loadBuild(folder: string, buildId: string): Promise<IndexS
  * quoted; the bot runs this before it serves a build, so a damaged build is refused at once.
  */
 export async function verifyBodies(snapshot: IndexSnapshot): Promise<void> {
-  const hash = createHash("sha256");
+  let actual: string;
   try {
-    await pipeline(createReadStream(join(snapshot.folder, BUILD_FILES.bodies)), hash);
+    actual = await fileSha256(join(snapshot.folder, BUILD_FILES.bodies));
   } catch (error) {
     throw new IndexCorruptError(snapshot.folder, `${BUILD_FILES.bodies} is missing or unreadable`, error);
   }
-  if (hash.digest("hex") !== snapshot.manifest.files[BUILD_FILES.bodies]) throw new IndexCorruptError(snapshot.folder, `${BUILD_FILES.bodies} does not match its checksum`);
+  if (actual !== snapshot.manifest.files[BUILD_FILES.bodies]) throw new IndexCorruptError(snapshot.folder, `${BUILD_FILES.bodies} does not match its checksum`);
 }
 
 /** Loads the index in use in an index folder. */

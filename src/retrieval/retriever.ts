@@ -76,6 +76,12 @@ export interface RankedCandidates {
   questionTerms: number;
 }
 
+/** The candidates (ranked best first) that survive collapsing same facts, in order: the quotes /ask shows, with their features. */
+export function keptCandidates(candidates: readonly ScoredCandidate[], collapsed: readonly Quote[] = collapseSameFacts(candidates)): ScoredCandidate[] {
+  const byPlace = new Map(candidates.map((candidate) => [`${candidate.quote.source.id}:${candidate.quote.start}`, candidate]));
+  return collapsed.map((quote) => byPlace.get(`${quote.source.id}:${quote.start}`)!);
+}
+
 /** The refusal's view of one quote at a place in the ranking: the quote's own features and how far it leads the next. */
 export function answerFeatures(ranked: RankedCandidates, candidate: ScoredCandidate, next: ScoredCandidate | undefined, ranks: readonly number[]): AnswerFeatures {
   const top = ranks.slice(0, 10);
@@ -230,35 +236,32 @@ export class Retriever {
     const limit = options.limit ?? DEFAULT_RESULT_COUNT;
     const ranked = await this.rank(rawQuestion);
     const { question, unmentioned } = ranked;
-    let collapsed = collapseSameFacts(ranked.candidates);
-    let answered: boolean;
-    if (this.models && this.learnedRefusal) {
-      const models = this.models;
-      // Each quote's score is the refusal model's P(it answers), taken at its place in the ranking;
-      // never above the score of a quote ranked before it, so the scores read in the order shown.
-      const byPlace = new Map(ranked.candidates.map((candidate) => [`${candidate.quote.source.id}:${candidate.quote.start}`, candidate]));
-      const kept = collapsed.map((quote) => byPlace.get(`${quote.source.id}:${quote.start}`)!);
-      const ranks = kept.map((candidate) => candidate.rank);
-      let ceiling = 1;
-      collapsed = collapsed.map((quote, i) => {
-        const p = sigmoid(linearScore(models.answer, answerFeatures(ranked, kept[i]!, kept[i + 1], ranks)));
-        ceiling = Math.min(ceiling, p);
-        return { ...quote, score: Math.round(ceiling * 1000) / 1000 };
-      });
-      answered = (collapsed[0]?.score ?? 0) >= models.threshold;
-    } else {
-      // Scores read in the order shown: never above the score of a quote ranked before.
-      let ceiling = 1;
-      collapsed = collapsed.map((quote) => ((ceiling = Math.min(ceiling, quote.score)), { ...quote, score: ceiling }));
-      // A question about a name no article mentions ("the prime minister of Japan") is not one the
-      // articles answer, however well its other words match.
-      answered = unmentioned.length === 0 && (collapsed[0]?.score ?? 0) >= ANSWER_THRESHOLD;
-    }
     // A question in another language matches only its names: no quotes, a note instead.
     const language = foreignLanguage(question, ranked.unknownCount / Math.max(1, ranked.questionTerms));
     if (language) return { question, answered: false, results: [], language };
+    const collapsed = collapseSameFacts(ranked.candidates);
+    const learned = this.learnedRefusal ? this.models : undefined;
+    let scores: number[];
+    let threshold: number;
+    if (learned) {
+      // Each quote's score is the refusal model's P(it answers), taken at its place in the ranking.
+      const { answer } = learned;
+      const kept = keptCandidates(ranked.candidates, collapsed);
+      const ranks = kept.map((candidate) => candidate.rank);
+      scores = kept.map((candidate, i) => Math.round(sigmoid(linearScore(answer, answerFeatures(ranked, candidate, kept[i + 1], ranks))) * 1000) / 1000);
+      threshold = learned.threshold;
+    } else {
+      scores = collapsed.map((quote) => quote.score);
+      threshold = ANSWER_THRESHOLD;
+    }
+    // Scores read in the order shown: never above the score of a quote ranked before.
+    let ceiling = 1;
+    const results = collapsed.map((quote, i) => ((ceiling = Math.min(ceiling, scores[i]!)), { ...quote, score: ceiling }));
+    // Without the learned refusal, a question about a name no article mentions ("the prime minister
+    // of Japan") is not one the articles answer, however well its other words match.
+    const answered = (learned !== undefined || unmentioned.length === 0) && (results[0]?.score ?? 0) >= threshold;
     const count = answered ? limit : Math.min(limit, UNANSWERED_RESULT_COUNT);
-    return { question, answered, results: collapsed.slice(0, count), ...(unmentioned.length > 0 ? { unmentioned } : {}) };
+    return { question, answered, results: results.slice(0, count), ...(unmentioned.length > 0 ? { unmentioned } : {}) };
   }
 
   /** The sentence (or two) of a passage that best answer the question, with its rank and confidence. */

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sha256Hex } from "../index/manifest.js";
 import { parseLearnedModels, type LearnedModels } from "./rankingModel.js";
 
 /** Where `npm run train:ranker` writes the learned ranking and refusal. */
@@ -24,7 +24,7 @@ export async function loadShippedModels(embedderKey: string, dir: string = RANKE
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { models: undefined, reason: `no learned ranking in ${dir} (run \`npm run train:ranker\`)` };
     throw error;
   }
-  if (createHash("sha256").update(text).digest("hex") !== sums["ranker.json"]) {
+  if (sha256Hex(text) !== sums["ranker.json"]) {
     throw new Error(`The learned ranking ${join(dir, "ranker.json")} does not match its checksum: restore it with \`git checkout -- model\` or retrain it with \`npm run train:ranker\`.`);
   }
   const models = parseLearnedModels(JSON.parse(text));
