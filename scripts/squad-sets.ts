@@ -5,13 +5,11 @@
  * Deterministic: the same files on every run and machine. The output is generated data (CC BY-SA
  * 4.0, like SQuAD) and stays out of the repository (`data/` is ignored).
  */
-import { createReadStream } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { createGunzip } from "node:zlib";
 import { PROJECT_ROOT } from "../src/config.js";
+import { readJsonLines } from "./jsonLines.js";
 import { articleFile, articleId, buildSplitSet, splitArticles, type SampleSizes, type SplitName, type SquadParagraph, type SquadQuestion } from "../src/evaluation/squad.js";
 
 /** Questions sampled per split: test and validation meet the issue's minimum (≥ 2,000 answerable, ≥ 300 unanswerable); train keeps many for fitting. */
@@ -25,14 +23,7 @@ const { values } = parseArgs({ options: { out: { type: "string", default: join(P
 const out = resolve(values.out!);
 const datasets = resolve(values.datasets!);
 
-async function readJsonLines<T>(file: string): Promise<T[]> {
-  const records: T[] = [];
-  const lines = createInterface({ input: createReadStream(join(datasets, file)).pipe(createGunzip()), crlfDelay: Infinity });
-  for await (const line of lines) if (line.trim() !== "") records.push(JSON.parse(line) as T);
-  return records;
-}
-
-const [paragraphs, questions] = await Promise.all([readJsonLines<SquadParagraph>("squad11_train_paragraphs.jsonl.gz"), readJsonLines<SquadQuestion>("squad11_train_questions.jsonl.gz")]).catch((error: unknown) => {
+const [paragraphs, questions] = await Promise.all([readJsonLines<SquadParagraph>(join(datasets, "squad11_train_paragraphs.jsonl.gz")), readJsonLines<SquadQuestion>(join(datasets, "squad11_train_questions.jsonl.gz"))]).catch((error: unknown) => {
   process.stderr.write(`Cannot read SQuAD from ${datasets}: ${(error as Error).message}\nPass --datasets <folder> (it needs squad11_train_paragraphs.jsonl.gz and squad11_train_questions.jsonl.gz).\n`);
   process.exit(1);
 });

@@ -89,10 +89,10 @@ describe("names in soft matching", () => {
   const query = (term: string): QueryTerm => ({ term, spelling: term, weight: 1, vector: rows[terms.indexOf(term)], namesAnswerType: false });
 
   it("finds the names from how the corpus writes them inside sentences (not first, not in a heading in capitals)", () => {
-    const body = "Talks in Kyiv ended. Kyiv said it would wait. Moscow agreed with Kyiv. Envoys of the Russian side spoke. The attack came at night. Attack drones flew.\n\nA NIGHT ATTACK ON THE CITY.";
+    const body = "Talks in Kyiv ended. Kyiv said it would wait. Moscow agreed with Kyiv. Envoys of the Kremlin side spoke. The attack came at night. Attack drones flew.\n\nA NIGHT ATTACK ON THE CITY.";
     const passages = buildPassages("a", body);
     const { names } = tokeniseSentences(passages, new Map([["a", body]]));
-    expect([...names].sort()).toEqual(["kyiv", "russian"]);
+    expect([...names].sort()).toEqual(["kremlin", "kyiv"]);
   });
 
   it("never takes one name for another, but lets a name meet its derived forms and words their near-synonyms", () => {
