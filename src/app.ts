@@ -35,7 +35,7 @@ export async function buildConfiguredIndex(config: Config, options: { progress?:
 
 /**
  * Loads the model and the index once, building the index first when there is none yet, and
- * checks that the index was made with the configured model.
+ * rebuilds it when it was made with another model.
  */
 export async function openRetriever(config: Config, logger: Logger, options: { progress?: ProgressReporter } = {}): Promise<Retriever> {
   // The model and the index load side by side: file reads and ONNX set-up overlap.
@@ -52,7 +52,10 @@ export async function openRetriever(config: Config, logger: Logger, options: { p
     snapshot = await loadIndex(config.INDEX_DIR);
   }
   if (snapshot.manifest.model.key !== embedder.key) {
-    throw new Error(`The index was built with the model ${snapshot.manifest.model.id} (${snapshot.manifest.model.key}), but ${embedder.key} is configured: run \`npm run index\` to rebuild it.`);
+    // Quotes ranked with vectors from one model against questions embedded by another would be noise.
+    logger.warn({ indexDir: config.INDEX_DIR, built: snapshot.manifest.model.key, configured: embedder.key }, `the index was built with the embedding model ${snapshot.manifest.model.id}, not the configured ${config.EMBEDDING_MODEL}: rebuilding it now`);
+    await buildConfiguredIndex(config, { progress: options.progress, embedder });
+    snapshot = await loadIndex(config.INDEX_DIR);
   }
   if (config.RANKING === "hand") return new Retriever(snapshot, embedder);
   const shipped = await loadShippedModels(embedder.key);

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { PassThrough } from "node:stream";
 import { buildConfiguredIndex, openRetriever } from "../src/app.js";
 import { runConsole } from "../src/bot/console.js";
+import { BUNDLED_MODEL_ID } from "../src/embeddings/bundledModel.js";
 import { LiveIndex } from "../src/bot/service.js";
 import { createLogger } from "../src/log.js";
 import { ERROR_MESSAGE } from "../src/bot/bot.js";
@@ -165,7 +166,7 @@ describe("the bot on a fake Discord", () => {
     expect(embed.description).toContain("Voice of America");
     expect(embed.description).toContain("15 passages");
     expect(embed.footer.text).toContain(`6 articles, ${index.snapshot.manifest.counts.passages} passages`);
-    expect(embed.footer.text).toContain("verbatim-glove-sif-100d");
+    expect(embed.footer.text).toContain(BUNDLED_MODEL_ID);
     expect(embed.footer.text).toContain(index.snapshot.manifest.builtAt);
   });
 

@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/config.js";
+import { BUNDLED_MODEL_ID } from "../src/embeddings/bundledModel.js";
 import { copyOfRealCorpus, tempDir } from "./helpers.js";
 
 /** Runs `npm run ask -- …`'s script in a child process on a temp index. */
@@ -63,7 +64,7 @@ describe("npm run ask", () => {
     const { code, stdout } = ask(["--sources"], env);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^6 articles, \d+ passages/);
-    expect(stdout).toMatch(/model verbatim-glove-sif-100d/);
+    expect(stdout).toContain(`model ${BUNDLED_MODEL_ID}`);
     expect(stdout).toMatch(/2025-01-17 +Voice of America +\d+ passages +Iranian president in Moscow/);
   });
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DataType, FeatureExtractionPipeline, Tensor } from "@huggingface/transformers";
-import { BUNDLED_MODEL_ID, BUNDLED_MODELS_DIR, MODEL_FILES, verifyBundledModel } from "./bundledModel.js";
+import { BUNDLED_MODEL_ID, BUNDLED_MODELS_DIR, isBundledModel, MODEL_FILES, verifyBundledModel } from "./bundledModel.js";
 
 /** Turns texts into unit-length vectors. One real implementation; tests use it too. */
 export interface Embedder {
@@ -94,7 +94,7 @@ class TransformersEmbedder implements Embedder {
 }
 
 function resolveDtype(options: EmbedderOptions): DataType {
-  return options.dtype === "auto" ? (options.model === BUNDLED_MODEL_ID ? "fp32" : "q8") : options.dtype;
+  return options.dtype === "auto" ? (isBundledModel(options.model) ? "fp32" : "q8") : options.dtype;
 }
 
 /**
@@ -103,9 +103,9 @@ function resolveDtype(options: EmbedderOptions): DataType {
  */
 export async function modelKey(options: EmbedderOptions): Promise<string> {
   const settings = `${resolveDtype(options)}/${options.pooling ?? "mean"}/${options.queryPrefix ?? ""}`;
-  if (options.model !== BUNDLED_MODEL_ID) return `${options.model}@${settings}`;
-  const weights = await readFile(join(BUNDLED_MODELS_DIR, BUNDLED_MODEL_ID, MODEL_FILES.onnx));
-  return `${BUNDLED_MODEL_ID}@sha256:${createHash("sha256").update(weights).digest("hex").slice(0, 16)}/${settings}`;
+  if (!isBundledModel(options.model)) return `${options.model}@${settings}`;
+  const weights = await readFile(join(BUNDLED_MODELS_DIR, options.model, MODEL_FILES.onnx));
+  return `${options.model}@sha256:${createHash("sha256").update(weights).digest("hex").slice(0, 16)}/${settings}`;
 }
 
 /** Loads the configured model through the Transformers.js `feature-extraction` pipeline. */
@@ -113,13 +113,13 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
   // Imported here, not at the top: the runtime takes most of a second to load, and a no-change
   // `npm run index` never needs it.
   const { env, pipeline } = await import("@huggingface/transformers");
-  const bundled = options.model === BUNDLED_MODEL_ID;
+  const bundled = isBundledModel(options.model);
   env.localModelPath = BUNDLED_MODELS_DIR + "/";
   env.cacheDir = options.cacheDir;
   env.allowLocalModels = true;
   env.allowRemoteModels = !bundled;
   const dtype = resolveDtype(options);
-  if (bundled) await verifyBundledModel();
+  if (bundled) await verifyBundledModel(BUNDLED_MODELS_DIR, options.model);
   const key = await modelKey(options);
   let extractor: FeatureExtractionPipeline;
   try {
