@@ -44,7 +44,7 @@ describe("answer quality on our labelled sets", () => {
 const SQUAD_SAMPLE = { answerable: 400, unanswerable: 100 };
 /** The level reached on that sample (`npm run data:squad`, then the sample through `/ask`'s code path). */
 const SQUAD_FLOOR = {
-  hand: { hitAt1: 0.71, hitAt3: 0.81, unanswerableRefusedAtLeast: 29, answerableRefusedAtMost: 4 },
+  hand: { hitAt1: 0.71, hitAt3: 0.81, unanswerableRefusedAtLeast: 49, answerableRefusedAtMost: 9 },
   learned: { hitAt1: 0.73, hitAt3: 0.83, unanswerableRefusedAtLeast: 66, answerableRefusedAtMost: 21 },
 };
 
