@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Tests build their own corpora (test/fixtures). An operator replaces corpus/, so a test that
+    // forgets to set CORPUS_DIR must fail here, not quietly read whatever corpus/ holds.
+    env: { CORPUS_DIR: "test/no-corpus-configured", INDEX_DIR: "test/no-index-configured" },
   },
 });

@@ -19,7 +19,7 @@ import { PROJECT_ROOT } from "../src/config.js";
 import { buildPath, readPointer, switchPointer } from "../src/index/layout.js";
 import { callback, FAKE_TOKEN, finalReply, startBot, type RunningBot } from "./botHarness.js";
 import { ASKER, FakeDiscord, OTHER_USER, snowflake, type RecordedRequest } from "./fakeDiscord.js";
-import { copyOfRealCorpus, REAL_CORPUS, tempDir, testConfig } from "./helpers.js";
+import { copyOfTreatyCorpus, TREATY_CORPUS, tempDir, testConfig } from "./helpers.js";
 
 const MUTUAL_DEFENCE = "does the treaty include mutual defence";
 /** A question whose text must never reach a log line (LOG_QUESTIONS is off). */
@@ -37,7 +37,7 @@ beforeAll(async () => {
   fake = await new FakeDiscord().start();
   // Made here, not with tempDir (which is emptied after each test): every test shares this index.
   shared = await mkdtemp(join(tmpdir(), "verbatim-bot-"));
-  await cp(REAL_CORPUS, join(shared, "corpus"), { recursive: true });
+  await cp(TREATY_CORPUS, join(shared, "corpus"), { recursive: true });
   env = { CORPUS_DIR: join(shared, "corpus"), INDEX_DIR: join(shared, "index") };
   await buildConfiguredIndex(testConfig(env));
 });
@@ -277,7 +277,7 @@ describe("the bot on a fake Discord", () => {
   });
 
   it("picks up a rebuilt index without a restart, and refuses a broken one", async () => {
-    const corpusDir = await copyOfRealCorpus();
+    const corpusDir = await copyOfTreatyCorpus();
     const indexDir = await tempDir("verbatim-index-");
     const own = { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir };
     await buildConfiguredIndex(testConfig(own));

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/config.js";
 import { BUNDLED_MODEL_ID } from "../src/embeddings/bundledModel.js";
-import { copyOfRealCorpus, tempDir } from "./helpers.js";
+import { copyOfTreatyCorpus, tempDir } from "./helpers.js";
 
 /** Runs `npm run ask -- …`'s script in a child process on a temp index. */
 function ask(args: string[], env: Record<string, string>, input?: string) {
@@ -19,7 +19,7 @@ function ask(args: string[], env: Record<string, string>, input?: string) {
 }
 
 async function folders() {
-  return { CORPUS_DIR: await copyOfRealCorpus(), INDEX_DIR: join(await tempDir(), "index") };
+  return { CORPUS_DIR: await copyOfTreatyCorpus(), INDEX_DIR: join(await tempDir(), "index") };
 }
 
 describe("npm run ask", () => {

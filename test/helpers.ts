@@ -4,8 +4,11 @@ import { join } from "node:path";
 import { afterEach } from "vitest";
 import { loadConfig, PROJECT_ROOT, type Config } from "../src/config.js";
 
-/** The project's real corpus. */
-export const REAL_CORPUS = join(PROJECT_ROOT, "corpus");
+/**
+ * The treaty articles the project ships in `corpus/`, kept as a test fixture: an operator replaces
+ * `corpus/`, and the tests must not change with it.
+ */
+export const TREATY_CORPUS = join(PROJECT_ROOT, "test", "fixtures", "treaty");
 
 const made: string[] = [];
 afterEach(async () => {
@@ -19,14 +22,17 @@ export async function tempDir(prefix = "verbatim-"): Promise<string> {
   return dir;
 }
 
-/** A temporary copy of the real corpus. */
-export async function copyOfRealCorpus(): Promise<string> {
+/** A temporary copy of the treaty fixture corpus. */
+export async function copyOfTreatyCorpus(): Promise<string> {
   const dir = await tempDir("verbatim-corpus-");
-  await cp(REAL_CORPUS, dir, { recursive: true });
+  await cp(TREATY_CORPUS, dir, { recursive: true });
   return dir;
 }
 
-/** A configuration for tests: given folders, bundled model, quiet logs. */
+/**
+ * A configuration for tests: given folders, bundled model, quiet logs. Without CORPUS_DIR and
+ * INDEX_DIR it points at folders that do not exist, never at `corpus/` or `data/index`.
+ */
 export function testConfig(overrides: Record<string, string>): Config {
-  return loadConfig({ LOG_LEVEL: "silent", ...overrides });
+  return loadConfig({ LOG_LEVEL: "silent", CORPUS_DIR: "test/no-corpus-configured", INDEX_DIR: "test/no-index-configured", ...overrides });
 }

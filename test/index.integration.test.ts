@@ -10,7 +10,7 @@ import { CorpusInvalidError } from "../src/index/build.js";
 import { buildPath, readPointer } from "../src/index/layout.js";
 import { IndexCorruptError, loadIndex } from "../src/index/snapshot.js";
 import { Retriever } from "../src/retrieval/retriever.js";
-import { copyOfRealCorpus, tempDir, testConfig } from "./helpers.js";
+import { copyOfTreatyCorpus, tempDir, testConfig } from "./helpers.js";
 
 const MUTUAL_DEFENCE = "does the treaty include mutual defence";
 const QUESTIONS = [MUTUAL_DEFENCE, "who signed the treaty", "how long will the agreement last", "drones used in Ukraine", "nuclear power plant", "sanctions", "what did Peskov say"];
@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 async function setup() {
-  const corpusDir = await copyOfRealCorpus();
+  const corpusDir = await copyOfTreatyCorpus();
   const indexDir = await tempDir("verbatim-index-");
   const config = testConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
   return { corpusDir, indexDir, config };
@@ -32,7 +32,7 @@ async function answersOf(indexDir: string) {
   return Promise.all(QUESTIONS.map((question) => retriever.ask(question)));
 }
 
-describe("index build and retrieval on the real corpus", () => {
+describe("index build and retrieval on the treaty articles", () => {
   it("answers the mutual-defence question first with the passage saying there is no such clause", async () => {
     const { indexDir, config } = await setup();
     const report = await buildConfiguredIndex(config, { embedder });

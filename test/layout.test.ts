@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readCorpus } from "../src/corpus/loadCorpus.js";
 import { classifyLines, quotableSentences } from "../src/passages/layout.js";
 import { buildPassages } from "../src/passages/passages.js";
-import { REAL_CORPUS } from "./helpers.js";
+import { TREATY_CORPUS } from "./helpers.js";
 
 /** Every piece of page furniture in the seed texts. */
 const FURNITURE = ["Newsletter", "Related Articles", "READ FULL ARTICLE", "SOURCE: www.dw.com", "SOURCE: www.voanews.com", "Be the first to comment", "operation.", "Credited from: LATIMES", "DW | Published January 17, 2025", "VOICE OF AMERICA | Published January 17, 2025", "MOSCOW —", "RELATED: Iranian president in Moscow for treaty signing with Putin"];
@@ -32,8 +32,8 @@ describe("quotableSentences", () => {
     expect(quotableSentences(body).map((s) => body.slice(s.start, s.end))).toEqual(["The pact was signed.", "It covers trade."]);
   });
 
-  it("never offers page furniture from the real corpus as a quote", async () => {
-    const { articles } = await readCorpus(REAL_CORPUS);
+  it("never offers page furniture from the treaty articles as a quote", async () => {
+    const { articles } = await readCorpus(TREATY_CORPUS);
     const quotable = articles.flatMap((article) => quotableSentences(article.body).map((s) => article.body.slice(s.start, s.end)));
     expect(quotable.length).toBeGreaterThan(100);
     for (const furniture of FURNITURE) {

@@ -9,7 +9,7 @@ import { grade, parseQuestionSet, summarizeOutcomes } from "../src/evaluation/me
 import { loadIndex } from "../src/index/snapshot.js";
 import { DEFAULT_WEIGHTS, Retriever } from "../src/retrieval/retriever.js";
 import { loadShippedModels } from "../src/retrieval/shippedModels.js";
-import { copyOfRealCorpus, tempDir, testConfig } from "./helpers.js";
+import { copyOfTreatyCorpus, tempDir, testConfig } from "./helpers.js";
 
 /** The figures reached on our labelled sets with the default (hand-tuned) ranking; a change that lowers them is a regression. */
 const FLOORS = {
@@ -20,7 +20,7 @@ const FLOORS = {
 describe("answer quality on our labelled sets", () => {
   let retriever: Retriever;
   beforeAll(async () => {
-    const config = testConfig({ CORPUS_DIR: await copyOfRealCorpus(), INDEX_DIR: await tempDir() });
+    const config = testConfig({ CORPUS_DIR: await copyOfTreatyCorpus(), INDEX_DIR: await tempDir() });
     const embedder = await loadEmbedder(embedderOptions(config));
     await buildConfiguredIndex(config, { embedder });
     retriever = new Retriever(await loadIndex(config.INDEX_DIR), embedder);
