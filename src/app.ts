@@ -19,7 +19,7 @@ export function embedderOptions(config: Config): EmbedderOptions {
 }
 
 /** Builds or updates the configured index; loads the model only if something must be embedded. */
-export async function buildConfiguredIndex(config: Config, options: { progress?: ProgressReporter; force?: boolean; embedder?: Embedder } = {}): Promise<BuildReport> {
+export async function buildConfiguredIndex(config: Config, options: { progress?: ProgressReporter; force?: boolean; strict?: boolean; embedder?: Embedder } = {}): Promise<BuildReport> {
   const modelOptions = embedderOptions(config);
   return buildIndex({
     corpusDir: config.CORPUS_DIR,
@@ -30,7 +30,13 @@ export async function buildConfiguredIndex(config: Config, options: { progress?:
     loadEmbedder: async () => options.embedder ?? loadEmbedder(modelOptions),
     progress: options.progress,
     force: options.force,
+    strict: options.strict,
   });
+}
+
+/** Names, in the log, every corpus file a build left out. */
+function logSkipped(logger: Logger, report: BuildReport): void {
+  for (const skip of report.skipped) logger.warn({ file: skip.file, reason: skip.reason }, `skipped ${skip.file}: ${skip.reason}`);
 }
 
 /**
@@ -48,13 +54,13 @@ export async function openRetriever(config: Config, logger: Logger, options: { p
     if (error instanceof IndexMissingError) logger.info({ indexDir: config.INDEX_DIR }, "no index yet: building it now (first run)");
     else if (error instanceof IndexOutdatedError) logger.warn({ indexDir: config.INDEX_DIR }, "the index was built by another version of Verbatim: rebuilding it now");
     else throw error;
-    await buildConfiguredIndex(config, { progress: options.progress, embedder });
+    logSkipped(logger, await buildConfiguredIndex(config, { progress: options.progress, embedder }));
     snapshot = await loadIndex(config.INDEX_DIR);
   }
   if (snapshot.manifest.model.key !== embedder.key) {
     // Quotes ranked with vectors from one model against questions embedded by another would be noise.
     logger.warn({ indexDir: config.INDEX_DIR, built: snapshot.manifest.model.key, configured: embedder.key }, `the index was built with the embedding model ${snapshot.manifest.model.id}, not the configured ${config.EMBEDDING_MODEL}: rebuilding it now`);
-    await buildConfiguredIndex(config, { progress: options.progress, embedder });
+    logSkipped(logger, await buildConfiguredIndex(config, { progress: options.progress, embedder }));
     snapshot = await loadIndex(config.INDEX_DIR);
   }
   if (config.RANKING === "hand") return new Retriever(snapshot, embedder);

@@ -35,7 +35,7 @@ describe("npm run ask", () => {
     expect(answer.answered).toBe(true);
     expect(answer.results.length).toBeGreaterThanOrEqual(3);
     for (const result of answer.results) {
-      expect(Object.keys(result).sort()).toEqual(["alsoReportedBy", "end", "focus", "quote", "score", "source", "start"]);
+      expect(Object.keys(result).sort()).toEqual(["alsoReportedBy", "end", "focus", "offsetsIn", "quote", "score", "source", "start"]);
       expect(Object.keys(result.source)).toEqual(["id", "title", "outlet", "published", "url"]);
     }
   });

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CorpusFileError, parseArticleFile } from "../src/corpus/frontMatter.js";
+import { CorpusFileError, idFromPath, parseArticleFile } from "../src/corpus/frontMatter.js";
 import { readCorpus } from "../src/corpus/loadCorpus.js";
 import { tempDir } from "./helpers.js";
 
@@ -25,16 +25,13 @@ describe("parseArticleFile", () => {
   });
 
   it.each([
-    ["no front matter", "Just text.", /no front matter/],
     ["an unclosed front matter", "---\nid: a\ntitle: T\n", /not closed/],
-    ["no title", "---\nid: a\n---\nText.", /`title` is missing/],
-    ["an empty title", "---\nid: a\ntitle: ''\n---\nText.", /`title` is empty/],
-    ["no id", "---\ntitle: T\n---\nText.", /`id` is missing/],
     ["a bad id", "---\nid: Hello World\ntitle: T\n---\nText.", /`id` must be/],
     ["an impossible date", "---\nid: a\ntitle: T\npublished: 2025-02-30\n---\nText.", /`published` must be an ISO date/],
     ["a date in words", "---\nid: a\ntitle: T\npublished: January 17, 2025\n---\nText.", /`published` must be an ISO date/],
     ["a bad url", "---\nid: a\ntitle: T\nurl: www.dw.com\n---\nText.", /`url` must be an http/],
     ["an empty body", "---\nid: a\ntitle: T\n---\n  \n\n", /body is empty/],
+    ["only a title line", "Just a headline", /body is empty/],
     ["broken YAML", "---\nid: a\ntitle: [unclosed\n---\nText.", /not valid YAML/],
     ["a repeated key", "---\nid: a\nid: b\ntitle: T\n---\nText.", /not valid YAML/],
   ])("rejects a file with %s, naming the file", (_, text, message) => {
@@ -50,18 +47,71 @@ describe("parseArticleFile", () => {
   });
 });
 
+describe("articles without front matter, or with only some of it", () => {
+  it("takes the first line as the title and the path as the id", () => {
+    const { source, body, idFromPath: fromPath } = parseArticleFile("world/Harbour Déal.md", "Harbour deal signed\n\nThe port signed a contract on Monday.\n");
+    expect(source).toEqual({ id: "world-harbour-deal", title: "Harbour deal signed", outlet: "", published: "", url: "" });
+    expect(body).toBe("The port signed a contract on Monday.\n");
+    expect(fromPath).toBe(true);
+  });
+
+  it("reads a Markdown heading as the title, and a text file's first line", () => {
+    expect(parseArticleFile("a.md", "# Harbour deal signed\n\nThe port signed.").source.title).toBe("Harbour deal signed");
+    expect(parseArticleFile("a.txt", "Harbour deal signed\nThe port signed.", "text").source.title).toBe("Harbour deal signed");
+    expect(parseArticleFile("a.txt", "---\nnot: yaml in a text file\n---\nText.", "text").source.title).toBe("---");
+  });
+
+  it("fills what front matter leaves out: id from the path, title from the first line", () => {
+    const { source } = parseArticleFile("b.md", "---\noutlet: Example Gazette\n---\nHarbour deal signed\n\nThe port signed.");
+    expect(source).toMatchObject({ id: "b", title: "Harbour deal signed", outlet: "Example Gazette" });
+  });
+
+  it.each([
+    ["world/Iran Deal.md", "world-iran-deal"],
+    ["Ünïcode ńame.txt", "unicode-name"],
+    ["!!!.md", expect.stringMatching(/^article-[0-9a-f]{8}$/)],
+    [`${"long-name-".repeat(10)}.md`, expect.stringMatching(/^long-name-.*-[0-9a-f]{8}$/)],
+  ])("makes the id of %s a plain one", (file, id) => {
+    expect(idFromPath(file)).toEqual(id);
+    expect(idFromPath(file)).toMatch(/^[a-z0-9][a-z0-9_-]{0,63}$/);
+  });
+});
+
 describe("readCorpus", () => {
   it("reads every Markdown article and reports each bad file without stopping", async () => {
     const dir = await tempDir();
     await writeFile(join(dir, "a.md"), good);
     await writeFile(join(dir, "b.md"), good.replace("id: a-1", "id: a-1"));
     await writeFile(join(dir, "c.md"), Buffer.from([0x2d, 0x2d, 0x2d, 0x0a, 0xff, 0xfe, 0x0a]));
-    await writeFile(join(dir, "notes.txt"), "ignored");
+    await writeFile(join(dir, "notes.txt"), "just one line");
     await writeFile(join(dir, "README.md"), "# About this corpus");
+    await writeFile(join(dir, "photo.jpg"), "not text");
     await mkdir(join(dir, "images"));
-    const { articles, errors } = await readCorpus(dir);
+    const { articles, errors, skipped } = await readCorpus(dir);
     expect(articles.map((article) => article.file)).toEqual(["a.md"]);
     expect(errors.map((error) => error.message)).toEqual(["b.md: duplicate id `a-1`: a.md already uses it", "c.md: is not UTF-8 text: save it as UTF-8"]);
+    expect(skipped).toEqual([
+      { file: "README.md", reason: expect.stringMatching(/README describes the folder/) },
+      { file: "notes.txt", reason: expect.stringMatching(/body is empty/) },
+      { file: "photo.jpg", reason: expect.stringMatching(/unsupported type \(\.jpg\)/) },
+    ]);
+  });
+
+  it("reads articles in subfolders, of every supported type, and skips a second copy of the same text", async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, "world", "asia"), { recursive: true });
+    await writeFile(join(dir, "world", "asia", "harbour.txt"), "Harbour deal signed\n\nThe port signed a ten-year contract on Monday.\n");
+    await writeFile(join(dir, "world", "copy.md"), "# Harbour deal signed\n\nThe port   signed a ten-year contract on Monday.");
+    await writeFile(join(dir, "page.html"), "<html><head><title>Library reopens</title></head><body><article><p>The city library reopened on Saturday after a two-year renovation that cost four million euros.</p><p>Visitors queued before the doors opened.</p></article></body></html>");
+    await writeFile(join(dir, ".hidden.md"), "# Hidden\n\nNot read.");
+    const { articles, errors, skipped } = await readCorpus(dir);
+    expect(errors).toEqual([]);
+    expect(articles.map((article) => [article.file, article.id, article.title])).toEqual([
+      ["page.html", "page", "Library reopens"],
+      ["world/asia/harbour.txt", "world-asia-harbour", "Harbour deal signed"],
+    ]);
+    expect(articles[0]!.body).toBe("The city library reopened on Saturday after a two-year renovation that cost four million euros.\n\nVisitors queued before the doors opened.");
+    expect(skipped).toEqual([{ file: "world/copy.md", reason: "same text as world/asia/harbour.txt" }]);
   });
 
   it("names the fix when the corpus folder does not exist", async () => {

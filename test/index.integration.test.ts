@@ -6,7 +6,7 @@ import { buildConfiguredIndex, embedderOptions } from "../src/app.js";
 import { PROJECT_ROOT } from "../src/config.js";
 import { loadEmbedder, type Embedder } from "../src/embeddings/embedder.js";
 import { readCorpus } from "../src/corpus/loadCorpus.js";
-import { CorpusInvalidError } from "../src/index/build.js";
+import { CorpusInvalidError, CorpusSkipsRefusedError, summarize } from "../src/index/build.js";
 import { buildPath, readPointer } from "../src/index/layout.js";
 import { IndexCorruptError, loadIndex } from "../src/index/snapshot.js";
 import { Retriever } from "../src/retrieval/retriever.js";
@@ -89,11 +89,42 @@ describe("index build and retrieval on the treaty articles", () => {
   it("refuses a bad corpus file by name and leaves the previous index in use", async () => {
     const { corpusDir, indexDir, config } = await setup();
     const first = await buildConfiguredIndex(config, { embedder });
-    await writeFile(join(corpusDir, "broken.md"), "no front matter here");
+    await writeFile(join(corpusDir, "broken.md"), "---\nid: broken\ntitle: Never closed\n\nText.");
     await expect(buildConfiguredIndex(config, { embedder })).rejects.toThrow(CorpusInvalidError);
-    await expect(buildConfiguredIndex(config, { embedder })).rejects.toThrow(/broken\.md: no front matter/);
+    await expect(buildConfiguredIndex(config, { embedder })).rejects.toThrow(/broken\.md: front matter is not closed/);
     expect(await readPointer(indexDir)).toBe(first.buildId);
     expect((await answersOf(indexDir))[0]!.results.length).toBeGreaterThan(0);
+  });
+
+  it("quotes a saved web page from its extracted text, and says so", async () => {
+    const { corpusDir, indexDir, config } = await setup();
+    await writeFile(
+      join(corpusDir, "library.html"),
+      `<html><head><title>Library reopens | City News</title><meta property="og:site_name" content="City News"><meta property="article:published_time" content="2026-03-07T08:00:00Z"></head><body><nav>Home | Sport</nav><article><h1>Library reopens</h1><p>The city library reopened on Saturday after a renovation that cost four million euros.</p><p>Visitors queued for an hour before the doors opened.</p></article><footer>All rights reserved.</footer></body></html>`,
+    );
+    await buildConfiguredIndex(config, { embedder });
+    const snapshot = await loadIndex(indexDir);
+    const answer = await new Retriever(snapshot, embedder).ask("how much did the library renovation cost");
+    const top = answer.results[0]!;
+    expect(top.source).toMatchObject({ id: "library", outlet: "City News", published: "2026-03-07" });
+    expect(top.offsetsIn).toBe("extracted-text");
+    expect(top.quote).toContain("four million euros");
+    expect(snapshot.articles.get("library")!.body.slice(top.start, top.end)).toBe(top.quote);
+  });
+
+  it("names every file it leaves out and why, and refuses them all with --strict", async () => {
+    const { corpusDir, indexDir, config } = await setup();
+    const first = await buildConfiguredIndex(config, { embedder });
+    await writeFile(join(corpusDir, "pasted.md"), "---\ntitle: Pasted page\n---\n<div class=\"story\"><p>The port signed a ten-year contract on Monday.</p></div>\n");
+    await writeFile(join(corpusDir, "photo.jpg"), "not an article");
+    const strict = await buildConfiguredIndex(config, { embedder, strict: true }).catch((error: unknown) => error as Error);
+    expect(strict).toBeInstanceOf(CorpusSkipsRefusedError);
+    expect((strict as Error).message).toMatch(/2 files are not indexable and --strict was given[\s\S]*pasted\.md: no quotable sentence[\s\S]*photo\.jpg: unsupported type/);
+    expect(await readPointer(indexDir)).toBe(first.buildId);
+    const report = await buildConfiguredIndex(config, { embedder });
+    expect(report.skipped.map((skip) => skip.file)).toEqual(["pasted.md", "photo.jpg"]);
+    expect(summarize(report)).toMatch(/0 added, 0 changed, 0 removed, 6 unchanged, 2 skipped$/);
+    expect(report.passages).toBe(first.passages);
   });
 
   it("names the fix for damaged vectors, and `npm run index` repairs them", async () => {
@@ -152,12 +183,13 @@ describe("a build killed midway", () => {
     await buildConfiguredIndex(config, { embedder });
     const before = await answersOf(indexDir);
     const pointer = await readPointer(indexDir);
-    // Enough new articles that the build takes a while: copies under new ids.
+    // Enough new articles that the build takes a while: copies under new ids, each with a line of
+    // its own (the same text twice would be skipped as a duplicate).
     const names = (await readdir(corpusDir)).filter((name) => name.endsWith(".md"));
     for (let copy = 0; copy < COPIES; copy++) {
       for (const name of names) {
         const text = await readFile(join(corpusDir, name), "utf8");
-        await writeFile(join(corpusDir, `copy${copy}-${name}`), text.replace(/^id: (.*)$/m, `id: copy${copy}-$1`));
+        await writeFile(join(corpusDir, `copy${copy}-${name}`), `${text.replace(/^id: (.*)$/m, `id: copy${copy}-$1`)}\n\nThis is copy number ${copy + 1} of the article.\n`);
       }
     }
     // Kill while embedding (after the first progress line) and while writing (after the last).

@@ -3,7 +3,7 @@ import { figuresLine, grade, isRelevant, percentile, summarizeOutcomes } from ".
 import type { Answer } from "../src/retrieval/answer.js";
 
 const source = { id: "a", title: "T", outlet: "", published: "", url: "" };
-const answer = (answered: boolean, ...quotes: string[]): Answer => ({ question: "q", answered, results: quotes.map((quote) => ({ quote, source, start: 0, end: quote.length, score: 0.5, alsoReportedBy: [], focus: { start: 0, end: quote.length } })) });
+const answer = (answered: boolean, ...quotes: string[]): Answer => ({ question: "q", answered, results: quotes.map((quote) => ({ quote, source, start: 0, end: quote.length, offsetsIn: "body", score: 0.5, alsoReportedBy: [], focus: { start: 0, end: quote.length } })) });
 
 describe("evaluation metrics", () => {
   it("matches gold spans ignoring case, white space and quote marks", () => {

@@ -16,7 +16,7 @@ const source = (title: string, outlet: string, url: string) => ({ id: "a", title
 
 const quoteArb = fc.record({ text: hostile, title: hostile, outlet: hostile, url: fc.oneof(fc.constant(""), fc.webUrl(), hostile), score: fc.double({ min: 0, max: 1, noNaN: true }), focusAt: fc.double({ min: 0, max: 1, noNaN: true }) }).filter((q) => q.text.length > 0).map(({ text, title, outlet, url, score, focusAt }): Quote => {
   const split = Math.floor(text.length * focusAt);
-  return { quote: text, source: source(title, outlet, url), start: 100, end: 100 + text.length, score, alsoReportedBy: [], focus: { start: 100 + split, end: 100 + text.length } };
+  return { quote: text, source: source(title, outlet, url), start: 100, end: 100 + text.length, offsetsIn: "body", score, alsoReportedBy: [], focus: { start: 100 + split, end: 100 + text.length } };
 });
 
 describe("escaping for Discord", () => {
@@ -46,7 +46,7 @@ describe("escaping for Discord", () => {
   it("breaks an invite that the bold focus splits in two ('discord.' + 'gg/abc')", () => {
     const text = "see discord.gg/abcdef now. Then more.";
     for (let split = 0; split <= text.length; split++) {
-      const quote: Quote = { quote: text, source: source("T", "O", ""), start: 0, end: text.length, score: 0.9, alsoReportedBy: [], focus: { start: split, end: text.length } };
+      const quote: Quote = { quote: text, source: source("T", "O", ""), start: 0, end: text.length, offsetsIn: "body", score: 0.9, alsoReportedBy: [], focus: { start: split, end: text.length } };
       const reply = answerReply({ answer: { question: "q", answered: true, results: [quote] }, page: 0, hasMore: false, buildId: "b", sourceOf: () => undefined });
       const [rendered] = reply.embeds[0]!.description!.split("\n\n— ");
       expect(isInert(rendered!.replace(/\*\*/g, "")), `focus from ${split}: ${rendered}`).toBe(true);
@@ -120,7 +120,7 @@ describe("the answer reply", () => {
   });
 
   it("shows every quote's words in order when nothing is cut", () => {
-    const quote: Quote = { quote: "First sentence. The *best* one @here.", source: source("T", "O", ""), start: 0, end: 37, score: 0.9, alsoReportedBy: [], focus: { start: 16, end: 37 } };
+    const quote: Quote = { quote: "First sentence. The *best* one @here.", source: source("T", "O", ""), start: 0, end: 37, offsetsIn: "body", score: 0.9, alsoReportedBy: [], focus: { start: 16, end: 37 } };
     const reply = answerReply({ answer: { question: "q", answered: true, results: [quote] }, page: 0, hasMore: false, buildId: "b", sourceOf: () => undefined });
     expect(reply.embeds[0]!.description).toContain("“First sentence. **The \\*best\\* one \\@here.**”");
     expect(replyAsText(reply)).toContain("“First sentence. The *best* one @here.”");

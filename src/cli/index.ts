@@ -1,6 +1,7 @@
 /**
  * `npm run index`: validates `corpus/` and brings the index up to date, embedding only what
- * changed. `--force` re-embeds everything. The index in use is replaced atomically, or not at all.
+ * changed. `--force` re-embeds everything. Every file that is not indexed is named with why;
+ * `--strict` makes any such file an error. The index in use is replaced atomically, or not at all.
  */
 import { parseArgs } from "node:util";
 import { buildConfiguredIndex } from "../app.js";
@@ -10,12 +11,12 @@ import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { force: { type: "boolean" } } });
+  const { values } = parseArgs({ args: argv, options: { force: { type: "boolean" }, strict: { type: "boolean" } } });
   const config = loadConfig();
   const started = performance.now();
-  const report = await buildConfiguredIndex(config, { progress: createProgress(), force: values.force });
+  const report = await buildConfiguredIndex(config, { progress: createProgress(), force: values.force, strict: values.strict });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const lines = [`${summarize(report)} (${report.passages} passages, ${report.embedded} embedded, ${seconds}s)`];
+  const lines = [...report.skipped.map((skip) => `skipped ${skip.file}: ${skip.reason}`), `${summarize(report)} (${report.passages} passages, ${report.embedded} embedded, ${seconds}s)`];
   if (report.fullRebuildReason && report.rebuilt) lines.unshift(`embedded everything: ${report.fullRebuildReason}`);
   lines.push(report.rebuilt ? `index ${report.buildId} is now in use in ${config.INDEX_DIR}` : `index ${report.buildId} is up to date`);
   process.stderr.write(lines.join("\n") + "\n");

@@ -20,3 +20,14 @@ export interface Article extends Source {
 export function sourceOf(article: Source): Source {
   return { id: article.id, title: article.title, outlet: article.outlet, published: article.published, url: article.url };
 }
+
+/**
+ * What a quote's offsets count in: `body`, the file's own text after its front matter or title
+ * line; `extracted-text`, the text extracted from a saved web page (not the HTML file's bytes).
+ */
+export type OffsetsIn = "body" | "extracted-text";
+
+/** What the offsets of quotes from an article file count in. */
+export function offsetsIn(file: string): OffsetsIn {
+  return /\.html?$/i.test(file) ? "extracted-text" : "body";
+}

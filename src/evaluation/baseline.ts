@@ -4,7 +4,7 @@
  * quotes. It never refuses: there is always a best-scoring sentence.
  */
 import MiniSearch from "minisearch";
-import { sourceOf } from "../corpus/article.js";
+import { offsetsIn, sourceOf } from "../corpus/article.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
 import type { Answer, Quote } from "../retrieval/answer.js";
 
@@ -33,7 +33,7 @@ export class SentenceBaseline {
     const results: Quote[] = this.search.search(question).slice(0, BASELINE_QUOTES).map((hit, _, hits) => {
       const span = this.spans[hit.id as number]!;
       const article = this.snapshot.articles.get(span.articleId)!;
-      return { quote: article.body.slice(span.start, span.end), source: sourceOf(article), start: span.start, end: span.end, score: hit.score / hits[0]!.score, alsoReportedBy: [], focus: { start: span.start, end: span.end } };
+      return { quote: article.body.slice(span.start, span.end), source: sourceOf(article), start: span.start, end: span.end, offsetsIn: offsetsIn(article.file), score: hit.score / hits[0]!.score, alsoReportedBy: [], focus: { start: span.start, end: span.end } };
     });
     return { question, answered: results.length > 0, results };
   }

@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Article } from "../corpus/article.js";
 import type { CorpusFileError } from "../corpus/frontMatter.js";
-import { corpusFingerprints, readCorpus } from "../corpus/loadCorpus.js";
+import { corpusFingerprints, readCorpus, type SkippedFile } from "../corpus/loadCorpus.js";
 import { EMBED_BATCH_SIZE, type Embedder } from "../embeddings/embedder.js";
 import { buildPassages, passageText, type Passage, type PassageSettings } from "../passages/passages.js";
 import { makeVocabulary, writeVocabulary, type Vocabulary } from "./vocabulary.js";
@@ -39,6 +39,8 @@ export interface BuildOptions {
   progress?: ProgressReporter;
   /** Re-embed everything even if nothing changed. */
   force?: boolean;
+  /** Refuse to build when any file would be skipped (`npm run index -- --strict`). */
+  strict?: boolean;
 }
 
 /** What a build did. */
@@ -54,6 +56,8 @@ export interface BuildReport {
   unchanged: string[];
   passages: number;
   embedded: number;
+  /** Files under the corpus folder that are not indexed, with why. */
+  skipped: SkippedFile[];
 }
 
 /** The corpus has files that cannot be indexed; the index was left as it was. */
@@ -64,9 +68,18 @@ export class CorpusInvalidError extends Error {
   }
 }
 
-/** One line for people: "1 added, 1 changed, 0 removed, 4 unchanged". */
+/** Files that would be skipped, refused because the build was asked to be strict. */
+export class CorpusSkipsRefusedError extends Error {
+  constructor(readonly skipped: SkippedFile[]) {
+    super(`${skipped.length} file${skipped.length === 1 ? " is" : "s are"} not indexable and --strict was given; the index was not changed:\n  ${skipped.map((skip) => `${skip.file}: ${skip.reason}`).join("\n  ")}`);
+    this.name = "CorpusSkipsRefusedError";
+  }
+}
+
+/** One line for people: "1 added, 1 changed, 0 removed, 4 unchanged, 2 skipped". */
 export function summarize(report: BuildReport): string {
-  return `${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed, ${report.unchanged.length} unchanged`;
+  const skipped = report.skipped.length > 0 ? `, ${report.skipped.length} skipped` : "";
+  return `${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed, ${report.unchanged.length} unchanged${skipped}`;
 }
 
 /** The build the pointer names, with its verified manifest, or why it cannot be used. */
@@ -91,11 +104,12 @@ async function unchangedSinceLastBuild(options: BuildOptions): Promise<BuildRepo
   const previous = await readPreviousManifest(options.indexDir);
   if (!previous || !("manifest" in previous) || options.force) return undefined;
   const recorded = Object.entries(previous.manifest.articles);
-  const [fingerprints, reason] = await Promise.all([corpusFingerprints(options.corpusDir), incompatibility(previous, options)]);
+  const [{ fingerprints, skipped }, reason] = await Promise.all([corpusFingerprints(options.corpusDir), incompatibility(previous, options)]);
   if (reason || fingerprints.size !== recorded.length) return undefined;
   if (!recorded.every(([, article]) => fingerprints.get(article.file) === article.hash)) return undefined;
   const ids = recorded.map(([id]) => id);
-  return { buildId: previous.name, rebuilt: false, added: [], changed: [], removed: [], unchanged: ids, fullRebuildReason: undefined, passages: previous.manifest.counts.passages, embedded: 0 };
+  if (options.strict && skipped.length > 0) throw new CorpusSkipsRefusedError(skipped);
+  return { buildId: previous.name, rebuilt: false, added: [], changed: [], removed: [], unchanged: ids, fullRebuildReason: undefined, passages: previous.manifest.counts.passages, embedded: 0, skipped };
 }
 
 async function incompatibility(previous: PreviousBuild | undefined, options: BuildOptions): Promise<string | undefined> {
@@ -169,9 +183,21 @@ async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, art
 export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const unchanged = await unchangedSinceLastBuild(options);
   if (unchanged) return unchanged;
-  const { articles, errors } = await readCorpus(options.corpusDir);
-  if (errors.length > 0) throw new CorpusInvalidError(errors);
-  if (articles.length === 0) throw new Error(`The corpus folder ${options.corpusDir} has no articles: add one Markdown file per article (see README), then run \`npm run index\`.`);
+  const read = await readCorpus(options.corpusDir);
+  if (read.errors.length > 0) throw new CorpusInvalidError(read.errors);
+  // An article with no quotable sentence (HTML pasted into Markdown, a table of figures) would
+  // be indexed as nothing and never answer: it is skipped, and said so.
+  const passagesOf = new Map(read.articles.map((article) => [article.id, buildPassages(article.id, article.body, options.passageSettings)]));
+  const articles = read.articles.filter((article) => passagesOf.get(article.id)!.length > 0);
+  const skipped = [
+    ...read.skipped,
+    ...read.articles.filter((article) => passagesOf.get(article.id)!.length === 0).map((article) => ({ file: article.file, reason: "no quotable sentence in its text (is it markup or a list of figures?)" })),
+  ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  if (options.strict && skipped.length > 0) throw new CorpusSkipsRefusedError(skipped);
+  if (articles.length === 0) {
+    const why = skipped.length > 0 ? ` (${skipped.length} file${skipped.length === 1 ? "" : "s"} skipped: ${skipped.slice(0, 3).map((skip) => `${skip.file}: ${skip.reason}`).join("; ")})` : "";
+    throw new Error(`The corpus folder ${options.corpusDir} has no articles${why}: add one .md, .txt or .html file per article (see README), then run \`npm run index\`.`);
+  }
   let lock: BuildLock;
   try {
     await ensureIndexDir(options.indexDir);
@@ -190,7 +216,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const changed = articles.filter((article) => old[article.id] && old[article.id]!.hash !== article.hash).map((article) => article.id);
     const unchanged = articles.filter((article) => old[article.id]?.hash === article.hash).map((article) => article.id);
     const removed = Object.keys(old).filter((id) => !currentIds.has(id));
-    const report = { added, changed, removed, unchanged, fullRebuildReason: reason };
+    const report = { added, changed, removed, unchanged, fullRebuildReason: reason, skipped };
     if (!reason && added.length === 0 && changed.length === 0 && removed.length === 0) {
       return { ...report, buildId: usable!.name, rebuilt: false, passages: usable!.manifest.counts.passages, embedded: 0 };
     }
@@ -203,7 +229,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     }
     const reuseArticle = new Set(reusable ? unchanged : []);
 
-    const passages = articles.flatMap((article) => buildPassages(article.id, article.body, options.passageSettings));
+    const passages = articles.flatMap((article) => passagesOf.get(article.id)!);
     const bodies = new Map(articles.map((article) => [article.id, article.body]));
     const toEmbed = passages.map((_, i) => i).filter((i) => !reuseArticle.has(passages[i]!.articleId) || !reusedVectors.has(passages[i]!.id));
     let embedder: Embedder | undefined;

@@ -1,4 +1,4 @@
-import type { Source } from "../corpus/article.js";
+import type { OffsetsIn, Source } from "../corpus/article.js";
 
 /** One quote: words exactly as in the article, where they stand, and how sure we are. */
 export interface Quote {
@@ -7,6 +7,8 @@ export interface Quote {
   /** `source` article's `body.slice(start, end) === quote`, always. */
   start: number;
   end: number;
+  /** What `start` and `end` count in: the file's body, or the text extracted from a saved web page. */
+  offsetsIn: OffsetsIn;
   /** Confidence from 0 to 1 that this quote answers the question. */
   score: number;
   /** Ids of other articles that report the same fact. */

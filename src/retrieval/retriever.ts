@@ -1,4 +1,4 @@
-import { sourceOf } from "../corpus/article.js";
+import { offsetsIn, sourceOf } from "../corpus/article.js";
 import type { Embedder } from "../embeddings/embedder.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
 import type { Passage } from "../passages/passages.js";
@@ -323,7 +323,7 @@ export class Retriever {
     const rank = quoteShare + w.context * context + w.vector * similarity + w.keyword * keyword + w.answerType * typed + w.exact * exact;
     const confidence = clamp01(0.8 * (quoteShare + w.context * context) + 0.2 * clamp01((similarity - 0.2) / 0.6));
     const focus = { start: Math.max(start, sentences[best]!.start), end: Math.min(end, sentences[best]!.end) };
-    const quote: Quote = { quote: body.slice(start, end), source: sourceOf(article), start, end, score: Math.round(confidence * 1000) / 1000, alsoReportedBy: [], focus };
+    const quote: Quote = { quote: body.slice(start, end), source: sourceOf(article), start, end, offsetsIn: offsetsIn(article.file), score: Math.round(confidence * 1000) / 1000, alsoReportedBy: [], focus };
     const termSet = new Set<number>();
     for (const list of terms) for (let t = 0; t < list.length; t++) termSet.add(list[t]!);
     // Three more passes over the quote's terms, which only the learned ranking reads (~5% of a question's time).
