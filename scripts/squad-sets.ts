@@ -50,16 +50,20 @@ for (const split of ["train", "validation", "test"] as const) {
   summary[split] = { articles: set.corpus.length, takenOut: set.takenOut.length, answerable: set.questions.length - unanswerable, unanswerable };
   process.stderr.write(`${split}: ${set.corpus.length} articles in the corpus (${set.takenOut.length} taken out), ${set.questions.length - unanswerable} answerable and ${unanswerable} unanswerable questions → ${folder}\n`);
 }
-// Our own chat-style rewrites (lowercase, typos, fragments) of validation questions, written before
-// any tuning (eval/squad-validation-chat.json holds only our wording and SQuAD's question ids):
-// joined here with the generated gold spans.
-const chat = JSON.parse(await readFile(join(PROJECT_ROOT, "eval", "squad-validation-chat.json"), "utf8")) as { id: string; q: string }[];
-const validationQuestions = new Map((JSON.parse(await readFile(join(out, "validation", "questions.json"), "utf8")) as { id: string; gold: string[]; unanswerable?: boolean }[]).map((question) => [question.id, question]));
-const chatSet = chat.map(({ id, q }) => {
-  const labelled = validationQuestions.get(id);
-  if (!labelled) throw new Error(`eval/squad-validation-chat.json: ${id} is not a validation question`);
-  return { ...labelled, id: `chat-${id}`, q };
-});
-await writeFile(join(out, "validation", "questions-chat.json"), `${JSON.stringify(chatSet, null, 1)}\n`);
-summary.validationChat = { answerable: chatSet.filter((question) => !question.unanswerable).length, unanswerable: chatSet.filter((question) => question.unanswerable).length };
+// Our own chat-style rewrites (lowercase, typos, fragments), written before any tuning: of
+// validation questions (eval/squad-validation-chat.json) and of test questions
+// (eval/squad-test-chat.json, measured once at the end, never tuned on). The files hold only our
+// wording and SQuAD's question ids; they are joined here with the generated gold spans.
+for (const split of ["validation", "test"] as const) {
+  const file = `squad-${split}-chat.json`;
+  const chat = JSON.parse(await readFile(join(PROJECT_ROOT, "eval", file), "utf8")) as { id: string; q: string }[];
+  const labelledById = new Map((JSON.parse(await readFile(join(out, split, "questions.json"), "utf8")) as { id: string; gold: string[]; unanswerable?: boolean }[]).map((question) => [question.id, question]));
+  const chatSet = chat.map(({ id, q }) => {
+    const labelled = labelledById.get(id);
+    if (!labelled) throw new Error(`eval/${file}: ${id} is not a ${split} question`);
+    return { ...labelled, id: `chat-${id}`, q };
+  });
+  await writeFile(join(out, split, "questions-chat.json"), `${JSON.stringify(chatSet, null, 1)}\n`);
+  summary[`${split}Chat`] = { answerable: chatSet.filter((question) => !question.unanswerable).length, unanswerable: chatSet.filter((question) => question.unanswerable).length };
+}
 process.stdout.write(`${JSON.stringify(summary)}\n`);
