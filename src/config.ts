@@ -11,6 +11,12 @@ const booleanString = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
   .transform((value) => value === "true" || value === "1" || value === "yes");
 
+/** A list of feed addresses, separated by spaces, commas or new lines; each must be http(s). */
+const urlList = z
+  .string()
+  .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+  .pipe(z.array(z.url({ protocol: /^https?$/, error: "each feed must be an http(s) address" })));
+
 const schema = z.object({
   CORPUS_DIR: z.string().min(1).default("corpus"),
   INDEX_DIR: z.string().min(1).default("data/index"),
@@ -28,7 +34,14 @@ const schema = z.object({
   LOG_QUESTIONS: booleanString.default(false),
   INDEX_POLL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
   RANKING: z.enum(["hand", "learned", "learned-ranking"]).default("hand"),
+  FEEDS: urlList.default([]),
+  FEEDS_POLL_MINUTES: z.coerce.number().min(0).max(10_080).default(0),
+  FEED_STATE_FILE: z.string().min(1).default("data/feeds.json"),
+  FETCH_ALLOW_PRIVATE_NETWORK: booleanString.default(false),
 });
+
+/** The names of every configuration variable. */
+export const CONFIG_VARIABLES = Object.keys(schema.shape) as (keyof z.output<typeof schema>)[];
 
 /** Validated, frozen configuration: the only place `process.env` is read. */
 export type Config = Readonly<z.output<typeof schema>>;
@@ -48,5 +61,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     CORPUS_DIR: resolve(PROJECT_ROOT, value.CORPUS_DIR),
     INDEX_DIR: resolve(PROJECT_ROOT, value.INDEX_DIR),
     MODEL_CACHE_DIR: resolve(PROJECT_ROOT, value.MODEL_CACHE_DIR),
+    FEED_STATE_FILE: resolve(PROJECT_ROOT, value.FEED_STATE_FILE),
   });
 }

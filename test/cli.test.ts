@@ -50,6 +50,18 @@ describe("npm run ask", () => {
     expect(answers[1].answered).toBe(false);
   });
 
+  it("keeps stdin's blank and bad lines in step: each gets an error object, and the exit code says so", async () => {
+    const env = await folders();
+    const { code, stdout } = ask(["--json"], env, `who signed the treaty\n\n${"x".repeat(301)}\nwhat did Peskov say\n`);
+    expect(code).toBe(2);
+    const lines = stdout.trim().split("\n").map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(4);
+    expect(lines[0].answered).toBe(true);
+    expect(lines[1]).toEqual({ question: "", error: expect.stringMatching(/empty/i) });
+    expect(Object.keys(lines[2])).toEqual(["question", "error"]);
+    expect(lines[3].question).toBe("what did Peskov say");
+  });
+
   it("prints a readable answer with quotes and attribution", async () => {
     const env = await folders();
     const { code, stdout } = ask(["how long will the treaty last"], env);
@@ -90,5 +102,38 @@ describe("npm run ask", () => {
     expect(human.stdout).toContain("island ␛[2Jruns twice");
     const json = ask(["--json", "when does the ferry run"], env);
     expect(JSON.parse(json.stdout).results[0].quote).toContain("island \u001b[2Jruns twice");
+  });
+});
+
+describe("the verbatim command", () => {
+  const verbatim = (args: string[], env: Record<string, string> = {}) => {
+    const result = spawnSync(process.execPath, ["bin/verbatim.js", ...args], { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: "info", ...env }, encoding: "utf8", timeout: 60_000 });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  it.each(["ask", "sources", "index", "add", "start", "register", "eval"])("prints the usage of `%s --help` on stdout and exits 0", (command) => {
+    const { code, stdout } = verbatim([command, "--help"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage:/);
+  });
+
+  it("names its commands, and refuses an unknown one with exit code 2", () => {
+    const help = verbatim(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/ask .*\n.*sources .*\n.*index .*\n.*add /);
+    const unknown = verbatim(["asks"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "asks"/);
+  });
+
+  it("writes only JSON on stdout with --json, logs on stderr", async () => {
+    const env = await folders();
+    const { code, stdout, stderr } = verbatim(["ask", "--json", "who signed the treaty"], env);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).answered).toBe(true);
+    expect(stderr).toMatch(/no index yet/);
+    const sources = verbatim(["sources"], env);
+    expect(sources.code).toBe(0);
+    expect(sources.stdout).toMatch(/Voice of America/);
   });
 });

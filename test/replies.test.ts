@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { Cooldown } from "../src/bot/cooldown.js";
-import { answerReply, embedLength, parseButtonId, questionOfMessage, replyAsText, answerPageId } from "../src/bot/replies.js";
+import { answerReply, embedLength, parseButtonId, questionOfMessage, replyAsText, answerPageId, sourcesReply } from "../src/bot/replies.js";
 import { DISCORD_LIMITS, escapeMarkdown, isInert, splitGraphemes, stripBidiControls, truncate, unescapeMarkdown } from "../src/bot/text.js";
 import type { Answer, Quote } from "../src/retrieval/answer.js";
 
@@ -158,5 +158,21 @@ describe("an unanswered question about names the articles never mention", () => 
     const reply = answerReply({ answer, page: 0, hasMore: false, buildId: "b", sourceOf: () => undefined });
     expect(reply.content.split("\n")[1]).toBe("The articles have nothing on this: they never mention “Japan” or “\\*Oslo\\*”.");
     expect(formatAnswer(answer, (id) => id)).toContain("they never mention “Japan” or “*Oslo*”.");
+  });
+});
+
+describe("the sources reply", () => {
+  it("shows each article's real outlet and date, and links it when its address is known", () => {
+    const article = (id: string, url: string, outlet: string, published: string) => ({ id, title: `Title ${id}`, outlet, published, url, body: "", file: `${id}.md`, hash: "" });
+    const snapshot = {
+      articles: new Map([
+        ["a", article("a", "https://news.example/a", "Coast Gazette", "2026-03-04")],
+        ["b", article("b", "", "", "")],
+      ]),
+      manifest: { counts: { articles: 2, passages: 3 }, model: { id: "m" }, builtAt: "2026-03-05T00:00:00Z", articles: { a: { passages: 2 }, b: { passages: 1 } } },
+    } as unknown as Parameters<typeof sourcesReply>[0];
+    const description = sourcesReply(snapshot, 0).embeds[0]!.description!;
+    expect(description).toContain("**Title a**\nCoast Gazette · 2026-03-04 · 2 passages · <https://news.example/a>");
+    expect(description).toContain("**Title b**\noutlet not stated · date not stated · 1 passage");
   });
 });

@@ -187,10 +187,11 @@ export function sourcesReply(snapshot: IndexSnapshot, requestedPage: number): Re
   const shown = articles.slice(page * SOURCES_PER_PAGE, (page + 1) * SOURCES_PER_PAGE);
   const lines = shown.map((article) => {
     const passages = manifest.articles[article.id]?.passages ?? 0;
-    const facts = [escapeMarkdown(truncate(article.outlet || "outlet not stated", 40)), escapeMarkdown(truncate(article.published || "date not stated", 20)), `${passages} passage${passages === 1 ? "" : "s"}`];
+    const link = safeLink(article.url);
+    const facts = [escapeMarkdown(truncate(article.outlet || "outlet not stated", 40)), escapeMarkdown(truncate(article.published || "date not stated", 20)), `${passages} passage${passages === 1 ? "" : "s"}`, ...(link ? [link] : [])];
     return `**${escapeMarkdown(truncate(article.title, 100))}**\n${facts.join(" · ")}`;
   });
-  const description = lines.length > 0 ? lines.join("\n\n") : "No articles yet: add Markdown files to the corpus folder and run `npm run index`.";
+  const description = lines.length > 0 ? lines.join("\n\n") : "No articles yet: add article files to the corpus folder (or `npm run add -- <feed or page address>`) and run `npm run index`.";
   const footer = `${manifest.counts.articles} articles, ${manifest.counts.passages} passages · model ${manifest.model.id} · built ${manifest.builtAt}${pages > 1 ? ` · page ${page + 1} of ${pages}` : ""}`;
   const buttons: APIButtonComponent[] = [];
   if (page > 0) buttons.push(button(sourcesPageId(page - 1), "Back", ButtonStyle.Secondary));

@@ -22,10 +22,14 @@ const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
 
 const USAGE = `Usage:
-  npm run ask -- "your question"          answer on the terminal
-  npm run ask -- --json "your question"   answer as one JSON object
-  npm run ask -- --json < questions.txt   one JSON object per line, one question per line
-  npm run ask -- --sources                the articles the bot has read`;
+  npm run -s ask -- "your question"          answer on the terminal
+  npm run -s ask -- --json "your question"   answer as one JSON object
+  npm run -s ask -- --json < questions.txt   one JSON line per input line (a bad or blank line gets
+                                             {"question", "error"}, and the exit code is then 2)
+  npm run -s sources                         the articles the bot has read (= ask --sources)
+Options:
+  --limit N    how many quotes at most (1–25, default 4)
+  -h, --help   this help`;
 
 function parse(argv: string[]) {
   try {
@@ -38,8 +42,8 @@ function parse(argv: string[]) {
 async function answerStdin(retriever: Retriever, limit: number | undefined): Promise<number> {
   let failures = 0;
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  // One output line per input line, blank ones too, so answers stay in step with the questions.
   for await (const line of lines) {
-    if (line.trim() === "") continue;
     try {
       process.stdout.write(JSON.stringify(await retriever.ask(line, { limit })) + "\n");
     } catch (error) {

@@ -6,7 +6,6 @@
  *   --json      the figures as one JSON object
  */
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { openRetriever } from "../app.js";
 import { loadConfig } from "../config.js";
 import { figuresLine, grade, parseQuestionSet, summarizeOutcomes, type Outcome } from "../evaluation/metrics.js";
@@ -14,6 +13,14 @@ import { SentenceBaseline } from "../evaluation/baseline.js";
 import { createLogger } from "../log.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
+import { parseCommand } from "./usage.js";
+
+const USAGE = `Usage:
+  npm run -s eval -- <questions.json>   answer-quality figures for a labelled set, with the BM25 baseline
+Options:
+  -v, --verbose   every miss, with the question and the quote that won instead
+  --json          the figures as one JSON object on stdout
+  -h, --help      this help`;
 
 function describeMiss(outcome: Outcome): string {
   const { question, answer, rank } = outcome;
@@ -28,9 +35,11 @@ function isMiss(outcome: Outcome): boolean {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { verbose: { type: "boolean", short: "v" }, json: { type: "boolean" } } });
+  const parsed = parseCommand(argv, { verbose: { type: "boolean", short: "v" }, json: { type: "boolean" } }, USAGE, true);
+  if (typeof parsed === "number") return parsed;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) {
-    process.stderr.write("Usage: npm run eval -- <questions.json> [--verbose] [--json]\n");
+    process.stderr.write(`${USAGE}\n`);
     return 2;
   }
   let questions;

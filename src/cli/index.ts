@@ -3,15 +3,24 @@
  * changed. `--force` re-embeds everything. Every file that is not indexed is named with why;
  * `--strict` makes any such file an error. The index in use is replaced atomically, or not at all.
  */
-import { parseArgs } from "node:util";
 import { buildConfiguredIndex } from "../app.js";
 import { loadConfig } from "../config.js";
 import { summarize } from "../index/build.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
+import { parseCommand } from "./usage.js";
+
+const USAGE = `Usage:
+  npm run -s index                 bring the index up to date with corpus/ (embeds only what changed)
+  npm run -s index -- --force      re-embed everything
+  npm run -s index -- --strict     fail, naming them, if any file would be skipped
+Options:
+  -h, --help   this help`;
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { force: { type: "boolean" }, strict: { type: "boolean" } } });
+  const parsed = parseCommand(argv, { force: { type: "boolean" }, strict: { type: "boolean" } }, USAGE);
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   const config = loadConfig();
   const started = performance.now();
   const report = await buildConfiguredIndex(config, { progress: createProgress(), force: values.force, strict: values.strict });

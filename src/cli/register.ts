@@ -7,8 +7,17 @@ import { REST, Routes } from "discord.js";
 import { commandDefinitions } from "../bot/commands.js";
 import { loadConfig } from "../config.js";
 import { runCli } from "./run.js";
+import { parseCommand } from "./usage.js";
 
-async function main(): Promise<number> {
+const USAGE = `Usage:
+  npm run -s register    register /ask and /sources with Discord (needs DISCORD_TOKEN and DISCORD_APPLICATION_ID;
+                         to the server DISCORD_GUILD_ID when set, at once; globally otherwise, within an hour)
+Options:
+  -h, --help   this help`;
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseCommand(argv, {}, USAGE);
+  if (typeof parsed === "number") return parsed;
   const config = loadConfig();
   const missing = (["DISCORD_TOKEN", "DISCORD_APPLICATION_ID"] as const).filter((name) => !config[name]);
   if (missing.length > 0) {

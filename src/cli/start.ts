@@ -6,16 +6,26 @@
 import { openRetriever } from "../app.js";
 import { VerbatimBot } from "../bot/bot.js";
 import { CONSOLE_HELP, runConsole } from "../bot/console.js";
+import { FeedPoller } from "../bot/feedPoller.js";
 import { LiveIndex } from "../bot/service.js";
 import { loadConfig } from "../config.js";
 import { verifyBodies } from "../index/snapshot.js";
 import { createLogger } from "../log.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
+import { parseCommand } from "./usage.js";
+
+const USAGE = `Usage:
+  npm start        run the bot on Discord (DISCORD_TOKEN in .env); without a token, on a terminal,
+                   a local console that answers like the bot does
+Options:
+  -h, --help   this help`;
 
 const NO_TOKEN = "DISCORD_TOKEN is not set, so the bot cannot log in to Discord. Put the bot token in .env (see .env.example and the README) and run `npm start` again.";
 
-async function main(): Promise<number> {
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseCommand(argv, {}, USAGE);
+  if (typeof parsed === "number") return parsed;
   const config = loadConfig();
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
   if (!config.DISCORD_TOKEN && !interactive) {
@@ -32,12 +42,16 @@ async function main(): Promise<number> {
   await retriever.ask("what do the articles say");
   const index = new LiveIndex(retriever, config.INDEX_DIR, logger);
   index.watch(config.INDEX_POLL_SECONDS);
+  const feeds = new FeedPoller(config, index, logger);
+  feeds.start();
+  if (feeds.enabled) logger.info({ feeds: config.FEEDS.length, minutes: config.FEEDS_POLL_MINUTES }, "pulling the feeds on a timer");
   const { manifest } = retriever.snapshot;
   logger.info({ buildId: retriever.snapshot.buildId, articles: manifest.counts.articles, passages: manifest.counts.passages, model: manifest.model.id, ms: Math.round(performance.now() - started) }, "model and index loaded");
 
   if (!config.DISCORD_TOKEN) {
     process.stdout.write(`${NO_TOKEN}\n\nMeanwhile, here is a local console that answers like the bot does.\n${CONSOLE_HELP}\n\n`);
     await runConsole(index, process.stdin, process.stdout);
+    await feeds.stop();
     index.close();
     return 0;
   }
@@ -61,11 +75,13 @@ async function main(): Promise<number> {
     await bot.start();
   } catch (error) {
     await bot.client.destroy();
+    await feeds.stop();
     index.close();
     if ((error as { code?: string }).code === "TokenInvalid") throw new Error("Discord rejected DISCORD_TOKEN. Copy the token again from the developer portal (Bot → Reset Token) into .env.");
     throw error;
   }
   await stopped;
+  await feeds.stop();
   index.close();
   return 0;
 }

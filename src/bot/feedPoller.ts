@@ -1,0 +1,68 @@
+/**
+ * The running bot's feed reader: every FEEDS_POLL_MINUTES it pulls the feeds FEEDS lists (as
+ * `npm run add` does), and when that added articles, rebuilds the index with the loaded model
+ * and switches to it at once, so a new article is answerable within one poll.
+ */
+import { buildConfiguredIndex } from "../app.js";
+import type { Config } from "../config.js";
+import { addArticles, describeAdd, type AddReport } from "../corpus/addArticles.js";
+import { summarize } from "../index/build.js";
+import type { Logger } from "../log.js";
+import type { LiveIndex } from "./service.js";
+
+/** Pulls the configured feeds on a timer; one pull at a time. */
+export class FeedPoller {
+  private timer: NodeJS.Timeout | undefined;
+  private pulling: Promise<AddReport | undefined> | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly index: LiveIndex,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Whether there is anything to poll. */
+  get enabled(): boolean {
+    return this.config.FEEDS.length > 0 && this.config.FEEDS_POLL_MINUTES > 0;
+  }
+
+  /** Pulls now, then every FEEDS_POLL_MINUTES. */
+  start(): void {
+    if (!this.enabled) return;
+    void this.pull();
+    this.timer = setInterval(() => void this.pull(), this.config.FEEDS_POLL_MINUTES * 60_000);
+    this.timer.unref();
+  }
+
+  /** Stops polling (a pull under way finishes). */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.pulling;
+  }
+
+  /** One pull: adds the feeds' new items and, if any, rebuilds the index and serves it. Never throws. */
+  pull(): Promise<AddReport | undefined> {
+    this.pulling ??= this.pullOnce().finally(() => {
+      this.pulling = undefined;
+    });
+    return this.pulling;
+  }
+
+  private async pullOnce(): Promise<AddReport | undefined> {
+    const { config, logger } = this;
+    try {
+      const report = await addArticles(config.FEEDS, { corpusDir: config.CORPUS_DIR, stateFile: config.FEED_STATE_FILE, allowPrivateNetwork: config.FETCH_ALLOW_PRIVATE_NETWORK });
+      for (const line of describeAdd(report)) (/^\s*failed /.test(line) ? logger.warn.bind(logger) : logger.info.bind(logger))({ feeds: config.FEEDS.length }, line);
+      if (report.added.length === 0) return report;
+      const built = await buildConfiguredIndex(config, { embedder: this.index.current.embedder });
+      for (const skip of built.skipped) logger.warn({ file: skip.file, reason: skip.reason }, `skipped ${skip.file}: ${skip.reason}`);
+      logger.info({ buildId: built.buildId, added: report.added.length }, `feeds: ${summarize(built)}`);
+      await this.index.check();
+      return report;
+    } catch (error) {
+      logger.error({ err: error }, "pulling the feeds failed; the index in use is unchanged (next try at the next poll)");
+      return undefined;
+    }
+  }
+}

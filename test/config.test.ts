@@ -1,0 +1,28 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CONFIG_VARIABLES, loadConfig, PROJECT_ROOT } from "../src/config.js";
+
+describe("configuration", () => {
+  it("documents every variable in .env.example and in the README's table", async () => {
+    const example = await readFile(join(PROJECT_ROOT, ".env.example"), "utf8");
+    const readme = await readFile(join(PROJECT_ROOT, "README.md"), "utf8");
+    for (const name of CONFIG_VARIABLES) {
+      expect(example, `.env.example lacks ${name}`).toMatch(new RegExp(`^${name}=`, "m"));
+      expect(readme, `the README's configuration table lacks ${name}`).toMatch(new RegExp(`^\\| \`${name}\` \\|`, "m"));
+    }
+  });
+
+  it("takes the .env.example values as they are", async () => {
+    const example = await readFile(join(PROJECT_ROOT, ".env.example"), "utf8");
+    const env = Object.fromEntries([...example.matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    expect(() => loadConfig(env)).not.toThrow();
+  });
+
+  it("reads a feed list separated by spaces, commas or lines, and names a bad address", () => {
+    expect(loadConfig({ FEEDS: "https://a.example/rss, https://b.example/atom\nhttp://c.example/feed" }).FEEDS).toEqual(["https://a.example/rss", "https://b.example/atom", "http://c.example/feed"]);
+    expect(() => loadConfig({ FEEDS: "https://a.example/rss ftp://b.example/x" })).toThrow(/FEEDS\.1: each feed must be an http\(s\) address/);
+    expect(() => loadConfig({ FEEDS_POLL_MINUTES: "-1" })).toThrow(/FEEDS_POLL_MINUTES/);
+    expect(loadConfig({ FETCH_ALLOW_PRIVATE_NETWORK: "true" }).FETCH_ALLOW_PRIVATE_NETWORK).toBe(true);
+  });
+});
