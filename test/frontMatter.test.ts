@@ -66,6 +66,14 @@ describe("articles without front matter, or with only some of it", () => {
     expect(source).toMatchObject({ id: "b", title: "Harbour deal signed", outlet: "Example Gazette" });
   });
 
+  it("takes the file's name as the title when the first line cannot be one (markup, or a whole paragraph)", () => {
+    const markup = parseArticleFile("pasted/Harbour-deal_2026.md", "<div><p>The port signed.</p></div>\n");
+    expect(markup.source.title).toBe("Harbour deal 2026");
+    expect(markup.body).toBe("<div><p>The port signed.</p></div>\n");
+    const long = `${"The port signed a contract. ".repeat(12)}\n`;
+    expect(parseArticleFile("a.txt", long, "text")).toMatchObject({ source: { title: "a" }, body: long });
+  });
+
   it.each([
     ["world/Iran Deal.md", "world-iran-deal"],
     ["Ünïcode ńame.txt", "unicode-name"],

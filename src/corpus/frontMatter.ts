@@ -82,11 +82,20 @@ export function idFromPath(file: string): string {
   return plain.length <= 64 ? plain : `${plain.slice(0, 55).replace(/-+$/, "")}-${hash}`;
 }
 
-/** A first line taken as the title: a Markdown heading's text, or the line itself when it is short enough to be one. */
+/**
+ * A first line taken as the title: a Markdown heading's text, or the line itself when it is short
+ * enough to be one and is not markup (HTML pasted into a text file starts with a tag).
+ */
 function leadingTitle(body: string): { title: string; rest: string } | undefined {
   const match = /^[ \t]*(?:#{1,6}[ \t]+)?(\S[^\r\n]*?)[ \t#]*(?:\r?\n|$)/.exec(body);
-  if (!match || match[1]!.length > MAX_TITLE_LENGTH) return undefined;
+  if (!match || match[1]!.length > MAX_TITLE_LENGTH || match[1]!.startsWith("<")) return undefined;
   return { title: match[1]!, rest: body.slice(match[0].length).replace(/^(?:[ \t]*\r?\n)+/, "") };
+}
+
+/** A title made from a file's name, when its first line cannot be one: "world/rice-harvest_2025.txt" → "rice harvest 2025". */
+function titleFromPath(file: string): string {
+  const name = file.split("/").at(-1)!.replace(/\.[^.]+$/, "").replace(/[-_]+/g, " ").trim();
+  return name === "" ? file : name;
 }
 
 /**
@@ -128,10 +137,11 @@ function finish(file: string, fields: Record<string, unknown>, rawBody: string):
   let body = rawBody;
   let title = parsed.data.title;
   if (title === "") {
+    // Without a title line (markup, or a first paragraph too long for a headline) the file's name
+    // stands in; the whole text stays the body.
     const leading = leadingTitle(body);
-    if (!leading) throw new CorpusFileError(file, "no title: give it a `title:` in front matter, or make the first line the headline");
-    title = leading.title;
-    body = leading.rest;
+    title = leading?.title ?? titleFromPath(file);
+    body = leading?.rest ?? body;
   }
   if (body.trim() === "") throw new ArticleSkipped(file, "the body is empty: no article text after the title");
   const id = parsed.data.id ?? idFromPath(file);

@@ -33,6 +33,16 @@ function cutTitle(title: string): string {
   return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), MAX_TITLE / 2))}…`;
 }
 
+/** A page title without the site's name that pages append ("Library reopens | City News" → "Library reopens"). */
+function withoutSiteName(title: string, siteName: string): string {
+  if (siteName === "") return title;
+  for (const separator of [" | ", " - ", " – ", " — ", " :: ", " · "]) {
+    const suffix = `${separator}${siteName}`;
+    if (title.endsWith(suffix) && title.length > suffix.length) return title.slice(0, -suffix.length).trim();
+  }
+  return title;
+}
+
 /** Extracts the article and its metadata from a page's HTML. */
 export function extractHtmlArticle(html: string): HtmlArticle {
   const { document } = parseHTML(html);
@@ -56,8 +66,9 @@ export function extractHtmlArticle(html: string): HtmlArticle {
     if (paragraphs.length === 0) paragraphs.push(...(article.textContent ?? "").split(/\n\s*\n/).map(clean).filter(Boolean));
   }
   const published = /^\d{4}-\d{2}-\d{2}/.exec(publishedRaw || article?.publishedTime || "")?.[0] ?? "";
+  const siteName = outlet || clean(article?.siteName);
   return {
-    title: cutTitle(metaTitle || clean(article?.title)),
+    title: cutTitle(withoutSiteName(metaTitle || clean(article?.title), siteName)),
     outlet: (outlet || clean(article?.siteName)).slice(0, 100),
     published,
     url: /^https?:\/\/\S+$/.test(canonical) && canonical.length <= 2048 ? canonical : "",
