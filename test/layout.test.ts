@@ -5,7 +5,7 @@ import { buildPassages } from "../src/passages/passages.js";
 import { TREATY_CORPUS } from "./helpers.js";
 
 /** Every piece of page furniture in the seed texts. */
-const FURNITURE = ["Newsletter", "Related Articles", "READ FULL ARTICLE", "SOURCE: www.dw.com", "SOURCE: www.voanews.com", "Be the first to comment", "operation.", "Credited from: LATIMES", "DW | Published January 17, 2025", "VOICE OF AMERICA | Published January 17, 2025", "MOSCOW —", "RELATED: Iranian president in Moscow for treaty signing with Putin"];
+const FURNITURE = ["Newsletter", "Related Articles", "READ FULL ARTICLE", "SOURCE: www.dw.com", "SOURCE: www.voanews.com", "Be the first to comment", "operation.", "Credited from: LATIMES", "DW | Published January 17, 2025", "VOICE OF AMERICA | Published January 17, 2025", "MOSCOW —", "RELATED: Iranian president in Moscow for treaty signing with Putin", "shake hands as they meet in Moscow"];
 
 describe("classifyLines", () => {
   it("marks furniture, headings and prose", () => {
@@ -18,6 +18,25 @@ describe("classifyLines", () => {
       ["SOURCE: www.example.com", "furniture"],
       ["Share", "furniture"],
     ]);
+  });
+
+  it.each([
+    "Russian President Vladimir Putin and Iranian President Masoud Pezeshkian shake hands as they meet in Moscow, Jan. 17, 2025.",
+    "Demonstrators gather outside parliament in Tbilisi, Georgia, Friday, Dec. 6, 2024.",
+    "The two leaders at the Kremlin. (AP Photo/Alexander Zemlianichenko, Pool)",
+    "Firefighters work at the site of a drone strike. REUTERS/Gleb Garanich",
+    "A view of the harbour at dawn. Photo: Jane Doe",
+  ])("takes a photo caption for furniture: %s", (caption) => {
+    const body = `${caption}\nThe treaty was signed on Friday, officials said, after months of talks.`;
+    expect(classifyLines(body).map((line) => line.kind)).toEqual(["furniture", "prose"]);
+  });
+
+  it.each([
+    "The treaty was signed in Moscow on Jan. 17, 2025.",
+    "Putin said the treaty would last 20 years. It was signed in Moscow, Jan. 17, 2025.",
+    "Officials said the photo, taken in March, showed the site.",
+  ])("keeps prose that only looks like a caption: %s", (prose) => {
+    expect(classifyLines(prose).map((line) => line.kind)).toEqual(["prose"]);
   });
 
   it("treats a lone question line as a heading, not an answer", () => {

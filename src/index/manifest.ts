@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 
 /** Bumped when the stored layout or the way text becomes terms changes; an index of another version is rebuilt. */
-export const INDEX_FORMAT_VERSION = 8;
+export const INDEX_FORMAT_VERSION = 9;
 
 const manifestSchema = z.object({
   formatVersion: z.number().int(),

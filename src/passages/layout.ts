@@ -20,6 +20,28 @@ const FURNITURE_LINES: readonly RegExp[] = [
   /^[A-Z][A-Z .,'-]{1,40}\s*[—–-]+\s*$/,
   /^for (more|further) (details|information|coverage)\b/i,
 ];
+const MONTH = "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
+/**
+ * Photo captions, as news agencies write them: a picture credit ("(AP Photo/…)", "REUTERS/…",
+ * "Getty Images"), or one sentence that ends on its date set off by a comma, the caption style
+ * ("… shake hands as they meet in Moscow, Jan. 17, 2025." / "…, Friday, Jan. 17, 2025."). A
+ * caption says what a picture shows, not what the article reports: never an answer.
+ */
+const CAPTION_CREDITS: readonly RegExp[] = [
+  /\((?:AP|AFP|Reuters|Getty|EPA|Photo|File|Pool)(?: Photo| Images)?(?:\s*\/[^)]*)?\)\s*$/i,
+  /\b(?:REUTERS|AFP|AP Photo|Getty Images|EPA-EFE|XINHUA|TASS|SPUTNIK|ANADOLU)\s*\/\s*\S/,
+  /\b(?:Photo|Image|Picture)s?(?: credit)?\s*:\s*\S+[^.!?]*$/i,
+];
+/** The caption style's closing date, set off by a comma: "…, Jan. 17, 2025." or "…, Friday, Jan. 17, 2025." */
+const CAPTION_DATE = new RegExp(String.raw`,\s+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s+)?${MONTH}\.?\s+\d{1,2},\s+\d{4}\.?["”’)]*$`);
+
+/** Whether a line is a photo caption: it credits a picture, or it is one sentence ending on the caption-style date. */
+function isCaption(text: string): boolean {
+  if (CAPTION_CREDITS.some((pattern) => pattern.test(text))) return true;
+  // Prose may end on a date too: only a lone sentence in the caption style counts.
+  return CAPTION_DATE.test(text) && splitSentences(text).length === 1;
+}
+
 /** A line with fewer words than this is a fragment ("operation."), never a quotable paragraph. */
 const MIN_PROSE_WORDS = 4;
 /** A final line this long without closing punctuation is a cut-off sentence, not a heading. */
@@ -40,7 +62,7 @@ export function classifyLines(body: string): Line[] {
     const start = match.index + (raw.length - raw.trimStart().length);
     const end = start + text.length;
     let kind: LineKind;
-    if (FURNITURE_LINES.some((pattern) => pattern.test(text))) kind = "furniture";
+    if (FURNITURE_LINES.some((pattern) => pattern.test(text)) || isCaption(text)) kind = "furniture";
     else if (wordCount(text) < MIN_PROSE_WORDS) kind = "furniture";
     else if (!endsLikeSentence(text) && !/[.!?…]["”’')\]]*\s/.test(text)) kind = "heading";
     else if (/\?["”’')\]]*$/.test(text) && splitSentences(text).length === 1) kind = "heading";
