@@ -7,9 +7,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { buildConfiguredIndex, embedderOptions, openRetriever } from "../src/app.js";
+import { buildConfiguredIndex, embedderOptions, openRetriever } from "../src/app/open.js";
 import { loadEmbedder } from "../src/embeddings/embedder.js";
-import { answerPage } from "../src/bot/service.js";
+import { answerPage } from "../src/app/answers.js";
 import { loadConfig } from "../src/config.js";
 import { BUILD_FILES, buildPath, readPointer } from "../src/index/layout.js";
 import type { VectorMetadata } from "../src/index/snapshot.js";

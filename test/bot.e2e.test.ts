@@ -6,15 +6,11 @@ import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { PassThrough } from "node:stream";
-import { buildConfiguredIndex, openRetriever } from "../src/app.js";
-import { runConsole } from "../src/bot/console.js";
-import { BUNDLED_MODEL_ID } from "../src/embeddings/bundledModel.js";
-import { LiveIndex } from "../src/bot/service.js";
-import { createLogger } from "../src/log.js";
-import { ERROR_MESSAGE } from "../src/bot/bot.js";
+import { buildConfiguredIndex } from "../src/app/open.js";
 import { MAX_CACHED_USERS } from "../src/bot/clientOptions.js";
-import { DISCORD_LIMITS, isInert } from "../src/bot/text.js";
+import { BUNDLED_MODEL_ID } from "../src/embeddings/bundledModel.js";
+import { DISCORD_LIMITS, isInert } from "../src/reply/markdown.js";
+import { NOTICES } from "../src/reply/wording.js";
 import { PROJECT_ROOT } from "../src/config.js";
 import { buildPath, readPointer, switchPointer } from "../src/index/layout.js";
 import { callback, FAKE_TOKEN, finalReply, startBot, type RunningBot } from "./botHarness.js";
@@ -164,7 +160,8 @@ describe("the bot on a fake Discord", () => {
     expectWithinLimits(reply.body);
     const embed = reply.body.embeds[0];
     expect(embed.description).toContain("Voice of America");
-    expect(embed.description).toContain("15 passages");
+    const voa = index.snapshot.manifest.articles["voa-iranian-president-in-moscow"]!.passages;
+    expect(embed.description).toContain(`Voice of America · 2025-01-17 · ${voa} passages`);
     expect(embed.footer.text).toContain(`6 articles, ${index.snapshot.manifest.counts.passages} passages`);
     expect(embed.footer.text).toContain(BUNDLED_MODEL_ID);
     expect(embed.footer.text).toContain(index.snapshot.manifest.builtAt);
@@ -209,7 +206,7 @@ describe("the bot on a fake Discord", () => {
     vi.spyOn(index.current, "ask").mockRejectedValueOnce(new Error("simulated failure in retrieval"));
     const { token } = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
     const followUp = await fake.waitFor((r) => r.method === "POST" && r.path.startsWith("/webhooks/") && r.path.includes(token));
-    expect(followUp.body.content).toBe(ERROR_MESSAGE);
+    expect(followUp.body.content).toBe(NOTICES.error);
     expect(followUp.body.flags).toBe(EPHEMERAL);
     expect(fake.callsFor(token).some((r) => r.method === "DELETE")).toBe(true);
     await until(() => logs.some((l) => l.includes('"outcome":"error"')), "the interaction log line");
@@ -258,7 +255,7 @@ describe("the bot on a fake Discord", () => {
     // discord.js retries a 5xx three times; every attempt fails.
     fake.failNext((r) => r.method === "PATCH" && r.path.includes(token), status, body, { times: Infinity });
     const apology = await fake.waitFor((r) => r.method === "POST" && r.path.startsWith("/webhooks/") && r.path.includes(token));
-    expect(apology.body.content).toBe(ERROR_MESSAGE);
+    expect(apology.body.content).toBe(NOTICES.error);
     await until(() => logs.some((l) => l.includes('"msg":"interaction"')), "the interaction log line");
     expectNoSecrets(logs, token);
     const failure = logs.map((l) => JSON.parse(l)).find((l) => l.msg === "an interaction failed");
@@ -414,33 +411,5 @@ describe("the bot as a process", () => {
     const proc = startProcess({ DISCORD_TOKEN: "" });
     expect(await proc.exited).toBe(1);
     expect(proc.output()).toContain("DISCORD_TOKEN is not set");
-  });
-});
-
-describe("the local console (npm start without a token, on a terminal)", () => {
-  it("answers /ask, more and /sources with the bot's words", async () => {
-    const config = testConfig(env);
-    const logger = createLogger("silent");
-    const index = new LiveIndex(await openRetriever(config, logger), config.INDEX_DIR, logger);
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let printed = "";
-    output.on("data", (chunk) => (printed += String(chunk)));
-    input.end(`/ask ${MUTUAL_DEFENCE}\nmore\n/sources\n/ask\nhello\n`);
-    await runConsole(index, input, output, "");
-    expect(printed).toMatch(/1\. “[^”]*(not expected to include a mutual defense clause|will not assist the aggressor)/);
-    expect(printed).toContain("Quotes 5–");
-    expect(printed).toContain("Articles I have read");
-    expect(printed).toContain("The question is empty");
-    expect(printed).toContain('Unknown command "hello"');
-  });
-});
-
-describe("reading the question back for More", () => {
-  it("keeps the question exact through escaping", async () => {
-    const { questionOfMessage, answerReply } = await import("../src/bot/replies.js");
-    const question = "is **this** <@1> @everyone a_b `x` # y?";
-    const reply = answerReply({ answer: { question, answered: false, results: [] }, page: 0, hasMore: false, buildId: "b", sourceOf: () => undefined });
-    expect(questionOfMessage(reply.content)).toBe(question);
   });
 });

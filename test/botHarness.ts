@@ -1,8 +1,8 @@
 /** Runs the bot in this process against the fake Discord, with its log lines collected. */
 import { Writable } from "node:stream";
-import { openRetriever } from "../src/app.js";
+import { openRetriever } from "../src/app/open.js";
 import { VerbatimBot } from "../src/bot/bot.js";
-import { LiveIndex } from "../src/bot/service.js";
+import { LiveIndex } from "../src/app/liveIndex.js";
 import { createLogger } from "../src/log.js";
 import type { FakeDiscord, RecordedRequest } from "./fakeDiscord.js";
 import { testConfig } from "./helpers.js";

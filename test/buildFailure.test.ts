@@ -24,7 +24,7 @@ vi.mock("node:fs/promises", async (importOriginal) => {
   return { ...actual, writeFile: failing(actual.writeFile), mkdir: failing(actual.mkdir) };
 });
 
-const { buildConfiguredIndex, embedderOptions } = await import("../src/app.js");
+const { buildConfiguredIndex, embedderOptions } = await import("../src/app/open.js");
 const { loadEmbedder } = await import("../src/embeddings/embedder.js");
 const { BUILDS_DIR, readPointer } = await import("../src/index/layout.js");
 const { loadIndex } = await import("../src/index/snapshot.js");

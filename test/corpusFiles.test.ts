@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildConfiguredIndex } from "../src/app.js";
+import { buildConfiguredIndex } from "../src/app/open.js";
 import { readCorpus } from "../src/corpus/loadCorpus.js";
 import { CorpusInvalidError } from "../src/index/build.js";
 import { FIXTURE_ARTICLES, writeFixtureCorpus } from "./fixtures/articles.js";

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildConfiguredIndex, embedderOptions } from "../src/app.js";
+import { buildConfiguredIndex, embedderOptions } from "../src/app/open.js";
 import { PROJECT_ROOT } from "../src/config.js";
 import { loadEmbedder, type Embedder } from "../src/embeddings/embedder.js";
 import { readCorpus } from "../src/corpus/loadCorpus.js";

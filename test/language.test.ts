@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { answerReply } from "../src/bot/replies.js";
-import { formatAnswer } from "../src/cli/format.js";
+import { answerReply } from "../src/reply/discord.js";
+import { formatAnswer } from "../src/reply/terminal.js";
 import { foreignLanguage } from "../src/retrieval/language.js";
-import { buildConfiguredIndex, openRetriever } from "../src/app.js";
+import { buildConfiguredIndex, openRetriever } from "../src/app/open.js";
 import { createLogger } from "../src/log.js";
 import { FIXTURE_QUESTIONS, writeFixtureCorpus } from "./fixtures/articles.js";
 import { tempDir, testConfig } from "./helpers.js";

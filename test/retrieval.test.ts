@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildConfiguredIndex, embedderOptions } from "../src/app.js";
+import { buildConfiguredIndex, embedderOptions } from "../src/app/open.js";
 import { loadEmbedder } from "../src/embeddings/embedder.js";
 import { loadIndex } from "../src/index/snapshot.js";
 import { DEFAULT_WEIGHTS, Retriever } from "../src/retrieval/retriever.js";

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildConfiguredIndex } from "../src/app.js";
+import { buildConfiguredIndex } from "../src/app/open.js";
 import { PROJECT_ROOT } from "../src/config.js";
 import { parseArticleFile } from "../src/corpus/frontMatter.js";
 import { SentenceBaseline } from "../src/evaluation/baseline.js";

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { buildConfiguredIndex, openRetriever } from "../src/app.js";
+import { buildConfiguredIndex, openRetriever } from "../src/app/open.js";
 import { BUNDLED_MODEL_ID, BUNDLED_MODELS_DIR, GLOVE_MODEL_ID, TRAINED_MODEL_ID, verifyBundledModel } from "../src/embeddings/bundledModel.js";
 import { loadEmbedder } from "../src/embeddings/embedder.js";
 import { createLogger } from "../src/log.js";

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildConfiguredIndex, openRetriever } from "../src/app.js";
+import { buildConfiguredIndex, openRetriever } from "../src/app/open.js";
 import { createLogger } from "../src/log.js";
 import { allowedEdits, editDistance, TypoCorrector } from "../src/text/typos.js";
 import { tempDir, testConfig } from "./helpers.js";

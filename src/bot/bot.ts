@@ -3,19 +3,17 @@
  * live index, one structured log line per interaction.
  */
 import { Client, Events, MessageFlags, RESTEvents, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction } from "discord.js";
+import { answerPage } from "../app/answers.js";
+import type { LiveIndex } from "../app/liveIndex.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { QuestionError, validateQuestion } from "../retrieval/answer.js";
+import { parseButtonId, questionOfMessage, sourcesReply } from "../reply/discord.js";
+import { cooldownNotice, NOTICES } from "../reply/wording.js";
 import { clientOptions } from "./clientOptions.js";
+import { ASK_OPTIONS, COMMANDS } from "./commands.js";
 import { Cooldown } from "./cooldown.js";
-import { noticeReply, parseButtonId, questionOfMessage, sourcesReply, type ReplyPayload } from "./replies.js";
-import { answerPage, type LiveIndex } from "./service.js";
-
-/** What the bot says when something breaks; the details go to the log. */
-export const ERROR_MESSAGE = "Sorry, something went wrong while answering. It has been logged; please try again in a moment.";
-const STALE_BUTTON = "The articles have been re-indexed since this answer, so its pages have moved. Ask again with /ask to see the latest quotes.";
-const NOT_YOURS = "Only the person who asked can page through this answer. Ask it yourself with /ask to see more.";
-const SHUTTING_DOWN = "The bot is restarting. Please ask again in a minute.";
+import { notify, respond, type Answerable } from "./respond.js";
 /** How long shutdown waits for interactions in flight. */
 const DRAIN_TIMEOUT_MS = 15_000;
 
@@ -90,7 +88,7 @@ export class VerbatimBot {
     try {
       if (this.stopping) {
         log.outcome = "shutting down";
-        await interaction.reply({ ...noticeReply(SHUTTING_DOWN), flags: MessageFlags.Ephemeral });
+        await notify(interaction, NOTICES.shuttingDown);
       } else if (interaction.isChatInputCommand()) await this.command(interaction, log);
       else await this.button(interaction, log);
     } catch (error) {
@@ -103,18 +101,18 @@ export class VerbatimBot {
   }
 
   private async command(interaction: ChatInputCommandInteraction, log: InteractionLog): Promise<void> {
-    if (interaction.commandName === "sources") {
+    if (interaction.commandName === COMMANDS.sources) {
       await interaction.deferReply();
-      await interaction.editReply(sourcesReply(this.index.snapshot, 0));
+      await respond(interaction, sourcesReply(this.index.snapshot, 0));
       log.outcome = "sources";
       return;
     }
-    if (interaction.commandName !== "ask") {
+    if (interaction.commandName !== COMMANDS.ask) {
       log.outcome = "unknown command";
-      await interaction.reply({ ...noticeReply("This bot does not know that command any more. Try /ask or /sources."), flags: MessageFlags.Ephemeral });
+      await notify(interaction, NOTICES.unknownCommand);
       return;
     }
-    const raw = interaction.options.getString("question", true);
+    const raw = interaction.options.getString(ASK_OPTIONS.question, true);
     log.questionLength = raw.length;
     if (this.config.LOG_QUESTIONS) log.question = raw;
     let question: string;
@@ -123,19 +121,19 @@ export class VerbatimBot {
     } catch (error) {
       if (!(error instanceof QuestionError)) throw error;
       log.outcome = "bad question";
-      await interaction.reply({ ...noticeReply(error.message), flags: MessageFlags.Ephemeral });
+      await notify(interaction, error.message);
       return;
     }
     const wait = this.cooldown.take(interaction.user.id);
     if (wait > 0) {
       log.outcome = "cooldown";
-      await interaction.reply({ ...noticeReply(`You are asking quickly: please wait ${wait} second${wait === 1 ? "" : "s"} before the next question.`), flags: MessageFlags.Ephemeral });
+      await notify(interaction, cooldownNotice(wait));
       return;
     }
-    const isPrivate = interaction.options.getBoolean("private") ?? false;
+    const isPrivate = interaction.options.getBoolean(ASK_OPTIONS.private) ?? false;
     await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
     const { reply, answer } = await answerPage(this.index.current, question, 0);
-    await interaction.editReply(reply);
+    await respond(interaction, reply);
     Object.assign(log, { outcome: "answered", page: 0, results: reply.embeds.length, answered: answer.answered });
   }
 
@@ -143,52 +141,47 @@ export class VerbatimBot {
     const ref = parseButtonId(interaction.customId);
     if (!ref) {
       log.outcome = "unknown button";
-      await interaction.reply({ ...noticeReply("This button is from an older version of the bot. Use /ask or /sources again."), flags: MessageFlags.Ephemeral });
+      await notify(interaction, NOTICES.unknownButton);
       return;
     }
     log.kind = `${ref.kind} button`;
     log.page = ref.page;
     if (ref.kind === "sources") {
       await interaction.deferUpdate();
-      await interaction.editReply(sourcesReply(this.index.snapshot, ref.page));
+      await respond(interaction, sourcesReply(this.index.snapshot, ref.page));
       log.outcome = "sources";
       return;
     }
     const asker = interaction.message.interactionMetadata?.user.id;
     if (asker !== undefined && asker !== interaction.user.id) {
       log.outcome = "not the asker";
-      await interaction.reply({ ...noticeReply(NOT_YOURS), flags: MessageFlags.Ephemeral });
+      await notify(interaction, NOTICES.notYours);
       return;
     }
     const retriever = this.index.current;
     if (ref.buildId !== retriever.snapshot.buildId) {
       log.outcome = "index changed";
-      await interaction.reply({ ...noticeReply(STALE_BUTTON), flags: MessageFlags.Ephemeral });
+      await notify(interaction, NOTICES.staleButton);
       return;
     }
     const question = questionOfMessage(interaction.message.content);
     if (question === undefined) {
       log.outcome = "question not found";
-      await interaction.reply({ ...noticeReply("I cannot find the question this button belongs to. Ask again with /ask."), flags: MessageFlags.Ephemeral });
+      await notify(interaction, NOTICES.questionNotFound);
       return;
     }
     log.questionLength = question.length;
     if (this.config.LOG_QUESTIONS) log.question = question;
     await interaction.deferUpdate();
     const { reply, answer } = await answerPage(retriever, question, ref.page);
-    await interaction.editReply(reply);
+    await respond(interaction, reply);
     Object.assign(log, { outcome: "answered", results: reply.embeds.length, answered: answer.answered });
   }
 
   /** Tells the user, privately and briefly, that answering failed. */
-  private async apologise(interaction: ChatInputCommandInteraction | ButtonInteraction): Promise<void> {
-    const notice: ReplyPayload = noticeReply(ERROR_MESSAGE);
-    if (!interaction.deferred && !interaction.replied) {
-      await interaction.reply({ ...notice, flags: MessageFlags.Ephemeral });
-      return;
-    }
+  private async apologise(interaction: Answerable): Promise<void> {
     // A public "thinking…" placeholder would stay forever: remove it, then say so privately.
-    if (interaction.isChatInputCommand()) await interaction.deleteReply().catch(() => undefined);
-    await interaction.followUp({ ...notice, flags: MessageFlags.Ephemeral });
+    if (interaction.deferred && interaction.isChatInputCommand()) await interaction.deleteReply().catch(() => undefined);
+    await notify(interaction, NOTICES.error);
   }
 }

@@ -4,13 +4,13 @@
  * With no address, pulls the feeds that FEEDS lists. Exits 1 when any address or item failed
  * (after adding and indexing the others), 2 for a usage mistake.
  */
-import { buildConfiguredIndex } from "../app.js";
+import { buildConfiguredIndex } from "../app/open.js";
 import { loadConfig } from "../config.js";
 import { addArticles, describeAdd } from "../corpus/addArticles.js";
 import { summarize } from "../index/build.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
-import { terminalSafe } from "./terminalText.js";
+import { terminalSafe } from "../reply/terminal.js";
 import { parseCommand } from "./usage.js";
 
 export const ADD_USAGE = `Usage:

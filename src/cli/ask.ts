@@ -6,15 +6,15 @@
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { openRetriever } from "../app.js";
+import { openRetriever } from "../app/open.js";
 import { loadConfig } from "../config.js";
 import { createLogger } from "../log.js";
 import { QuestionError, validateQuestion } from "../retrieval/answer.js";
 import type { Retriever } from "../retrieval/retriever.js";
-import { formatAnswer, formatSources } from "./format.js";
+import { formatAnswer, formatSources } from "../reply/terminal.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
-import { terminalSafe } from "./terminalText.js";
+import { terminalSafe } from "../reply/terminal.js";
 
 /** Exit code for a question or usage the user must fix (empty, too long, unknown flag). */
 const EXIT_USAGE = 2;

@@ -6,7 +6,7 @@
  *   --json      the figures as one JSON object
  */
 import { readFile } from "node:fs/promises";
-import { openRetriever } from "../app.js";
+import { openRetriever } from "../app/open.js";
 import { loadConfig } from "../config.js";
 import { figuresLine, grade, parseQuestionSet, summarizeOutcomes, type Outcome } from "../evaluation/metrics.js";
 import { SentenceBaseline } from "../evaluation/baseline.js";

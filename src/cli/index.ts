@@ -3,7 +3,7 @@
  * changed. `--force` re-embeds everything. Every file that is not indexed is named with why;
  * `--strict` makes any such file an error. The index in use is replaced atomically, or not at all.
  */
-import { buildConfiguredIndex } from "../app.js";
+import { buildConfiguredIndex } from "../app/open.js";
 import { loadConfig } from "../config.js";
 import { summarize } from "../index/build.js";
 import { createProgress } from "./progress.js";

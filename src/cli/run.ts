@@ -1,4 +1,4 @@
-import { terminalSafe } from "./terminalText.js";
+import { terminalSafe } from "../reply/terminal.js";
 
 /** Runs a command's main function: its result is the exit code; an error is printed (message only) with exit code `codeFor(error)`. */
 export function runCli(main: (argv: string[]) => Promise<number>, codeFor: (error: unknown) => number = () => 1): void {

@@ -3,14 +3,14 @@
  * Without DISCORD_TOKEN it offers a local console on a terminal, and exits 1 otherwise.
  * SIGINT / SIGTERM finish the interactions in flight, log out and exit 0.
  */
-import { openRetriever } from "../app.js";
+import { FeedPoller } from "../app/feedPoller.js";
+import { LiveIndex } from "../app/liveIndex.js";
+import { openRetriever } from "../app/open.js";
 import { VerbatimBot } from "../bot/bot.js";
-import { CONSOLE_HELP, runConsole } from "../bot/console.js";
-import { FeedPoller } from "../bot/feedPoller.js";
-import { LiveIndex } from "../bot/service.js";
 import { loadConfig } from "../config.js";
 import { verifyBodies } from "../index/snapshot.js";
 import { createLogger } from "../log.js";
+import { CONSOLE_HELP, runConsole } from "./console.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
 import { parseCommand } from "./usage.js";

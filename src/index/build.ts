@@ -1,10 +1,16 @@
+/**
+ * `npm run index`'s writer: reads the previous build's manifest and the corpus files once each,
+ * lets buildPlan.ts decide, then embeds what changed, writes a complete new build folder beside the
+ * old one and switches readers to it with one atomic rename. On any error the index in use is
+ * untouched.
+ */
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Article } from "../corpus/article.js";
 import type { CorpusFileError } from "../corpus/frontMatter.js";
-import { corpusFingerprints, readCorpus, type SkippedFile } from "../corpus/loadCorpus.js";
+import { parseCorpus, readCorpusFiles, type SkippedFile } from "../corpus/loadCorpus.js";
 import { EMBED_BATCH_SIZE, type Embedder } from "../embeddings/embedder.js";
-import { buildPassages, passageText, type Passage, type PassageSettings } from "../passages/passages.js";
+import { passageText, type Passage } from "../passages/passages.js";
 import { makeVocabulary, writeVocabulary, type Vocabulary } from "./vocabulary.js";
 import { tokeniseSentences } from "./tokenise.js";
 import { writeArticles } from "./articleStore.js";
@@ -14,9 +20,25 @@ import { KeywordIndex } from "./keyword.js";
 import { SentenceTerms } from "./sentenceTerms.js";
 import { BUILD_FILES, buildPath, ensureIndexDir, fileChecksums, newBuildName, readPointer, removeOldBuilds, switchPointer } from "./layout.js";
 import { acquireBuildLock, type BuildLock } from "./lock.js";
-import { INDEX_FORMAT_VERSION, serializeManifest, type Manifest } from "./manifest.js";
-import { IndexOutdatedError, loadBuild, readManifest, type IndexSnapshot } from "./snapshot.js";
+import { serializeManifest, type Manifest } from "./manifest.js";
+import { IndexCorruptError, IndexOutdatedError, loadBuild, readManifest, type IndexSnapshot } from "./snapshot.js";
 import { explainWriteError } from "./writeErrors.js";
+import {
+  articleChanges,
+  changesNothing,
+  damagedFile,
+  fullRebuildReason,
+  newManifest,
+  noArticlesMessage,
+  quotableArticles,
+  sameFiles,
+  upToDateReport,
+  type BuildReport,
+  type BuildSettings,
+  type PreviousBuild,
+} from "./buildPlan.js";
+
+export { summarize, type BuildReport } from "./buildPlan.js";
 
 /** Words per model call when embedding the vocabulary: single words are short, so batches can be big. */
 const VOCABULARY_BATCH_SIZE = 256;
@@ -29,35 +51,11 @@ export interface ProgressReporter {
 }
 
 /** What `buildIndex` needs. The model is loaded lazily: a build with nothing to embed never loads it. */
-export interface BuildOptions {
+export interface BuildOptions extends BuildSettings {
   corpusDir: string;
   indexDir: string;
-  passageSettings: PassageSettings;
-  modelId: string;
-  modelKey: string;
   loadEmbedder: () => Promise<Embedder>;
   progress?: ProgressReporter;
-  /** Re-embed everything even if nothing changed. */
-  force?: boolean;
-  /** Refuse to build when any file would be skipped (`npm run index -- --strict`). */
-  strict?: boolean;
-}
-
-/** What a build did. */
-export interface BuildReport {
-  buildId: string;
-  /** False when the index already matched the corpus and nothing was written. */
-  rebuilt: boolean;
-  /** Why everything was re-embedded, when it was. */
-  fullRebuildReason?: string;
-  added: string[];
-  changed: string[];
-  removed: string[];
-  unchanged: string[];
-  passages: number;
-  embedded: number;
-  /** Files under the corpus folder that are not indexed, with why. */
-  skipped: SkippedFile[];
 }
 
 /** The corpus has files that cannot be indexed; the index was left as it was. */
@@ -76,16 +74,8 @@ export class CorpusSkipsRefusedError extends Error {
   }
 }
 
-/** One line for people: "1 added, 1 changed, 0 removed, 4 unchanged, 2 skipped". */
-export function summarize(report: BuildReport): string {
-  const skipped = report.skipped.length > 0 ? `, ${report.skipped.length} skipped` : "";
-  return `${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed, ${report.unchanged.length} unchanged${skipped}`;
-}
-
-/** The build the pointer names, with its verified manifest, or why it cannot be used. */
-type PreviousBuild = { name: string; manifest: Manifest } | { name: string; problem: string };
-
-async function readPreviousManifest(indexDir: string): Promise<PreviousBuild | undefined> {
+/** The build the pointer names, its manifest read and verified once, or why it cannot be used. */
+async function readPreviousBuild(indexDir: string): Promise<PreviousBuild | undefined> {
   const name = await readPointer(indexDir);
   if (!name) return undefined;
   try {
@@ -96,33 +86,10 @@ async function readPreviousManifest(indexDir: string): Promise<PreviousBuild | u
   }
 }
 
-/**
- * The no-change case without parsing: every article file has the name and content hash the last
- * build recorded, and that build is intact. Returns its report, or undefined to build normally.
- */
-async function unchangedSinceLastBuild(options: BuildOptions): Promise<BuildReport | undefined> {
-  const previous = await readPreviousManifest(options.indexDir);
-  if (!previous || !("manifest" in previous) || options.force) return undefined;
-  const recorded = Object.entries(previous.manifest.articles);
-  const [{ fingerprints, skipped }, reason] = await Promise.all([corpusFingerprints(options.corpusDir), incompatibility(previous, options)]);
-  if (reason || fingerprints.size !== recorded.length) return undefined;
-  if (!recorded.every(([, article]) => fingerprints.get(article.file) === article.hash)) return undefined;
-  const ids = recorded.map(([id]) => id);
-  if (options.strict && skipped.length > 0) throw new CorpusSkipsRefusedError(skipped);
-  return { buildId: previous.name, rebuilt: false, added: [], changed: [], removed: [], unchanged: ids, fullRebuildReason: undefined, passages: previous.manifest.counts.passages, embedded: 0, skipped };
-}
-
-async function incompatibility(previous: PreviousBuild | undefined, options: BuildOptions): Promise<string | undefined> {
-  if (!previous) return "no usable previous index";
-  if (!("manifest" in previous)) return previous.problem;
-  const { manifest } = previous;
-  if (options.force) return "a full rebuild was asked for";
-  if (manifest.model.key !== options.modelKey) return `the model changed (${manifest.model.id} → ${options.modelId})`;
-  if (JSON.stringify(manifest.passageSettings) !== JSON.stringify(options.passageSettings)) return "the passage settings changed";
-  const sums = await fileChecksums(buildPath(options.indexDir, previous.name));
-  const damaged = Object.keys(sums).find((file) => sums[file] !== manifest.files[file]);
-  if (damaged) return `the previous index is damaged (${damaged})`;
-  return undefined;
+/** Why an otherwise reusable build cannot be kept as it is: the first of its files that is damaged. Hashes each file once. */
+async function damage(indexDir: string, previous: { name: string; manifest: Manifest }): Promise<string | undefined> {
+  const damaged = damagedFile(previous.manifest, await fileChecksums(buildPath(indexDir, previous.name)));
+  return damaged && `the previous index is damaged (${damaged})`;
 }
 
 async function embedAll(embedder: Embedder, texts: string[], progress?: ProgressReporter): Promise<Float32Array[]> {
@@ -178,26 +145,28 @@ async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, art
 /**
  * Validates the corpus, then builds a new index folder beside the old one, embedding only added or
  * changed articles, and switches readers to it with one atomic rename. On any error the index in
- * use is untouched.
+ * use is untouched. The previous manifest is read once (again only if another build switched the
+ * index meanwhile), each corpus file is read and hashed once, and each file of the previous build
+ * is hashed once: by the damage check when nothing changed, by loading it when its vectors are reused.
  */
 export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
-  const unchanged = await unchangedSinceLastBuild(options);
-  if (unchanged) return unchanged;
-  const read = await readCorpus(options.corpusDir);
-  if (read.errors.length > 0) throw new CorpusInvalidError(read.errors);
-  // An article with no quotable sentence (HTML pasted into Markdown, a table of figures) would
-  // be indexed as nothing and never answer: it is skipped, and said so.
-  const passagesOf = new Map(read.articles.map((article) => [article.id, buildPassages(article.id, article.body, options.passageSettings)]));
-  const articles = read.articles.filter((article) => passagesOf.get(article.id)!.length > 0);
-  const skipped = [
-    ...read.skipped,
-    ...read.articles.filter((article) => passagesOf.get(article.id)!.length === 0).map((article) => ({ file: article.file, reason: "no quotable sentence in its text (is it markup or a list of figures?)" })),
-  ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  if (options.strict && skipped.length > 0) throw new CorpusSkipsRefusedError(skipped);
-  if (articles.length === 0) {
-    const why = skipped.length > 0 ? ` (${skipped.length} file${skipped.length === 1 ? "" : "s"} skipped: ${skipped.slice(0, 3).map((skip) => `${skip.file}: ${skip.reason}`).join("; ")})` : "";
-    throw new Error(`The corpus folder ${options.corpusDir} has no articles${why}: add one .md, .txt or .html file per article (see README), then run \`npm run index\`.`);
+  let [previous, corpus] = await Promise.all([readPreviousBuild(options.indexDir), readCorpusFiles(options.corpusDir)]);
+  let reason = fullRebuildReason(previous, options);
+  const usable = (build: PreviousBuild | undefined) => (build && "manifest" in build ? build : undefined);
+  // Nothing changed since the last build, and it is intact: done, without parsing an article or loading the model.
+  if (!reason && sameFiles(usable(previous)!.manifest, corpus.files)) {
+    reason = await damage(options.indexDir, usable(previous)!);
+    if (!reason) {
+      if (options.strict && corpus.skipped.length > 0) throw new CorpusSkipsRefusedError(corpus.skipped);
+      return upToDateReport(usable(previous)!, corpus.skipped);
+    }
   }
+  const read = parseCorpus(corpus);
+  corpus = { files: [], skipped: [] }; // the bytes are parsed: let them go
+  if (read.errors.length > 0) throw new CorpusInvalidError(read.errors);
+  const { articles, passagesOf, skipped } = quotableArticles(read.articles, read.skipped, options.passageSettings);
+  if (options.strict && skipped.length > 0) throw new CorpusSkipsRefusedError(skipped);
+  if (articles.length === 0) throw new Error(noArticlesMessage(options.corpusDir, skipped));
   let lock: BuildLock;
   try {
     await ensureIndexDir(options.indexDir);
@@ -207,27 +176,35 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   }
   let written: string | undefined;
   try {
-    const previous = await readPreviousManifest(options.indexDir);
-    const reason = await incompatibility(previous, options);
-    const usable = previous && "manifest" in previous ? previous : undefined;
-    const old = usable?.manifest.articles ?? {};
-    const currentIds = new Set(articles.map((article) => article.id));
-    const added = articles.filter((article) => !old[article.id]).map((article) => article.id);
-    const changed = articles.filter((article) => old[article.id] && old[article.id]!.hash !== article.hash).map((article) => article.id);
-    const unchanged = articles.filter((article) => old[article.id]?.hash === article.hash).map((article) => article.id);
-    const removed = Object.keys(old).filter((id) => !currentIds.has(id));
-    const report = { added, changed, removed, unchanged, fullRebuildReason: reason, skipped };
-    if (!reason && added.length === 0 && changed.length === 0 && removed.length === 0) {
-      return { ...report, buildId: usable!.name, rebuilt: false, passages: usable!.manifest.counts.passages, embedded: 0 };
+    if ((await readPointer(options.indexDir)) !== previous?.name) {
+      // Another build switched the index while this one read the corpus: plan against that build.
+      previous = await readPreviousBuild(options.indexDir);
+      reason = fullRebuildReason(previous, options);
+    }
+    const last = usable(previous);
+    const changes = articleChanges(last?.manifest.articles ?? {}, articles);
+    const report = { ...changes, fullRebuildReason: reason, skipped };
+    if (!reason && changesNothing(changes)) {
+      reason = await damage(options.indexDir, last!);
+      if (!reason) return upToDateReport(last!, skipped, changes);
+      report.fullRebuildReason = reason;
     }
 
+    // The previous build's vectors are reused for unchanged articles; loading it verifies every file it reads.
     let reusable: IndexSnapshot | undefined;
-    if (!reason) reusable = await loadBuild(buildPath(options.indexDir, usable!.name), usable!.name).catch(() => undefined);
+    if (!reason) {
+      try {
+        reusable = await loadBuild(buildPath(options.indexDir, last!.name), last!.name, last!.manifest);
+      } catch (error) {
+        if (!(error instanceof IndexCorruptError)) throw error;
+        reason = report.fullRebuildReason = `the previous index is damaged (${error.problem})`;
+      }
+    }
     const reusedVectors = new Map<string, Float32Array>();
     if (reusable) {
       reusable.passages.forEach((passage, i) => reusedVectors.set(passage.id, reusable.matrix.data.subarray(i * reusable.dimensions, (i + 1) * reusable.dimensions)));
     }
-    const reuseArticle = new Set(reusable ? unchanged : []);
+    const reuseArticle = new Set(reusable ? changes.unchanged : []);
 
     const passages = articles.flatMap((article) => passagesOf.get(article.id)!);
     const bodies = new Map(articles.map((article) => [article.id, article.body]));
@@ -248,7 +225,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     reusedVectors.clear();
 
     const tokenised = tokeniseSentences(passages, bodies);
-    const vocabulary = await buildVocabulary(tokenised.spellings, tokenised.names, reason ? undefined : reusable, getEmbedder);
+    const vocabulary = await buildVocabulary(tokenised.spellings, tokenised.names, reusable, getEmbedder);
     const renumber = Int32Array.from(tokenised.terms, (term) => vocabulary.row.get(term)!);
     const termIds = tokenised.ids;
     for (let i = 0; i < termIds.length; i++) termIds[i] = renumber[termIds[i]!]!;
@@ -259,25 +236,15 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       vocabulary.row,
     );
 
-    const passageCounts = new Map<string, number>();
-    for (const passage of passages) passageCounts.set(passage.articleId, (passageCounts.get(passage.articleId) ?? 0) + 1);
     const buildId = newBuildName();
-    const manifest: Omit<Manifest, "files"> = {
-      formatVersion: INDEX_FORMAT_VERSION,
-      buildId,
-      model: { id: options.modelId, key: options.modelKey, dimensions: Math.max(1, dimensions) },
-      passageSettings: { ...options.passageSettings },
-      builtAt: new Date().toISOString(),
-      counts: { articles: articles.length, passages: passages.length },
-      articles: Object.fromEntries(articles.map((article) => [article.id, { hash: article.hash, file: article.file, passages: passageCounts.get(article.id) ?? 0 }])),
-    };
+    const manifest = newManifest(buildId, options, dimensions, articles, passages, new Date());
     written = buildId;
     await writeBuild(buildPath(options.indexDir, buildId), manifest, articles, passages, keyword, sentenceTerms, vectorRows, vocabulary);
     await lock.assertHeld();
     await switchPointer(options.indexDir, buildId);
     written = undefined;
     // Kept: the new build and the good one it replaced (readers may still be loading it); nothing else.
-    await removeOldBuilds(options.indexDir, [buildId, usable?.name]);
+    await removeOldBuilds(options.indexDir, [buildId, last?.name]);
     return { ...report, buildId, rebuilt: true, passages: passages.length, embedded: toEmbed.length };
   } catch (error) {
     // A build that never became current is removed at once, so it can never be taken for a good one.

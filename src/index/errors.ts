@@ -10,7 +10,12 @@ export class IndexMissingError extends Error {
 
 /** The index exists but cannot be read, or does not match its checksums: nothing of it is used. */
 export class IndexCorruptError extends Error {
-  constructor(folder: string, problem: string, cause?: unknown) {
+  constructor(
+    folder: string,
+    /** What is wrong, in a few words ("vectors.f32 does not match its checksum"). */
+    readonly problem: string,
+    cause?: unknown,
+  ) {
     super(`The index at ${folder} is damaged (${problem}): rebuild it with \`npm run index\`.`, { cause });
     this.name = "IndexCorruptError";
   }

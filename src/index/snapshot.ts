@@ -10,7 +10,7 @@ import { decodePassages } from "./passageStore.js";
 import { IndexCorruptError, IndexMissingError, IndexOutdatedError } from "./errors.js";
 import { BUILD_FILES, buildPath, fileSha256, readPointer } from "./layout.js";
 import { ManifestFormatError, parseManifestText, sha256Hex, type Manifest } from "./manifest.js";
-import { createVectorMatrix, type VectorMatrix } from "../retrieval/vectorSearch.js";
+import { createVectorMatrix, type VectorMatrix } from "./vectorMatrix.js";
 
 /** A whole index in memory: what retrieval reads. Immutable once loaded. */
 export interface IndexSnapshot {
@@ -120,10 +120,11 @@ export async function readManifest(folder: string): Promise<Manifest> {
  * Loads one build folder, verifying every file it reads against the manifest's checksums and
  * checking that the parts agree; article bodies are read and verified when first used. Throws
  * IndexCorruptError (or IndexOutdatedError) otherwise. At 10,000 articles, checking costs ~0.25 s
- * of hashing; not reading the bodies and their copies at start saves more than that.
+ * of hashing; not reading the bodies and their copies at start saves more than that. A caller
+ * that has just read and verified the build's manifest (readManifest) passes it, so it is read once.
  */
-export async function loadBuild(folder: string, buildId: string): Promise<IndexSnapshot> {
-  const manifest = await readManifest(folder);
+export async function loadBuild(folder: string, buildId: string, known?: Manifest): Promise<IndexSnapshot> {
+  const manifest = known ?? (await readManifest(folder));
   const files = new VerifiedFiles(folder, manifest.files);
   const dimensions = manifest.model.dimensions;
   // The vectors are read into the matrix while the other files are read and parsed.

@@ -28,17 +28,6 @@ export interface Answer {
   language?: { code: string; name: string };
 }
 
-/**
- * Why the articles do not answer, when that is known, to follow "Nothing in the articles answers
- * this": ": they never mention “Japan”" (names shown through `show`), or "".
- */
-export function unansweredReason(answer: Answer, show: (name: string) => string = (name) => name): string {
-  if (answer.language) return `: the question ${answer.language.name ? `looks like ${answer.language.name}` : "does not look like English"}, and the articles are in English. Please ask in English`;
-  const shown = (answer.unmentioned ?? []).map((name) => `“${show(name)}”`);
-  if (shown.length === 0) return "";
-  return `: they never mention ${shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`}`;
-}
-
 /** Longest quote: the eval's bar for "an answer, not an article", and readable in a Discord embed. */
 export const MAX_QUOTE_CHARS = 600;
 

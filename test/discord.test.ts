@@ -1,16 +1,10 @@
 import fc from "fast-check";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { Cooldown } from "../src/bot/cooldown.js";
-import { answerReply, embedLength, parseButtonId, questionOfMessage, replyAsText, answerPageId, sourcesReply } from "../src/bot/replies.js";
-import { DISCORD_LIMITS, escapeMarkdown, isInert, splitGraphemes, stripBidiControls, truncate, unescapeMarkdown } from "../src/bot/text.js";
+import { answerPageId, answerReply, embedLength, parseButtonId, questionOfMessage, sourcesReply } from "../src/reply/discord.js";
+import { DISCORD_LIMITS, escapeMarkdown, isInert, stripBidiControls } from "../src/reply/markdown.js";
+import { formatAnswer } from "../src/reply/terminal.js";
 import type { Answer, Quote } from "../src/retrieval/answer.js";
-
-/** Text that tries everything: markdown, mentions, links, emoji with modifiers, odd white space. */
-const hostile = fc.oneof(
-  fc.string({ unit: "grapheme", maxLength: 400 }),
-  fc.array(fc.constantFrom("@everyone", "@here", "<@123456789012345678>", "<@&123>", "<#1>", "**", "__", "~~", "||", "`", "```", "> ", "\n# ", "\n-# ", "\n- ", "\n1. ", "[x](https://e.x)", "https://e.x/a_b", "\\", "🧑🏽‍🚒", "🇬🇧", "é", " ", "word", ".", ":", "<t:1:R>", "<:e:1>", "\u202E", "\u2066", "discord.gg/abc", "discord.com/invite/x", "DISCORDAPP.COM/invite/y"), { maxLength: 300 }).map((parts) => parts.join("")),
-);
+import { HOSTILE_TEXT as hostile } from "./hostileText.js";
 
 const source = (title: string, outlet: string, url: string) => ({ id: "a", title, outlet, published: "2025-01-17", url });
 
@@ -19,30 +13,7 @@ const quoteArb = fc.record({ text: hostile, title: hostile, outlet: hostile, url
   return { quote: text, source: source(title, outlet, url), start: 100, end: 100 + text.length, offsetsIn: "body", score, alsoReportedBy: [], focus: { start: 100 + split, end: 100 + text.length } };
 });
 
-describe("escaping for Discord", () => {
-  it("is reversible and leaves nothing live, for any text", () => {
-    fc.assert(
-      fc.property(hostile, (text) => {
-        const escaped = escapeMarkdown(text);
-        expect(unescapeMarkdown(escaped)).toBe(stripBidiControls(text));
-        expect(isInert(escaped)).toBe(true);
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  it("neutralises the usual suspects", () => {
-    expect(escapeMarkdown("@everyone <@1> **b** https://x")).toBe("\\@everyone \\<\\@1\\> \\*\\*b\\*\\* https\\://x");
-    expect(escapeMarkdown("# head\n-# small\n> quote\n1. item")).toBe("\\# head\n\\-# small\n\\> quote\n1\\. item");
-  });
-
-  it("drops bidi overrides and breaks bare invites, so they are inert too", () => {
-    expect(escapeMarkdown("\u202Etxt.exe and \u2067isolate\u2069")).toBe("txt.exe and isolate");
-    expect(escapeMarkdown("join discord.gg/abcdef or discord.com/invite/xyz")).toBe("join discord\\.gg/abcdef or discord\\.com/invite/xyz");
-    expect(isInert("see discord.gg/abcdef")).toBe(false);
-    expect(isInert("a \u202E b")).toBe(false);
-  });
-
+describe("the answer reply's quote", () => {
   it("breaks an invite that the bold focus splits in two ('discord.' + 'gg/abc')", () => {
     const text = "see discord.gg/abcdef now. Then more.";
     for (let split = 0; split <= text.length; split++) {
@@ -50,45 +21,6 @@ describe("escaping for Discord", () => {
       const reply = answerReply({ answer: { question: "q", answered: true, results: [quote] }, page: 0, hasMore: false, buildId: "b", sourceOf: () => undefined });
       const [rendered] = reply.embeds[0]!.description!.split("\n\n— ");
       expect(isInert(rendered!.replace(/\*\*/g, "")), `focus from ${split}: ${rendered}`).toBe(true);
-    }
-  });
-
-  it("cuts exactly where cutting the whole text into characters would, looking only at the start", () => {
-    /** The plain algorithm: segment everything, keep whole characters while they fit with "…". */
-    const reference = (text: string, max: number) => {
-      if (text.length <= max) return text;
-      if (max <= 0) return "";
-      let out = "";
-      for (const g of splitGraphemes(text)) {
-        if (out.length + g.length + 1 > max) break;
-        out += g;
-      }
-      return `${out}…`;
-    };
-    fc.assert(
-      fc.property(hostile, fc.integer({ min: 0, max: 420 }), (text, max) => {
-        expect(truncate(text, max)).toBe(reference(text, max));
-      }),
-      { numRuns: 1000 },
-    );
-  });
-
-  it("cuts a 400,000-character field to a short one (only its start is looked at)", () => {
-    const huge = "🧑🏽‍🚒x".repeat(50_000);
-    const cut = truncate(huge, 60);
-    expect(cut.length).toBeLessThanOrEqual(60);
-    expect(cut.endsWith("…")).toBe(true);
-    expect(huge.startsWith(cut.slice(0, -1))).toBe(true);
-  });
-
-  it("cuts at whole characters, never inside an emoji", () => {
-    const text = "ab🧑🏽‍🚒cd";
-    for (let max = 1; max < text.length + 2; max++) {
-      const cut = truncate(text, max);
-      expect(cut.length).toBeLessThanOrEqual(max);
-      const kept = cut.endsWith("…") ? cut.slice(0, -1) : cut;
-      expect(text.startsWith(kept)).toBe(true);
-      expect(splitGraphemes(kept).every((g) => splitGraphemes(text).includes(g))).toBe(true);
     }
   });
 });
@@ -123,7 +55,6 @@ describe("the answer reply", () => {
     const quote: Quote = { quote: "First sentence. The *best* one @here.", source: source("T", "O", ""), start: 0, end: 37, offsetsIn: "body", score: 0.9, alsoReportedBy: [], focus: { start: 16, end: 37 } };
     const reply = answerReply({ answer: { question: "q", answered: true, results: [quote] }, page: 0, hasMore: false, buildId: "b", sourceOf: () => undefined });
     expect(reply.embeds[0]!.description).toContain("“First sentence. **The \\*best\\* one \\@here.**”");
-    expect(replyAsText(reply)).toContain("“First sentence. The *best* one @here.”");
   });
 
   it("round-trips its button ids and rejects others", () => {
@@ -134,26 +65,8 @@ describe("the answer reply", () => {
   });
 });
 
-describe("cooldown", () => {
-  it("refuses a second question inside the window, per user, and forgets old users", () => {
-    let now = 0;
-    const cooldown = new Cooldown(5, () => now);
-    expect(cooldown.take("a")).toBe(0);
-    now = 1000;
-    expect(cooldown.take("a")).toBe(4);
-    expect(cooldown.take("b")).toBe(0);
-    now = 5000;
-    expect(cooldown.take("a")).toBe(0);
-    now = 20_000;
-    expect(cooldown.take("c")).toBe(0);
-    expect(cooldown.size).toBe(1);
-    expect(new Cooldown(0).take("a")).toBe(0);
-  });
-});
-
 describe("an unanswered question about names the articles never mention", () => {
-  it("says which names, in the bot's reply and in the terminal", async () => {
-    const { formatAnswer } = await import("../src/cli/format.js");
+  it("says which names, in the bot's reply and in the terminal", () => {
     const answer: Answer = { question: "Who leads Japan and *Oslo*?", answered: false, results: [], unmentioned: ["Japan", "*Oslo*"] };
     const reply = answerReply({ answer, page: 0, hasMore: false, buildId: "b", sourceOf: () => undefined });
     expect(reply.content.split("\n")[1]).toBe("The articles have nothing on this: they never mention “Japan” or “\\*Oslo\\*”.");
@@ -174,5 +87,13 @@ describe("the sources reply", () => {
     const description = sourcesReply(snapshot, 0).embeds[0]!.description!;
     expect(description).toContain("**Title a**\nCoast Gazette · 2026-03-04 · 2 passages · <https://news.example/a>");
     expect(description).toContain("**Title b**\noutlet not stated · date not stated · 1 passage");
+  });
+});
+
+describe("reading the question back for More", () => {
+  it("keeps the question exact through escaping", () => {
+    const question = "is **this** <@1> @everyone a_b `x` # y?";
+    const reply = answerReply({ answer: { question, answered: false, results: [] }, page: 0, hasMore: false, buildId: "b", sourceOf: () => undefined });
+    expect(questionOfMessage(reply.content)).toBe(question);
   });
 });

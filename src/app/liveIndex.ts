@@ -1,14 +1,13 @@
 /**
- * What the bot and the local console share: the loaded model and index (swapped for a rebuilt
- * index while running), and the replies to /ask and /sources. Knows nothing about Discord's wire.
+ * The index being served, swapped for a rebuilt one while the bot runs: within INDEX_POLL_SECONDS
+ * of `npm run index` switching the pointer, the new build is loaded, checked and served; a build
+ * that cannot be loaded is refused (logged) and the previous one keeps serving.
  */
 import { readPointer } from "../index/layout.js";
 import { loadIndex, verifyBodies, type IndexSnapshot } from "../index/snapshot.js";
 import type { Logger } from "../log.js";
-import { sourceOf } from "../corpus/article.js";
-import type { Answer } from "../retrieval/answer.js";
-import { DEFAULT_WEIGHTS, Retriever } from "../retrieval/retriever.js";
-import { answerReply, QUOTES_PER_PAGE, type ReplyPayload } from "./replies.js";
+import type { Retriever } from "../retrieval/retriever.js";
+import { retrieverFor } from "./open.js";
 
 /** The retriever in use, replaced when `npm run index` switches the index to a new build. */
 export class LiveIndex {
@@ -68,11 +67,8 @@ export class LiveIndex {
     try {
       const snapshot = await loadIndex(this.indexDir);
       await verifyBodies(snapshot);
-      if (snapshot.manifest.model.key !== this.retriever.embedder.key) {
-        throw new Error(`it was built with the model ${snapshot.manifest.model.id}, but the bot runs ${this.retriever.embedder.key}; restart the bot after changing EMBEDDING_MODEL`);
-      }
       const previous = this.snapshot.buildId;
-      const retriever = new Retriever(snapshot, this.retriever.embedder, DEFAULT_WEIGHTS, this.retriever.models, this.retriever.learnedRefusal);
+      const retriever = retrieverFor(snapshot, this.retriever);
       retriever.warmUp();
       this.retriever = retriever;
       this.refused = undefined;
@@ -82,30 +78,4 @@ export class LiveIndex {
       this.logger.error({ err: error, buildId: pointer, serving: this.snapshot.buildId }, "the new index cannot be loaded; still serving the previous one (run `npm run index` to repair it)");
     }
   }
-}
-
-/** One page of an answer, ready to send, with what a log line needs. */
-export interface AnswerPageReply {
-  reply: ReplyPayload;
-  answer: Answer;
-}
-
-/** Answers `question` and shows page `page` (0 = first) of its quotes. */
-export async function answerPage(retriever: Retriever, question: string, page: number): Promise<AnswerPageReply> {
-  const shown = (page + 1) * QUOTES_PER_PAGE;
-  const answer = await retriever.ask(question, { limit: shown + 1 });
-  const hasMore = answer.answered && answer.results.length > shown;
-  const trimmed: Answer = { ...answer, results: answer.results.slice(0, shown) };
-  const { snapshot } = retriever;
-  const reply = answerReply({
-    answer: trimmed,
-    page,
-    hasMore,
-    buildId: snapshot.buildId,
-    sourceOf: (id) => {
-      const article = snapshot.articles.get(id);
-      return article ? sourceOf(article) : undefined;
-    },
-  });
-  return { reply, answer: trimmed };
 }

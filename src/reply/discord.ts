@@ -6,8 +6,9 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from "discord.js";
 import type { Source } from "../corpus/article.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
-import { unansweredReason, type Answer, type Quote } from "../retrieval/answer.js";
-import { DISCORD_LIMITS, escapeMarkdown, fitRendering, inviteDots, safeLink, splitGraphemes, stripBidiControls, truncate, unescapeMarkdown } from "./text.js";
+import type { Answer, Quote } from "../retrieval/answer.js";
+import { DISCORD_LIMITS, escapeMarkdown, fitRendering, inviteDots, safeLink, splitGraphemes, stripBidiControls, truncate, unescapeMarkdown } from "./markdown.js";
+import { ALSO_REPORTED_BY, answerHeadline, confidenceText, indexCounts, inSourceOrder, LABELS, NO_ARTICLES, NOT_STATED, passageCount, SOURCES_TITLE } from "./wording.js";
 
 /** What every reply carries: no mention in it can ping anyone. */
 export const NO_MENTIONS = Object.freeze({ parse: [] as never[] });
@@ -75,8 +76,8 @@ function button(customId: string, label: string, style: ButtonStyle.Primary | Bu
 /** "Title · Outlet · 2025-01-17", escaped, saying plainly what is not known. */
 function attributionLine(source: Source): string {
   const title = `*${escapeMarkdown(truncate(source.title, 120))}*`;
-  const outlet = escapeMarkdown(truncate(source.outlet || "outlet not stated", 60));
-  const date = escapeMarkdown(truncate(source.published || "date not stated", 20));
+  const outlet = escapeMarkdown(truncate(source.outlet || NOT_STATED.outlet, 60));
+  const date = escapeMarkdown(truncate(source.published || NOT_STATED.date, 20));
   const link = safeLink(source.url);
   return `— ${[title, outlet, date, ...(link ? [link] : [])].join(" · ")}`;
 }
@@ -129,14 +130,14 @@ function quoteEmbed(quote: Quote, answered: boolean, titleOf: (id: string) => So
       const source = titleOf(id);
       return source ? source.outlet || source.title : id;
     });
-    tail.push(`also reported by ${escapeMarkdown(truncate(others.join("; "), 200))}`);
+    tail.push(`${ALSO_REPORTED_BY} ${escapeMarkdown(truncate(others.join("; "), 200))}`);
   }
   const tailText = tail.join("\n");
   const description = `${quoteText(quote, descriptionBudget - tailText.length - 2)}\n\n${tailText}`;
   return {
     description,
     color: answered ? COLOUR_ANSWER : COLOUR_LOW_CONFIDENCE,
-    footer: { text: truncate(`${answered ? "confidence" : "low confidence"} ${quote.score.toFixed(2)} · characters ${quote.start}–${quote.end} of ${quote.source.id}`, 200) },
+    footer: { text: truncate(confidenceText(quote, answered), 200) },
   };
 }
 
@@ -162,10 +163,8 @@ export function answerReply({ answer, page, hasMore, buildId, sourceOf }: Answer
   const quotes = answer.results.slice(page * QUOTES_PER_PAGE, (page + 1) * QUOTES_PER_PAGE);
   // The question stays on the first line, where the buttons read it back from.
   const lines = [QUESTION_PREFIX + escapeMarkdown(answer.question.replace(/\s+/g, " ").trim())];
-  const reason = unansweredReason(answer, escapeMarkdown);
-  if (answer.results.length === 0) lines.push(`The articles have nothing on this${reason}.`);
-  else if (!answer.answered) lines.push(`Nothing in the articles answers this${reason}. The closest passages, with low confidence:`);
-  else if (page > 0) lines.push(`Quotes ${page * QUOTES_PER_PAGE + 1}–${page * QUOTES_PER_PAGE + quotes.length}:`);
+  const headline = answerHeadline(answer, { first: page * QUOTES_PER_PAGE, shown: quotes.length }, escapeMarkdown);
+  if (headline) lines.push(headline);
   const content = truncate(lines.join("\n"), DISCORD_LIMITS.content);
   // Share Discord's 6,000-character embed total between the quotes.
   const budget = Math.min(DISCORD_LIMITS.embedDescription, Math.floor((DISCORD_LIMITS.embedTotal - 250 * quotes.length) / Math.max(1, quotes.length)));
@@ -173,32 +172,32 @@ export function answerReply({ answer, page, hasMore, buildId, sourceOf }: Answer
   // The budgets above keep the total within Discord's limit; should they ever not, drop quotes rather than fail.
   while (embeds.length > 1 && embeds.reduce((sum, embed) => sum + embedLength(embed), 0) > DISCORD_LIMITS.embedTotal) embeds.pop();
   const buttons: APIButtonComponent[] = [];
-  if (page > 0) buttons.push(button(answerPageId({ page: page - 1, buildId }), "Back", ButtonStyle.Secondary));
-  if (hasMore && page + 1 < MAX_ANSWER_PAGES) buttons.push(button(answerPageId({ page: page + 1, buildId }), "More", ButtonStyle.Primary));
+  if (page > 0) buttons.push(button(answerPageId({ page: page - 1, buildId }), LABELS.back, ButtonStyle.Secondary));
+  if (hasMore && page + 1 < MAX_ANSWER_PAGES) buttons.push(button(answerPageId({ page: page + 1, buildId }), LABELS.more, ButtonStyle.Primary));
   return { content, embeds, components: buttons.length > 0 ? [{ type: ComponentType.ActionRow, components: buttons }] : [], allowedMentions: { parse: [] } };
 }
 
 /** The reply to /sources (and its page buttons): the articles read, with the index's build and model. */
 export function sourcesReply(snapshot: IndexSnapshot, requestedPage: number): ReplyPayload {
   const { manifest } = snapshot;
-  const articles = [...snapshot.articles.values()].sort((a, b) => (b.published || "").localeCompare(a.published || "") || a.title.localeCompare(b.title));
+  const articles = inSourceOrder(snapshot.articles.values());
   const pages = Math.max(1, Math.ceil(articles.length / SOURCES_PER_PAGE));
   const page = Math.min(Math.max(0, requestedPage), pages - 1);
   const shown = articles.slice(page * SOURCES_PER_PAGE, (page + 1) * SOURCES_PER_PAGE);
   const lines = shown.map((article) => {
     const passages = manifest.articles[article.id]?.passages ?? 0;
     const link = safeLink(article.url);
-    const facts = [escapeMarkdown(truncate(article.outlet || "outlet not stated", 40)), escapeMarkdown(truncate(article.published || "date not stated", 20)), `${passages} passage${passages === 1 ? "" : "s"}`, ...(link ? [link] : [])];
+    const facts = [escapeMarkdown(truncate(article.outlet || NOT_STATED.outlet, 40)), escapeMarkdown(truncate(article.published || NOT_STATED.date, 20)), passageCount(passages), ...(link ? [link] : [])];
     return `**${escapeMarkdown(truncate(article.title, 100))}**\n${facts.join(" · ")}`;
   });
-  const description = lines.length > 0 ? lines.join("\n\n") : "No articles yet: add article files to the corpus folder (or `npm run add -- <feed or page address>`) and run `npm run index`.";
-  const footer = `${manifest.counts.articles} articles, ${manifest.counts.passages} passages · model ${manifest.model.id} · built ${manifest.builtAt}${pages > 1 ? ` · page ${page + 1} of ${pages}` : ""}`;
+  const description = lines.length > 0 ? lines.join("\n\n") : NO_ARTICLES;
+  const footer = `${indexCounts(manifest.counts)} · model ${manifest.model.id} · built ${manifest.builtAt}${pages > 1 ? ` · page ${page + 1} of ${pages}` : ""}`;
   const buttons: APIButtonComponent[] = [];
-  if (page > 0) buttons.push(button(sourcesPageId(page - 1), "Back", ButtonStyle.Secondary));
-  if (page + 1 < pages) buttons.push(button(sourcesPageId(page + 1), "Next", ButtonStyle.Primary));
+  if (page > 0) buttons.push(button(sourcesPageId(page - 1), LABELS.back, ButtonStyle.Secondary));
+  if (page + 1 < pages) buttons.push(button(sourcesPageId(page + 1), LABELS.next, ButtonStyle.Primary));
   return {
     content: "",
-    embeds: [{ title: "Articles I have read", description, color: COLOUR_ANSWER, footer: { text: truncate(footer, 300) } }],
+    embeds: [{ title: SOURCES_TITLE, description, color: COLOUR_ANSWER, footer: { text: truncate(footer, 300) } }],
     components: buttons.length > 0 ? [{ type: ComponentType.ActionRow, components: buttons }] : [],
     allowedMentions: { parse: [] },
   };
@@ -207,17 +206,4 @@ export function sourcesReply(snapshot: IndexSnapshot, requestedPage: number): Re
 /** A short reply with one message (errors, cooldown, a stale button). */
 export function noticeReply(message: string): ReplyPayload {
   return { content: truncate(message, DISCORD_LIMITS.content), embeds: [], components: [], allowedMentions: { parse: [] } };
-}
-
-/** A reply as terminal text, for the local console: the same words, without Discord's markup. */
-export function replyAsText(reply: ReplyPayload): string {
-  const plain = (text: string) => unescapeMarkdown(text.replace(/(?<!\\)\*\*?/g, ""));
-  const parts = [plain(reply.content)];
-  reply.embeds.forEach((embed, i) => {
-    const block = [embed.title ? plain(embed.title) : "", embed.description ? plain(embed.description) : "", embed.footer ? `  ${embed.footer.text}` : ""].filter(Boolean).join("\n");
-    parts.push(reply.embeds.length > 1 ? `${i + 1}. ${block}` : block);
-  });
-  const buttons = reply.components.flatMap((row) => row.components.map((component) => `[${"label" in component ? component.label : ""}]`));
-  if (buttons.length > 0) parts.push(`buttons: ${buttons.join(" ")}`);
-  return parts.filter((part) => part !== "").join("\n\n") + "\n";
 }

@@ -4,11 +4,14 @@
  */
 import { createInterface } from "node:readline/promises";
 import type { Readable, Writable } from "node:stream";
+import { answerPage } from "../app/answers.js";
+import type { LiveIndex } from "../app/liveIndex.js";
 import { QuestionError, validateQuestion } from "../retrieval/answer.js";
-import { MAX_ANSWER_PAGES, replyAsText, sourcesReply } from "./replies.js";
-import { answerPage, type LiveIndex } from "./service.js";
-import { terminalSafe } from "../cli/terminalText.js";
+import { MAX_ANSWER_PAGES, sourcesReply } from "../reply/discord.js";
+import { replyAsText, terminalSafe } from "../reply/terminal.js";
+import { NOTICES } from "../reply/wording.js";
 
+/** What the console takes, printed when it starts and after an unknown command. */
 export const CONSOLE_HELP = `Commands:
   /ask <question>    quotes that answer the question, e.g. /ask does the treaty include mutual defence
   more, back         the next or previous quotes of the last answer (the buttons on Discord)
@@ -38,8 +41,8 @@ export async function runConsole(index: LiveIndex, input: Readable, output: Writ
         last = { question, page: 0, buildId: index.snapshot.buildId };
         print(replyAsText(reply));
       } else if (command === "more" || command === "back") {
-        if (!last) print("Ask something first: /ask <question>");
-        else if (last.buildId !== index.snapshot.buildId) print("The articles have been re-indexed since that answer. Ask again with /ask.");
+        if (!last) print(NOTICES.askFirst);
+        else if (last.buildId !== index.snapshot.buildId) print(NOTICES.consoleStale);
         else {
           const page = Math.min(MAX_ANSWER_PAGES - 1, Math.max(0, last.page + (command === "more" ? 1 : -1)));
           const { reply } = await answerPage(index.current, last.question, page);

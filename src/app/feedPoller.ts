@@ -3,12 +3,12 @@
  * `npm run add` does), and when that added articles, rebuilds the index with the loaded model
  * and switches to it at once, so a new article is answerable within one poll.
  */
-import { buildConfiguredIndex } from "../app.js";
+import { buildConfiguredIndex, logSkipped } from "./open.js";
 import type { Config } from "../config.js";
 import { addArticles, describeAdd, type AddReport } from "../corpus/addArticles.js";
 import { summarize } from "../index/build.js";
 import type { Logger } from "../log.js";
-import type { LiveIndex } from "./service.js";
+import type { LiveIndex } from "./liveIndex.js";
 
 /** Pulls the configured feeds on a timer; one pull at a time. */
 export class FeedPoller {
@@ -56,7 +56,7 @@ export class FeedPoller {
       for (const line of describeAdd(report)) (/^\s*failed /.test(line) ? logger.warn.bind(logger) : logger.info.bind(logger))({ feeds: config.FEEDS.length }, line);
       if (report.added.length === 0) return report;
       const built = await buildConfiguredIndex(config, { embedder: this.index.current.embedder });
-      for (const skip of built.skipped) logger.warn({ file: skip.file, reason: skip.reason }, `skipped ${skip.file}: ${skip.reason}`);
+      logSkipped(logger, built);
       logger.info({ buildId: built.buildId, added: report.added.length }, `feeds: ${summarize(built)}`);
       await this.index.check();
       return report;

@@ -1,0 +1,89 @@
+/**
+ * Opening what answers questions: the configured model and index (built first when there is none,
+ * or when it was made by another version or with another model), and the ranking configured.
+ */
+import type { Config } from "../config.js";
+import { loadEmbedder, modelKey, type Embedder, type EmbedderOptions } from "../embeddings/embedder.js";
+import { buildIndex, type BuildReport, type ProgressReporter } from "../index/build.js";
+import { IndexMissingError, IndexOutdatedError, loadIndex, type IndexSnapshot } from "../index/snapshot.js";
+import type { Logger } from "../log.js";
+import { DEFAULT_PASSAGE_SETTINGS } from "../passages/passages.js";
+import { DEFAULT_WEIGHTS, Retriever } from "../retrieval/retriever.js";
+import { loadShippedModels } from "../retrieval/shippedModels.js";
+
+/** The model choice of a configuration. */
+export function embedderOptions(config: Config): EmbedderOptions {
+  return {
+    model: config.EMBEDDING_MODEL,
+    cacheDir: config.MODEL_CACHE_DIR,
+    dtype: config.EMBEDDING_DTYPE,
+    pooling: config.EMBEDDING_POOLING,
+    queryPrefix: config.EMBEDDING_QUERY_PREFIX,
+  };
+}
+
+/** Builds or updates the configured index; loads the model only if something must be embedded. */
+export async function buildConfiguredIndex(config: Config, options: { progress?: ProgressReporter; force?: boolean; strict?: boolean; embedder?: Embedder } = {}): Promise<BuildReport> {
+  const modelOptions = embedderOptions(config);
+  return buildIndex({
+    corpusDir: config.CORPUS_DIR,
+    indexDir: config.INDEX_DIR,
+    passageSettings: DEFAULT_PASSAGE_SETTINGS,
+    modelId: config.EMBEDDING_MODEL,
+    modelKey: await modelKey(modelOptions),
+    loadEmbedder: async () => options.embedder ?? loadEmbedder(modelOptions),
+    progress: options.progress,
+    force: options.force,
+    strict: options.strict,
+  });
+}
+
+/**
+ * Why an index cannot answer questions embedded by `embedder`, or undefined when it can: quotes
+ * ranked with vectors from one model against questions embedded by another would be noise.
+ */
+export function modelMismatch(snapshot: IndexSnapshot, embedder: Embedder): string | undefined {
+  const built = snapshot.manifest.model;
+  return built.key === embedder.key ? undefined : `it was built with the model ${built.id}, but the bot runs ${embedder.key}`;
+}
+
+/** A retriever like `previous` (same model, same ranking) over another index. */
+export function retrieverFor(snapshot: IndexSnapshot, previous: Retriever): Retriever {
+  const mismatch = modelMismatch(snapshot, previous.embedder);
+  if (mismatch) throw new Error(`${mismatch}; restart the bot after changing EMBEDDING_MODEL`);
+  return new Retriever(snapshot, previous.embedder, DEFAULT_WEIGHTS, previous.models, previous.learnedRefusal);
+}
+
+/** Names, in the log, every corpus file a build left out. */
+export function logSkipped(logger: Logger, report: BuildReport): void {
+  for (const skip of report.skipped) logger.warn({ file: skip.file, reason: skip.reason }, `skipped ${skip.file}: ${skip.reason}`);
+}
+
+/**
+ * Loads the model and the index once, building the index first when there is none yet, and
+ * rebuilds it when it was made with another model.
+ */
+export async function openRetriever(config: Config, logger: Logger, options: { progress?: ProgressReporter } = {}): Promise<Retriever> {
+  // The model and the index load side by side: file reads and ONNX set-up overlap.
+  const [embedder, loaded] = await Promise.all([loadEmbedder(embedderOptions(config)), loadIndex(config.INDEX_DIR).catch((error: unknown) => error as Error)]);
+  let snapshot;
+  try {
+    if (loaded instanceof Error) throw loaded;
+    snapshot = loaded;
+  } catch (error) {
+    if (error instanceof IndexMissingError) logger.info({ indexDir: config.INDEX_DIR }, "no index yet: building it now (first run)");
+    else if (error instanceof IndexOutdatedError) logger.warn({ indexDir: config.INDEX_DIR }, "the index was built by another version of Verbatim: rebuilding it now");
+    else throw error;
+    logSkipped(logger, await buildConfiguredIndex(config, { progress: options.progress, embedder }));
+    snapshot = await loadIndex(config.INDEX_DIR);
+  }
+  if (modelMismatch(snapshot, embedder)) {
+    logger.warn({ indexDir: config.INDEX_DIR, built: snapshot.manifest.model.key, configured: embedder.key }, `the index was built with the embedding model ${snapshot.manifest.model.id}, not the configured ${config.EMBEDDING_MODEL}: rebuilding it now`);
+    logSkipped(logger, await buildConfiguredIndex(config, { progress: options.progress, embedder }));
+    snapshot = await loadIndex(config.INDEX_DIR);
+  }
+  if (config.RANKING === "hand") return new Retriever(snapshot, embedder);
+  const shipped = await loadShippedModels(embedder.key);
+  if (!shipped.models) logger.warn({ reason: shipped.reason }, `RANKING=${config.RANKING}, but the learned models cannot be used: ranking with the hand-tuned weights`);
+  return new Retriever(snapshot, embedder, DEFAULT_WEIGHTS, shipped.models, config.RANKING === "learned");
+}

@@ -1,0 +1,84 @@
+/**
+ * Every sentence and label the bot shows people, once: the Discord replies, the local console and
+ * `npm run ask` all take their words from here, so a wording change is one edit. (The messages for
+ * a question that cannot be asked stay with `validateQuestion` in retrieval/answer.ts: the
+ * retriever itself throws them, and an earlier stage never imports a later one.)
+ */
+import type { Answer, Quote } from "../retrieval/answer.js";
+
+/** What stands in for a field the article does not state. */
+export const NOT_STATED = Object.freeze({ outlet: "outlet not stated", date: "date not stated" });
+/** The same, in the terminal's narrow sources table. */
+export const NOT_STATED_SHORT = Object.freeze({ outlet: "outlet n/a", date: "date n/a" });
+
+/** Button labels. */
+export const LABELS = Object.freeze({ more: "More", back: "Back", next: "Next" });
+
+/** The title of the /sources reply. */
+export const SOURCES_TITLE = "Articles I have read";
+/** /sources when the index holds no article. */
+export const NO_ARTICLES = "No articles yet: add article files to the corpus folder (or `npm run add -- <feed or page address>`) and run `npm run index`.";
+
+/** Short notes sent privately, or printed by the console. */
+export const NOTICES = Object.freeze({
+  error: "Sorry, something went wrong while answering. It has been logged; please try again in a moment.",
+  staleButton: "The articles have been re-indexed since this answer, so its pages have moved. Ask again with /ask to see the latest quotes.",
+  notYours: "Only the person who asked can page through this answer. Ask it yourself with /ask to see more.",
+  shuttingDown: "The bot is restarting. Please ask again in a minute.",
+  unknownCommand: "This bot does not know that command any more. Try /ask or /sources.",
+  unknownButton: "This button is from an older version of the bot. Use /ask or /sources again.",
+  questionNotFound: "I cannot find the question this button belongs to. Ask again with /ask.",
+  askFirst: "Ask something first: /ask <question>",
+  consoleStale: "The articles have been re-indexed since that answer. Ask again with /ask.",
+});
+
+/** The note for a question asked again too soon. */
+export function cooldownNotice(seconds: number): string {
+  return `You are asking quickly: please wait ${seconds} second${seconds === 1 ? "" : "s"} before the next question.`;
+}
+
+/** "1 passage", "2 passages". */
+export function passageCount(count: number): string {
+  return `${count} passage${count === 1 ? "" : "s"}`;
+}
+
+/**
+ * Why the articles do not answer, when that is known, to follow "Nothing in the articles answers
+ * this": ": they never mention “Japan”" (names shown through `show`), or "".
+ */
+export function unansweredReason(answer: Answer, show: (name: string) => string = (name) => name): string {
+  if (answer.language) return `: the question ${answer.language.name ? `looks like ${answer.language.name}` : "does not look like English"}, and the articles are in English. Please ask in English`;
+  const shown = (answer.unmentioned ?? []).map((name) => `“${show(name)}”`);
+  if (shown.length === 0) return "";
+  return `: they never mention ${shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`}`;
+}
+
+/**
+ * The line under the question: that nothing answers (and why), that the quotes shown are only the
+ * closest, or which quotes a later page holds; undefined for the first page of an answer.
+ */
+export function answerHeadline(answer: Answer, page: { first: number; shown: number }, show?: (name: string) => string): string | undefined {
+  const reason = unansweredReason(answer, show);
+  if (answer.results.length === 0) return `The articles have nothing on this${reason}.`;
+  if (!answer.answered) return `Nothing in the articles answers this${reason}. The closest passages, with low confidence:`;
+  if (page.first > 0) return `Quotes ${page.first + 1}–${page.first + page.shown}:`;
+  return undefined;
+}
+
+/** Before the other outlets that report the same fact. */
+export const ALSO_REPORTED_BY = "also reported by";
+
+/** The confidence shown with a quote. */
+export function confidenceText(quote: Quote, answered: boolean): string {
+  return `${answered ? "confidence" : "low confidence"} ${quote.score.toFixed(2)} · characters ${quote.start}–${quote.end} of ${quote.source.id}`;
+}
+
+/** "6 articles, 90 passages": what an index holds. */
+export function indexCounts(counts: { articles: number; passages: number }): string {
+  return `${counts.articles} articles, ${counts.passages} passages`;
+}
+
+/** The order the sources are listed in, everywhere: newest first, undated last, then by title. */
+export function inSourceOrder<T extends { published: string; title: string }>(articles: Iterable<T>): T[] {
+  return [...articles].sort((a, b) => (b.published || "").localeCompare(a.published || "") || a.title.localeCompare(b.title));
+}
