@@ -148,7 +148,7 @@ describe("the bot on a fake Discord", () => {
     expectWithinLimits(reply.body);
     expect(reply.body.content).toContain("Nothing in the articles answers this");
     expect(reply.body.embeds.length).toBeLessThanOrEqual(3);
-    for (const embed of reply.body.embeds) expect(embed.footer.text).toMatch(/^low confidence/);
+    for (const embed of reply.body.embeds) expect(embed.footer.text).toBe("not an answer");
     expect(reply.body.components).toEqual([]);
   });
 
@@ -165,6 +165,21 @@ describe("the bot on a fake Discord", () => {
     expect(embed.footer.text).toContain(`6 articles, ${index.snapshot.manifest.counts.passages} passages`);
     expect(embed.footer.text).toContain(BUNDLED_MODEL_ID);
     expect(embed.footer.text).toContain(index.snapshot.manifest.builtAt);
+  });
+
+  it("answers /help privately: what it does, how to ask, what it has read, what it does not do", async () => {
+    const { logs } = await bot();
+    const { token } = fake.sendCommand("help");
+    const reply = await callback(fake, token);
+    expect(reply.body.type).toBe(4);
+    expect(reply.body.data.flags).toBe(EPHEMERAL);
+    expectWithinLimits(reply.body.data);
+    const embed = reply.body.data.embeds[0];
+    expect(embed.title).toBe("What Verbatim does");
+    expect(embed.description).toMatch(/\*\*How to ask\*\*\n.*\/ask/);
+    expect(embed.description).toMatch(/6 articles from .*Voice of America/);
+    expect(embed.description).toContain("I only quote.");
+    await until(() => logs.some((l) => l.includes('"outcome":"help"')), "the interaction log line");
   });
 
   it("pages with More and Back; someone else's click gets a private note", async () => {
@@ -349,7 +364,7 @@ describe("the bot on a fake Discord", () => {
       });
     const guild = await run({ DISCORD_GUILD_ID: "666666666666666666" });
     expect(guild.code).toBe(0);
-    expect(guild.out).toContain("Registered /ask, /sources in the server 666666666666666666");
+    expect(guild.out).toContain("Registered /ask, /sources, /help in the server 666666666666666666");
     const put = fake.requests.find((r) => r.method === "PUT" && r.path === "/applications/111111111111111111/guilds/666666666666666666/commands")!;
     expect(put.headers.authorization).toBe(`Bot ${FAKE_TOKEN}`);
     const askCommand = put.body.find((c: any) => c.name === "ask");

@@ -101,7 +101,7 @@ describe("what changed since the last build", () => {
 describe("a new build's manifest", () => {
   it("records the model, settings, counts and each article's file, hash and passages", () => {
     const articles = [article("a", "h1"), article("b", "h2")];
-    const passages = [{ id: "a#0", articleId: "a" }, { id: "a#1", articleId: "a" }, { id: "b#0", articleId: "b" }] as Parameters<typeof newManifest>[4];
+    const passages = [{ id: "a#0", articleId: "a" }, { id: "a#1", articleId: "a" }, { id: "b#0", articleId: "b" }] as unknown as Parameters<typeof newManifest>[4];
     const made = newManifest("b2", settings, 100, articles, passages, new Date("2026-02-03T04:05:06Z"));
     expect(made).toEqual({
       formatVersion: INDEX_FORMAT_VERSION,

@@ -2,24 +2,33 @@ import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { LiveIndex } from "../src/app/liveIndex.js";
 import { buildConfiguredIndex, openRetriever } from "../src/app/open.js";
 import { runConsole } from "../src/cli/console.js";
+import { ConsoleLog } from "../src/cli/consoleLog.js";
 import { createLogger } from "../src/log.js";
 import { tempDir, testConfig, TREATY_CORPUS } from "./helpers.js";
 
 const MUTUAL_DEFENCE = "does the treaty include mutual defence";
 
-/** Runs the console over `lines` on a live index of `config`, returning what it printed. */
-async function converse(config: ReturnType<typeof testConfig>, lines: string): Promise<string> {
-  const logger = createLogger("silent");
-  const index = new LiveIndex(await openRetriever(config, logger), config.INDEX_DIR, logger);
+/** Runs the console over `lines` on a live index of `config`, returning what it printed (as a terminal would get it, with `tty`). */
+async function converse(config: ReturnType<typeof testConfig>, lines: string, { tty = false, logs }: { tty?: boolean; logs?: (output: PassThrough) => ConsoleLog } = {}): Promise<string> {
+  const output = Object.assign(new PassThrough(), tty ? { isTTY: true } : {});
+  const consoleLog = logs?.(output);
+  const logger = createLogger(consoleLog ? "info" : "silent", consoleLog);
+  const retriever = await openRetriever(config, logger);
+  // A log line written while the console is answering: it must wait for the reply.
+  const ask = retriever.ask.bind(retriever);
+  vi.spyOn(retriever, "ask").mockImplementation((question, options) => {
+    logger.info({ at: "mid-answer" }, "a log line while answering");
+    return ask(question, options);
+  });
+  const index = new LiveIndex(retriever, config.INDEX_DIR, logger);
   const input = new PassThrough();
-  const output = new PassThrough();
   let printed = "";
   output.on("data", (chunk) => (printed += String(chunk)));
-  const done = runConsole(index, input, output, "");
+  const done = runConsole(index, input, output, { prompt: "> ", logs: consoleLog });
   input.end(lines);
   await done;
   return printed;
@@ -49,11 +58,61 @@ describe("the local console on the treaty articles", () => {
   afterAll(() => rm(shared, { recursive: true, force: true }));
 
   it("answers /ask, more and /sources with the bot's words", async () => {
-    const printed = await converse(config, `/ask ${MUTUAL_DEFENCE}\nmore\n/sources\n/ask\nhello\n`);
+    const printed = await converse(config, `/ask ${MUTUAL_DEFENCE}\nmore\n/sources\n/ask\n/hello\n`);
     expect(printed).toMatch(/1\. “[^”]*(not expected to include a mutual defense clause|will not assist the aggressor)/);
     expect(printed).toContain("Quotes 5–");
     expect(printed).toContain("Articles I have read");
     expect(printed).toContain("The question is empty");
-    expect(printed).toContain('Unknown command "hello"');
+    expect(printed).toContain('Unknown command "/hello"');
+  });
+
+  it("takes a bare question as /ask", async () => {
+    const [bare, asked] = await Promise.all([converse(config, `${MUTUAL_DEFENCE}\n`), converse(config, `/ask ${MUTUAL_DEFENCE}\n`)]);
+    expect(bare).toContain(`Q: ${MUTUAL_DEFENCE}`);
+    expect(bare).toBe(asked);
+  });
+
+  it("says there is nothing to page to instead of printing the same page again", async () => {
+    const unanswered = await converse(config, "What is the boiling point of water at sea level?\nmore\n");
+    expect(unanswered).toContain("Nothing in the articles answers that question, so there are no more quotes to show.");
+    expect(unanswered.match(/Q: What is the boiling point/g)).toHaveLength(1);
+    const first = await converse(config, `${MUTUAL_DEFENCE}\nback\n`);
+    expect(first).toContain("This is already the first page of quotes.");
+    expect(first.match(/Q: does the treaty/g)).toHaveLength(1);
+    const early = await converse(config, "more\n");
+    expect(early).toContain("Ask something first");
+  });
+
+  it("says how many pages of sources there are when asked for one past the end, or for no page at all", async () => {
+    const printed = await converse(config, "/sources 2\n/sources x\n/sources 1\n");
+    expect(printed).toContain("There is only 1 page of sources: try /sources 1.");
+    expect(printed.match(/Articles I have read/g)).toHaveLength(1);
+  });
+
+  it("answers /help with what the bot does, what it has read and what it does not do", async () => {
+    const printed = await converse(config, "/help\n");
+    expect(printed).toContain("What Verbatim does");
+    expect(printed).toMatch(/6 articles from .*Voice of America/);
+    expect(printed).toContain("I only quote.");
+    expect(printed).toContain("/quit");
+  });
+
+  it("shows the best sentence in bold on a terminal, and no escape code anywhere else", async () => {
+    const terminal = await converse(config, `${MUTUAL_DEFENCE}\n`, { tty: true });
+    expect(terminal).toMatch(/\u001b\[1m[^\u001b]+\u001b\[22m/);
+    expect(terminal.replace(/\u001b\[(1|22)m/g, "")).not.toMatch(/\u001b/);
+    const piped = await converse(config, `${MUTUAL_DEFENCE}\n`);
+    expect(piped).not.toMatch(/\u001b/);
+    expect(terminal.replace(/\u001b\[(1|22)m/g, "").replace(/\n> /g, "\n")).toBe(piped.replace(/\n> /g, "\n"));
+  });
+
+  it("prints a log line between the turns, readable, never inside a reply", async () => {
+    const printed = await converse(config, `${MUTUAL_DEFENCE}\n`, { logs: (output) => new ConsoleLog(output) });
+    const reply = printed.indexOf(`Q: ${MUTUAL_DEFENCE}`);
+    const line = printed.indexOf("INFO: a log line while answering");
+    expect(reply).toBeGreaterThanOrEqual(0);
+    // After the whole reply (its last quote's label), not between its lines; and not JSON.
+    expect(line).toBeGreaterThan(printed.lastIndexOf("match"));
+    expect(printed).not.toContain('"msg":');
   });
 });

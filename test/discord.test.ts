@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { answerPageId, answerReply, embedLength, parseButtonId, questionOfMessage, sourcesReply } from "../src/reply/discord.js";
+import { answerPageId, answerReply, embedLength, helpReply, parseButtonId, questionOfMessage, sourcesReply } from "../src/reply/discord.js";
 import { DISCORD_LIMITS, escapeMarkdown, isInert, stripBidiControls } from "../src/reply/markdown.js";
 import { formatAnswer } from "../src/reply/terminal.js";
 import type { Answer, Quote } from "../src/retrieval/answer.js";
@@ -95,5 +95,19 @@ describe("reading the question back for More", () => {
     const question = "is **this** <@1> @everyone a_b `x` # y?";
     const reply = answerReply({ answer: { question, answered: false, results: [] }, page: 0, hasMore: false, buildId: "b", sourceOf: () => undefined });
     expect(questionOfMessage(reply.content)).toBe(question);
+  });
+});
+
+describe("the help reply", () => {
+  it("says what the bot does, what it has read and its limits, with outlets that cannot format or ping", () => {
+    const article = (id: string, outlet: string) => ({ id, title: id, outlet, published: "2025-01-17", url: "", body: "", file: `${id}.md`, hash: "" });
+    const snapshot = { articles: new Map([["a", article("a", "**@everyone** <@1>")], ["b", article("b", "DW")]]), manifest: { builtAt: "2026-03-05T00:00:00Z" } } as unknown as Parameters<typeof helpReply>[0];
+    const reply = helpReply(snapshot);
+    const embed = reply.embeds[0]!;
+    expect(embed.title).toBe("What Verbatim does");
+    expect(embed.description).toContain("2 articles from \\*\\*\\@everyone\\*\\* \\<\\@1\\>, DW, dated 2025-01-17");
+    expect(embed.description).toContain("I only quote.");
+    expect(embed.description!.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedDescription);
+    expect(reply.allowedMentions).toEqual({ parse: [] });
   });
 });

@@ -8,7 +8,7 @@ import type { LiveIndex } from "../app/liveIndex.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { QuestionError, validateQuestion } from "../retrieval/answer.js";
-import { parseButtonId, questionOfMessage, sourcesReply } from "../reply/discord.js";
+import { helpReply, parseButtonId, questionOfMessage, sourcesReply } from "../reply/discord.js";
 import { cooldownNotice, NOTICES } from "../reply/wording.js";
 import { clientOptions } from "./clientOptions.js";
 import { ASK_OPTIONS, COMMANDS } from "./commands.js";
@@ -44,7 +44,7 @@ export class VerbatimBot {
   ) {
     this.cooldown = new Cooldown(config.ASK_COOLDOWN_SECONDS);
     this.client = new Client(clientOptions(config.DISCORD_API_URL));
-    this.client.once(Events.ClientReady, (client) => this.logger.info({ user: client.user.tag, guilds: client.guilds.cache.size }, "logged in to Discord; ready for /ask and /sources"));
+    this.client.once(Events.ClientReady, (client) => this.logger.info({ user: client.user.tag, guilds: client.guilds.cache.size }, "logged in to Discord; ready for /ask, /sources and /help"));
     this.client.on(Events.InteractionCreate, (interaction) => {
       const work = this.handle(interaction).finally(() => this.inFlight.delete(work));
       this.inFlight.add(work);
@@ -105,6 +105,11 @@ export class VerbatimBot {
       await interaction.deferReply();
       await respond(interaction, sourcesReply(this.index.snapshot, 0));
       log.outcome = "sources";
+      return;
+    }
+    if (interaction.commandName === COMMANDS.help) {
+      await respond(interaction, helpReply(this.index.snapshot), { privately: true });
+      log.outcome = "help";
       return;
     }
     if (interaction.commandName !== COMMANDS.ask) {

@@ -11,10 +11,9 @@ import { loadConfig } from "../config.js";
 import { createLogger } from "../log.js";
 import { QuestionError, validateQuestion } from "../retrieval/answer.js";
 import type { Retriever } from "../retrieval/retriever.js";
-import { formatAnswer, formatSources } from "../reply/terminal.js";
+import { formatAnswer, formatSources, styleFor } from "../reply/terminal.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
-import { terminalSafe } from "../reply/terminal.js";
 
 /** Exit code for a question or usage the user must fix (empty, too long, unknown flag). */
 const EXIT_USAGE = 2;
@@ -74,13 +73,13 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(config.LOG_LEVEL);
   const retriever = await openRetriever(config, logger, { progress: createProgress() });
   if (values.sources) {
-    process.stdout.write(terminalSafe(formatSources(retriever.snapshot)));
+    process.stdout.write(formatSources(retriever.snapshot));
     return 0;
   }
   if (readStdin) return answerStdin(retriever, limit);
   const answer = await retriever.ask(question, { limit });
   if (values.json) process.stdout.write(JSON.stringify(answer) + "\n");
-  else process.stdout.write(terminalSafe(formatAnswer(answer, (id) => retriever.snapshot.articles.get(id)?.title ?? id)) + "\n");
+  else process.stdout.write(formatAnswer(answer, (id) => retriever.snapshot.articles.get(id)?.title ?? id, styleFor(process.stdout)) + "\n");
   return 0;
 }
 

@@ -1,65 +1,117 @@
 /**
- * The local console: `npm start` without a Discord token, on a terminal. It takes `/ask …` and
- * `/sources` and prints the same replies the bot would send, so the bot can be tried offline.
+ * The local console: `npm start` without a Discord token, on a terminal. A question typed as it
+ * is (or after /ask) gets the same reply the bot would send, so the bot can be tried offline;
+ * `more` and `back` page as the buttons do, and say so when there is no page to go to.
  */
 import { createInterface } from "node:readline/promises";
 import type { Readable, Writable } from "node:stream";
 import { answerPage } from "../app/answers.js";
 import type { LiveIndex } from "../app/liveIndex.js";
 import { QuestionError, validateQuestion } from "../retrieval/answer.js";
-import { MAX_ANSWER_PAGES, sourcesReply } from "../reply/discord.js";
-import { replyAsText, terminalSafe } from "../reply/terminal.js";
-import { NOTICES } from "../reply/wording.js";
+import { helpReply, MAX_ANSWER_PAGES, sourcesPages, sourcesReply } from "../reply/discord.js";
+import { replyAsText, styleFor, terminalSafe } from "../reply/terminal.js";
+import { noSuchSourcesPage, NOTICES } from "../reply/wording.js";
+import type { ConsoleLog } from "./consoleLog.js";
 
 /** What the console takes, printed when it starts and after an unknown command. */
-export const CONSOLE_HELP = `Commands:
-  /ask <question>    quotes that answer the question, e.g. /ask does the treaty include mutual defence
+export const CONSOLE_HELP = `Type a question, or:
+  /ask <question>    the same: quotes that answer it, e.g. /ask does the treaty include mutual defence
   more, back         the next or previous quotes of the last answer (the buttons on Discord)
   /sources [page]    the articles the bot has read
+  /help              what the bot does and does not do
   /quit              leave (or Ctrl+D)`;
 
-/** Reads commands from `input` until it ends or /quit, printing replies to `output`. */
-export async function runConsole(index: LiveIndex, input: Readable, output: Writable, prompt = "verbatim> "): Promise<void> {
+/** How the console runs: its prompt, and where the log lines go while it does. */
+export interface ConsoleOptions {
+  prompt?: string;
+  /** The log's destination, printed between turns instead of into them. */
+  logs?: ConsoleLog;
+}
+
+/** The last answer shown, for `more` and `back`. */
+interface Shown {
+  question: string;
+  page: number;
+  buildId: string;
+  answered: boolean;
+  hasMore: boolean;
+}
+
+const QUIT = new Set(["/quit", "/exit", "quit", "exit"]);
+const ASK = new Set(["/ask", "ask"]);
+const SOURCES = new Set(["/sources", "sources"]);
+const HELP = new Set(["/help", "help"]);
+const MORE = new Set(["more", "/more"]);
+const BACK = new Set(["back", "/back"]);
+
+/** Reads questions and commands from `input` until it ends or /quit, printing replies to `output`. */
+export async function runConsole(index: LiveIndex, input: Readable, output: Writable, { prompt = "verbatim> ", logs }: ConsoleOptions = {}): Promise<void> {
   const lines = createInterface({ input, output, terminal: (input as { isTTY?: boolean }).isTTY === true });
-  // Article text is data: control characters are shown, never sent to the terminal.
-  const print = (text: string) => output.write(terminalSafe(text.endsWith("\n") ? text : `${text}\n`));
-  let last: { question: string; page: number; buildId: string } | undefined;
+  const style = styleFor(output as { isTTY?: boolean });
+  // Replies come ready to print (article text made safe, bold only on a terminal); notes are made safe here.
+  const print = (text: string) => output.write(text.endsWith("\n") ? text : `${text}\n`);
+  const note = (text: string) => print(terminalSafe(text));
+  let last: Shown | undefined;
+
+  const ask = async (question: string, page: number) => {
+    const { reply, answer, hasMore } = await answerPage(index.current, question, page);
+    last = { question, page, buildId: index.snapshot.buildId, answered: answer.answered, hasMore };
+    print(replyAsText(reply, style));
+  };
+
+  /** The page `more` or `back` goes to, or why there is none. */
+  const turn = (step: 1 | -1): number | string => {
+    if (!last) return NOTICES.askFirst;
+    if (last.buildId !== index.snapshot.buildId) return NOTICES.consoleStale;
+    if (step === -1) return last.page === 0 ? NOTICES.firstPage : last.page - 1;
+    if (!last.answered) return NOTICES.noMoreUnanswered;
+    return last.hasMore && last.page + 1 < MAX_ANSWER_PAGES ? last.page + 1 : NOTICES.noMoreQuotes;
+  };
+
+  logs?.attach(lines, output);
   lines.setPrompt(prompt);
   lines.prompt();
-  for await (const raw of lines) {
-    const line = raw.trim();
-    const [command = "", ...rest] = line.split(/\s+/);
-    const argument = line.slice(command.length).trim();
-    try {
-      if (line === "") {
-        // nothing
-      } else if (command === "/quit" || command === "/exit" || command === "quit" || command === "exit") {
-        break;
-      } else if (command === "/ask" || command === "ask") {
-        const question = validateQuestion(argument);
-        const { reply } = await answerPage(index.current, question, 0);
-        last = { question, page: 0, buildId: index.snapshot.buildId };
-        print(replyAsText(reply));
-      } else if (command === "more" || command === "back") {
-        if (!last) print(NOTICES.askFirst);
-        else if (last.buildId !== index.snapshot.buildId) print(NOTICES.consoleStale);
-        else {
-          const page = Math.min(MAX_ANSWER_PAGES - 1, Math.max(0, last.page + (command === "more" ? 1 : -1)));
-          const { reply } = await answerPage(index.current, last.question, page);
-          last.page = page;
-          print(replyAsText(reply));
+  try {
+    for await (const raw of lines) {
+      const line = raw.trim();
+      const [command = "", ...rest] = line.split(/\s+/);
+      const word = command.toLowerCase();
+      const argument = line.slice(command.length).trim();
+      logs?.hold();
+      try {
+        if (line === "") {
+          // nothing
+        } else if (QUIT.has(word)) {
+          break;
+        } else if (ASK.has(word)) {
+          await ask(validateQuestion(argument), 0);
+        } else if (MORE.has(word) || BACK.has(word)) {
+          const page = turn(MORE.has(word) ? 1 : -1);
+          if (typeof page === "string") note(page);
+          else await ask(last!.question, page);
+        } else if (SOURCES.has(word)) {
+          const pages = sourcesPages(index.snapshot);
+          const asked = rest[0] === undefined ? 1 : Number(rest[0]);
+          if (Number.isInteger(asked) && asked >= 1 && asked <= pages) print(replyAsText(sourcesReply(index.snapshot, asked - 1), style));
+          else note(noSuchSourcesPage(Number.isInteger(asked) ? asked : 1, pages));
+        } else if (HELP.has(word)) {
+          print(replyAsText(helpReply(index.snapshot), style) + `\n${CONSOLE_HELP}\n`);
+        } else if (command.startsWith("/")) {
+          note(`Unknown command "${command}".\n${CONSOLE_HELP}`);
+        } else {
+          // Anything else is a question, as if after /ask.
+          await ask(validateQuestion(line), 0);
         }
-      } else if (command === "/sources" || command === "sources") {
-        const page = Number(rest[0] ?? "1");
-        print(replyAsText(sourcesReply(index.snapshot, Number.isInteger(page) && page > 0 ? page - 1 : 0)));
-      } else {
-        print(`Unknown command "${command}".\n${CONSOLE_HELP}`);
+      } catch (error) {
+        if (!(error instanceof QuestionError)) throw error;
+        note(error.message);
+      } finally {
+        logs?.release();
       }
-    } catch (error) {
-      if (!(error instanceof QuestionError)) throw error;
-      print(error.message);
+      lines.prompt();
     }
-    lines.prompt();
+  } finally {
+    logs?.detach();
+    lines.close();
   }
-  lines.close();
 }

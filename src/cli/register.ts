@@ -1,5 +1,5 @@
 /**
- * `npm run register`: registers /ask and /sources with Discord — to the server DISCORD_GUILD_ID
+ * `npm run register`: registers /ask, /sources and /help with Discord — to the server DISCORD_GUILD_ID
  * when it is set (takes effect at once), globally otherwise (can take up to an hour to appear).
  * The bot itself never registers commands.
  */
@@ -10,7 +10,7 @@ import { runCli } from "./run.js";
 import { parseCommand } from "./usage.js";
 
 const USAGE = `Usage:
-  npm run -s register    register /ask and /sources with Discord (needs DISCORD_TOKEN and DISCORD_APPLICATION_ID;
+  npm run -s register    register /ask, /sources and /help with Discord (needs DISCORD_TOKEN and DISCORD_APPLICATION_ID;
                          to the server DISCORD_GUILD_ID when set, at once; globally otherwise, within an hour)
 Options:
   -h, --help   this help`;

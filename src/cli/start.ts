@@ -11,6 +11,7 @@ import { loadConfig } from "../config.js";
 import { verifyBodies } from "../index/snapshot.js";
 import { createLogger } from "../log.js";
 import { CONSOLE_HELP, runConsole } from "./console.js";
+import { ConsoleLog } from "./consoleLog.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
 import { parseCommand } from "./usage.js";
@@ -32,7 +33,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${NO_TOKEN}\n`);
     return 1;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  // The local console shares the terminal with the log: readable lines, printed between its turns.
+  const consoleLog = config.DISCORD_TOKEN ? undefined : new ConsoleLog(process.stderr);
+  const logger = createLogger(config.LOG_LEVEL, consoleLog);
   const started = performance.now();
   const retriever = await openRetriever(config, logger, { progress: createProgress() });
   // A bot runs for weeks: check all of the article text now rather than each article on first use.
@@ -50,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (!config.DISCORD_TOKEN) {
     process.stdout.write(`${NO_TOKEN}\n\nMeanwhile, here is a local console that answers like the bot does.\n${CONSOLE_HELP}\n\n`);
-    await runConsole(index, process.stdin, process.stdout);
+    await runConsole(index, process.stdin, process.stdout, { logs: consoleLog });
     await feeds.stop();
     index.close();
     return 0;

@@ -8,7 +8,7 @@ import type { Source } from "../corpus/article.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
 import type { Answer, Quote } from "../retrieval/answer.js";
 import { DISCORD_LIMITS, escapeMarkdown, fitRendering, inviteDots, safeLink, splitGraphemes, stripBidiControls, truncate, unescapeMarkdown } from "./markdown.js";
-import { ALSO_REPORTED_BY, answerHeadline, confidenceText, indexCounts, inSourceOrder, LABELS, NO_ARTICLES, NOT_STATED, passageCount, SOURCES_TITLE } from "./wording.js";
+import { ALSO_REPORTED_BY, answerHeadline, confidenceText, HELP, HELP_HEADINGS, helpReadLine, indexCounts, inSourceOrder, LABELS, NO_ARTICLES, NOT_STATED, passageCount, SOURCES_TITLE } from "./wording.js";
 
 /** What every reply carries: no mention in it can ping anyone. */
 export const NO_MENTIONS = Object.freeze({ parse: [] as never[] });
@@ -181,7 +181,7 @@ export function answerReply({ answer, page, hasMore, buildId, sourceOf }: Answer
 export function sourcesReply(snapshot: IndexSnapshot, requestedPage: number): ReplyPayload {
   const { manifest } = snapshot;
   const articles = inSourceOrder(snapshot.articles.values());
-  const pages = Math.max(1, Math.ceil(articles.length / SOURCES_PER_PAGE));
+  const pages = sourcesPages(snapshot);
   const page = Math.min(Math.max(0, requestedPage), pages - 1);
   const shown = articles.slice(page * SOURCES_PER_PAGE, (page + 1) * SOURCES_PER_PAGE);
   const lines = shown.map((article) => {
@@ -201,6 +201,18 @@ export function sourcesReply(snapshot: IndexSnapshot, requestedPage: number): Re
     components: buttons.length > 0 ? [{ type: ComponentType.ActionRow, components: buttons }] : [],
     allowedMentions: { parse: [] },
   };
+}
+
+/** The pages /sources has for an index. */
+export function sourcesPages(snapshot: IndexSnapshot): number {
+  return Math.max(1, Math.ceil(snapshot.articles.size / SOURCES_PER_PAGE));
+}
+
+/** The reply to /help: what the bot does, how to ask, what it has read, and what it does not do. */
+export function helpReply(snapshot: IndexSnapshot): ReplyPayload {
+  const read = escapeMarkdown(truncate(helpReadLine([...snapshot.articles.values()], snapshot.manifest.builtAt), 1000));
+  const description = [HELP.what, `**${HELP_HEADINGS.how}**\n${HELP.how}`, `**${HELP_HEADINGS.read}**\n${read}`, `**${HELP_HEADINGS.limits}**\n${HELP.limits}`].join("\n\n");
+  return { content: "", embeds: [{ title: HELP.title, description: truncate(description, DISCORD_LIMITS.embedDescription), color: COLOUR_ANSWER }], components: [], allowedMentions: { parse: [] } };
 }
 
 /** A short reply with one message (errors, cooldown, a stale button). */

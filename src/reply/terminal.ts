@@ -7,9 +7,9 @@
  */
 import type { Source } from "../corpus/article.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
-import type { Answer } from "../retrieval/answer.js";
+import type { Answer, Quote } from "../retrieval/answer.js";
 import type { ReplyPayload } from "./discord.js";
-import { stripBidiControls, unescapeMarkdown } from "./markdown.js";
+import { stripBidiControls } from "./markdown.js";
 import { ALSO_REPORTED_BY, answerHeadline, confidenceText, indexCounts, inSourceOrder, NOT_STATED, NOT_STATED_SHORT, passageCount } from "./wording.js";
 
 /** C0 controls other than tab and newline, DEL, and the C1 controls (U+0080–U+009F, which include the one-character CSI). */
@@ -27,23 +27,50 @@ export function terminalSafe(text: string): string {
   });
 }
 
+/** How terminal text shows emphasis. */
+export interface TerminalStyle {
+  bold(text: string): string;
+}
+
+/** No emphasis: for pipes, files and logs. */
+export const PLAIN: TerminalStyle = Object.freeze({ bold: (text: string) => text });
+/** ANSI bold (SGR 1, then 22 to end it), for a terminal. */
+export const ANSI: TerminalStyle = Object.freeze({ bold: (text: string) => (text === "" ? "" : `\u001b[1m${text}\u001b[22m`) });
+
+/** The style for a stream: bold only when it is a terminal. */
+export function styleFor(stream: { isTTY?: boolean }): TerminalStyle {
+  return stream.isTTY === true ? ANSI : PLAIN;
+}
+
 /** "Title · Outlet · 2025-01-17", saying plainly when the outlet or date is not known. */
 export function attribution(source: Source): string {
   return [source.title, source.outlet || NOT_STATED.outlet, source.published || NOT_STATED.date].join(" · ");
 }
 
+/** A quote in quotation marks, its best sentence (when it is not the whole quote) in the style's bold. */
+function quoteLine(quote: Quote, style: TerminalStyle): string {
+  const from = Math.max(0, Math.min(quote.quote.length, quote.focus.start - quote.start));
+  const to = Math.max(from, Math.min(quote.quote.length, quote.focus.end - quote.start));
+  const [before, focus, after] = [quote.quote.slice(0, from), quote.quote.slice(from, to), quote.quote.slice(to)];
+  if (before.trim() === "" && after.trim() === "") return `“${terminalSafe(quote.quote)}”`;
+  // White space stays outside the bold, as on Discord.
+  const [, lead = "", core = "", trail = ""] = /^(\s*)([\s\S]*?)(\s*)$/.exec(focus) ?? [];
+  return `“${terminalSafe(before + lead)}${style.bold(terminalSafe(core))}${terminalSafe(trail + after)}”`;
+}
+
 /** An answer as terminal text: each quote verbatim in quotation marks, then where it is from. */
-export function formatAnswer(answer: Answer, sourceTitle: (id: string) => string): string {
+export function formatAnswer(answer: Answer, sourceTitle: (id: string) => string, style: TerminalStyle = PLAIN): string {
   const lines = [`Q: ${answer.question}`, ""];
   const headline = answerHeadline(answer, { first: 0, shown: answer.results.length });
   if (headline) lines.push(headline, ...(answer.results.length > 0 ? [""] : []));
+  const body: string[] = [];
   answer.results.forEach((result, i) => {
-    lines.push(`${i + 1}. “${result.quote}”`);
-    lines.push(`   — ${attribution(result.source)}${result.source.url ? ` <${result.source.url}>` : ""}`);
-    if (result.alsoReportedBy.length > 0) lines.push(`   ${ALSO_REPORTED_BY}: ${result.alsoReportedBy.map(sourceTitle).join("; ")}`);
-    lines.push(`   ${confidenceText(result, answer.answered)}`, "");
+    body.push(`${i + 1}. ${quoteLine(result, style)}`);
+    body.push(terminalSafe(`   — ${attribution(result.source)}${result.source.url ? ` <${result.source.url}>` : ""}`));
+    if (result.alsoReportedBy.length > 0) body.push(terminalSafe(`   ${ALSO_REPORTED_BY}: ${result.alsoReportedBy.map(sourceTitle).join("; ")}`));
+    body.push(`   ${confidenceText(result, answer.answered)}`, "");
   });
-  return lines.join("\n");
+  return [terminalSafe(lines.join("\n")), ...body].join("\n");
 }
 
 /** The indexed articles as a terminal table, with the index's model and build time. */
@@ -52,18 +79,43 @@ export function formatSources(snapshot: IndexSnapshot): string {
   const rows = inSourceOrder(snapshot.articles.values()).map(
     (article) => `  ${(article.published || NOT_STATED_SHORT.date).padEnd(10)}  ${(article.outlet || NOT_STATED_SHORT.outlet).padEnd(18)}  ${passageCount(manifest.articles[article.id]?.passages ?? 0).padStart(13)}  ${article.title}`,
   );
-  return [indexCounts(manifest.counts), `model ${manifest.model.id} (${manifest.model.dimensions} dimensions), built ${manifest.builtAt}`, "", ...rows, ""].join("\n");
+  return terminalSafe([indexCounts(manifest.counts), `model ${manifest.model.id} (${manifest.model.dimensions} dimensions), built ${manifest.builtAt}`, "", ...rows, ""].join("\n"));
+}
+
+/**
+ * Discord markup as terminal text: escapes undone, our own `**` bold in the style's bold, and the
+ * `*` around titles dropped. Only unescaped markers are ours: escapeMarkdown escapes every `*`
+ * and `\` of article text, so a marker is read after undoing the escapes before it, left to right.
+ */
+function fromMarkdown(text: string, style: TerminalStyle): string {
+  let out = "";
+  let run = "";
+  let bold = false;
+  const flush = () => {
+    out += bold ? style.bold(terminalSafe(run)) : terminalSafe(run);
+    run = "";
+  };
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === "\\" && i + 1 < text.length) run += text[++i];
+    else if (char === "*" && text[i + 1] === "*") {
+      flush();
+      bold = !bold;
+      i++;
+    } else if (char !== "*") run += char;
+  }
+  flush();
+  return out;
 }
 
 /** A Discord reply as terminal text, for the local console: the same words, without Discord's markup. */
-export function replyAsText(reply: ReplyPayload): string {
-  const plain = (text: string) => unescapeMarkdown(text.replace(/(?<!\\)\*\*?/g, ""));
-  const parts = [plain(reply.content)];
+export function replyAsText(reply: ReplyPayload, style: TerminalStyle = PLAIN): string {
+  const parts = [fromMarkdown(reply.content, style)];
   reply.embeds.forEach((embed, i) => {
-    const block = [embed.title ? plain(embed.title) : "", embed.description ? plain(embed.description) : "", embed.footer ? `  ${embed.footer.text}` : ""].filter(Boolean).join("\n");
+    const block = [embed.title ? fromMarkdown(embed.title, style) : "", embed.description ? fromMarkdown(embed.description, style) : "", embed.footer ? terminalSafe(`  ${embed.footer.text}`) : ""].filter(Boolean).join("\n");
     parts.push(reply.embeds.length > 1 ? `${i + 1}. ${block}` : block);
   });
-  const buttons = reply.components.flatMap((row) => row.components.map((component) => `[${"label" in component ? component.label : ""}]`));
+  const buttons = reply.components.flatMap((row) => row.components.map((component) => `[${terminalSafe("label" in component ? (component.label ?? "") : "")}]`));
   if (buttons.length > 0) parts.push(`buttons: ${buttons.join(" ")}`);
   return parts.filter((part) => part !== "").join("\n\n") + "\n";
 }

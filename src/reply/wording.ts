@@ -5,6 +5,7 @@
  * retriever itself throws them, and an earlier stage never imports a later one.)
  */
 import type { Answer, Quote } from "../retrieval/answer.js";
+import { matchStrength, type MatchStrength } from "./confidence.js";
 
 /** What stands in for a field the article does not state. */
 export const NOT_STATED = Object.freeze({ outlet: "outlet not stated", date: "date not stated" });
@@ -25,12 +26,46 @@ export const NOTICES = Object.freeze({
   staleButton: "The articles have been re-indexed since this answer, so its pages have moved. Ask again with /ask to see the latest quotes.",
   notYours: "Only the person who asked can page through this answer. Ask it yourself with /ask to see more.",
   shuttingDown: "The bot is restarting. Please ask again in a minute.",
-  unknownCommand: "This bot does not know that command any more. Try /ask or /sources.",
+  unknownCommand: "This bot does not know that command any more. Try /ask, /sources or /help.",
   unknownButton: "This button is from an older version of the bot. Use /ask or /sources again.",
   questionNotFound: "I cannot find the question this button belongs to. Ask again with /ask.",
-  askFirst: "Ask something first: /ask <question>",
+  askFirst: "Ask something first: type a question (or /ask <question>).",
   consoleStale: "The articles have been re-indexed since that answer. Ask again with /ask.",
+  noMoreUnanswered: "Nothing in the articles answers that question, so there are no more quotes to show. Ask another one.",
+  noMoreQuotes: "That was the last page of quotes for this question.",
+  firstPage: "This is already the first page of quotes.",
 });
+
+/** The console's note for /sources past the last page. */
+export function noSuchSourcesPage(asked: number, pages: number): string {
+  return `There ${pages === 1 ? "is only 1 page" : `are only ${pages} pages`} of sources: try /sources ${Math.min(Math.max(1, asked), pages)}.`;
+}
+
+/** The words of /help: what the bot does, how to ask, what it has read, and its limits. */
+export const HELP = Object.freeze({
+  title: "What Verbatim does",
+  what: "I answer questions about the news articles I have read by quoting them word for word: every word inside quotation marks is the article's own, with its title, outlet, date and link.",
+  how: "Ask with /ask, e.g. “/ask question: does the treaty include mutual defence”; add “private: True” to see the answer alone. The sentence that best matches your question is in bold, and each quote says how good a match it is. More and Back page through further quotes; /sources lists the articles.",
+  limits: "I only quote. I never write an answer of my own, summarise, translate or guess, and I know nothing beyond these articles (in English). When nothing in them answers, I say so and show the closest passages, marked “not an answer”. A quote is only as right as its article: follow the link to read it whole.",
+});
+
+/** The most outlets /help names before "and N others". */
+const HELP_OUTLETS = 5;
+
+/** /help's "what I have read": how many articles, from which outlets, over which dates, and when they were indexed. */
+export function helpReadLine(articles: readonly { outlet: string; published: string }[], builtAt: string): string {
+  if (articles.length === 0) return NO_ARTICLES;
+  const counts = new Map<string, number>();
+  for (const article of articles) if (article.outlet) counts.set(article.outlet, (counts.get(article.outlet) ?? 0) + 1);
+  const outlets = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([outlet]) => outlet);
+  const named = outlets.slice(0, HELP_OUTLETS).join(", ") + (outlets.length > HELP_OUTLETS ? ` and ${outlets.length - HELP_OUTLETS} others` : "");
+  const dates = articles.map((article) => article.published).filter(Boolean).sort();
+  const span = dates.length === 0 ? "" : dates[0] === dates.at(-1) ? `, dated ${dates[0]}` : `, dated ${dates[0]} to ${dates.at(-1)}`;
+  return `${articles.length} article${articles.length === 1 ? "" : "s"}${named ? ` from ${named}` : ""}${span}; indexed ${builtAt}.`;
+}
+
+/** The headings of /help's parts. */
+export const HELP_HEADINGS = Object.freeze({ how: "How to ask", read: "What I have read", limits: "What I do not do" });
 
 /** The note for a question asked again too soon. */
 export function cooldownNotice(seconds: number): string {
@@ -68,9 +103,12 @@ export function answerHeadline(answer: Answer, page: { first: number; shown: num
 /** Before the other outlets that report the same fact. */
 export const ALSO_REPORTED_BY = "also reported by";
 
-/** The confidence shown with a quote. */
-export function confidenceText(quote: Quote, answered: boolean): string {
-  return `${answered ? "confidence" : "low confidence"} ${quote.score.toFixed(2)} · characters ${quote.start}–${quote.end} of ${quote.source.id}`;
+/** Each match strength in words. */
+export const MATCH_LABELS: Readonly<Record<MatchStrength, string>> = Object.freeze({ strong: "strong match", possible: "possible match", weak: "weak match", none: "not an answer" });
+
+/** What is shown with a quote: how good a match it is, in words (the score and offsets stay in `--json`). */
+export function confidenceText(quote: Pick<Quote, "score">, answered: boolean): string {
+  return MATCH_LABELS[matchStrength(quote.score, answered)];
 }
 
 /** "6 articles, 90 passages": what an index holds. */
