@@ -19,6 +19,7 @@ const COMMANDS = {
   start: { script: "src/cli/start.ts", what: "run the bot (or, without a token, a local console)" },
   register: { script: "src/cli/register.ts", what: "register the slash commands with Discord" },
   eval: { script: "src/cli/eval.ts", what: "answer-quality figures for a labelled question set" },
+  feedback: { script: "src/cli/feedback.ts", what: "the quotes people marked wrong, and which are moved down" },
 };
 
 const usage = `Usage: verbatim <command> [options]   (verbatim <command> --help for its options)\n\n${Object.entries(COMMANDS)

@@ -33,11 +33,12 @@ const schema = z.object({
   ASK_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   LOG_QUESTIONS: booleanString.default(false),
   INDEX_POLL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
-  RANKING: z.enum(["hand", "learned", "learned-ranking"]).default("hand"),
+  RANKING: z.enum(["hand", "learned"]).default("hand"),
   FEEDS: urlList.default([]),
   FEEDS_POLL_MINUTES: z.coerce.number().min(0).max(10_080).default(0),
   FEED_STATE_FILE: z.string().min(1).default("data/feeds.json"),
   FETCH_ALLOW_PRIVATE_NETWORK: booleanString.default(false),
+  FEEDBACK_DIR: z.string().min(1).default("data/feedback"),
 });
 
 /** The names of every configuration variable. */
@@ -62,5 +63,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     INDEX_DIR: resolve(PROJECT_ROOT, value.INDEX_DIR),
     MODEL_CACHE_DIR: resolve(PROJECT_ROOT, value.MODEL_CACHE_DIR),
     FEED_STATE_FILE: resolve(PROJECT_ROOT, value.FEED_STATE_FILE),
+    FEEDBACK_DIR: resolve(PROJECT_ROOT, value.FEEDBACK_DIR),
   });
 }

@@ -2,7 +2,8 @@
  * The bot end to end: the unmodified discord.js client against the fake Discord on loopback.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -49,12 +50,19 @@ afterEach(async () => {
 afterAll(async () => {
   await fake.close();
   await rm(shared, { recursive: true, force: true });
+  // No test's votes landed in the folder a test without its own FEEDBACK_DIR points at.
+  expect(existsSync(join(PROJECT_ROOT, "test", "no-feedback-configured"))).toBe(false);
 });
 
 async function bot(extra: Record<string, string> = {}, base = env): Promise<RunningBot> {
   const started = await startBot(fake, { ...base, ...extra });
   running.push(started);
   return started;
+}
+
+/** The custom_id of the button labelled `label` on a message. */
+function button(message: any, label: string): string {
+  return message.components[0].components.find((b: any) => b.label === label).custom_id;
 }
 
 /** Checks a message payload against Discord's limits and our no-ping rule. */
@@ -127,7 +135,7 @@ describe("the bot on a fake Discord", () => {
     expect(first).toMatch(/not expected to include a mutual defense clause|will not assist the aggressor/);
     expect(first).toMatch(/— \*.+\* · (Voice of America|DW|Los Angeles Times|outlet not stated) · /);
     expect(reply.body.embeds.length).toBeGreaterThanOrEqual(3);
-    expect(reply.body.components[0].components.map((b: any) => b.label)).toEqual(["More"]);
+    expect(reply.body.components[0].components.map((b: any) => b.label)).toEqual(["Answers it", "Does not answer", "More"]);
     await until(() => logs.some((l) => l.includes('"msg":"interaction"')), "the interaction log line");
     const line = logs.map((l) => JSON.parse(l)).find((l) => l.msg === "interaction" && l.kind === "ask");
     expect(line).toMatchObject({ questionLength: MUTUAL_DEFENCE.length, results: reply.body.embeds.length, answered: true });
@@ -186,17 +194,17 @@ describe("the bot on a fake Discord", () => {
     await bot();
     const first = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
     const page1 = (await finalReply(fake, first.token)).body;
-    const more = fake.sendButton(page1.components[0].components[0].custom_id, page1);
+    const more = fake.sendButton(button(page1, "More"), page1);
     expect((await callback(fake, more.token)).body.type).toBe(6);
     const page2 = (await finalReply(fake, more.token)).body;
     expectWithinLimits(page2);
     expect(page2.content).toContain("Quotes 5–");
     expect(page2.components[0].components.map((b: any) => b.label)).toEqual(["Back", "More"]);
     expect(page2.embeds[0].description).not.toBe(page1.embeds[0].description);
-    const back = fake.sendButton(page2.components[0].components[0].custom_id, page2);
+    const back = fake.sendButton(button(page2, "Back"), page2);
     const again = (await finalReply(fake, back.token)).body;
     expect(again.embeds.map((e: any) => e.description)).toEqual(page1.embeds.map((e: any) => e.description));
-    const stranger = fake.sendButton(page1.components[0].components[0].custom_id, page1, ASKER, OTHER_USER);
+    const stranger = fake.sendButton(button(page1, "More"), page1, ASKER, OTHER_USER);
     const note = await callback(fake, stranger.token);
     expect(note.body.type).toBe(4);
     expect(note.body.data.flags).toBe(EPHEMERAL);
@@ -379,6 +387,88 @@ describe("the bot on a fake Discord", () => {
   });
 });
 
+describe("feedback on answers", () => {
+  /** A click on a button of `message` by `user`; resolves with the private note it got. */
+  async function click(label: string, message: any, user: typeof ASKER): Promise<string> {
+    const button = message.components[0].components.find((b: any) => b.label === label);
+    const { token } = fake.sendButton(button.custom_id, message, ASKER, user);
+    const note = await callback(fake, token);
+    expect(note.body.type).toBe(4);
+    expect(note.body.data.flags).toBe(EPHEMERAL);
+    return note.body.data.content;
+  }
+  const person = (n: number) => ({ ...OTHER_USER, id: `77777777777777777${n}`, username: `voter${n}` });
+  const footers = (reply: any) => reply.embeds.map((embed: any) => embed.footer.text as string);
+  /** Presses More until there is none, returning the last page. */
+  async function lastPage(reply: any): Promise<any> {
+    for (;;) {
+      const more = reply.components[0]?.components.find((b: any) => b.label === "More");
+      if (!more) return reply;
+      reply = (await finalReply(fake, fake.sendButton(more.custom_id, reply).token)).body;
+    }
+  }
+
+  it("takes 👍 / 👎 from anyone, one vote per person per answer, and moves a quote several people marked wrong below the others for similar questions; the votes survive a restart and a re-index", async () => {
+    const corpusDir = await copyOfTreatyCorpus();
+    const own = { CORPUS_DIR: corpusDir, INDEX_DIR: await tempDir("verbatim-index-"), FEEDBACK_DIR: join(await tempDir("verbatim-feedback-"), "feedback"), INDEX_POLL_SECONDS: "0.2" };
+    await buildConfiguredIndex(testConfig(own));
+    let running = await bot({}, own);
+    const asked = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
+    const page1 = { ...(await finalReply(fake, asked.token)).body, id: "555555555555555555" };
+    expect(page1.components[0].components.map((b: any) => [b.emoji?.name, b.label])).toEqual([["👍", "Answers it"], ["👎", "Does not answer"], [undefined, "More"]]);
+    const firstQuote = page1.embeds[0].description;
+
+    // The asker and two others mark it wrong; the asker's second click takes the vote back, a third puts it back.
+    expect(await click("Does not answer", page1, ASKER)).toContain("marked the first quote as not answering");
+    expect(await click("Does not answer", page1, ASKER)).toBe("Your vote on this answer is taken back.");
+    expect(await click("Does not answer", page1, ASKER)).toContain("not answering");
+    expect(await click("Does not answer", page1, OTHER_USER)).toContain("not answering");
+    // Two votes: not enough to move it.
+    const early = (await finalReply(fake, fake.sendCommand("ask", ask(MUTUAL_DEFENCE)).token)).body;
+    expect(early.embeds[0].description).toBe(firstQuote);
+    expect(await click("Answers it", page1, person(1))).toContain("marked the first quote as answering");
+    expect(await click("Does not answer", page1, person(1))).toContain("not answering");
+    expect(await click("Answers it", page1, person(2))).toContain("as answering");
+    // Three people say wrong (person 1 changed their mind), one says right.
+    const similar = "does the treaty include a mutual defence clause";
+    const after = (await finalReply(fake, fake.sendCommand("ask", ask(similar)).token)).body;
+    expectWithinLimits(after);
+    expect(after.embeds.map((embed: any) => embed.description)).not.toContain(firstQuote);
+    // It is after every other quote: on the last page, marked so.
+    const last = await lastPage(after);
+    expect(last.embeds.at(-1).description).toBe(firstQuote);
+    expect(footers(last).at(-1)).toMatch(/ · marked wrong by 3 people for a similar question$/);
+    expect(footers(last).slice(0, -1).join(" ")).not.toContain("marked wrong");
+    // An unrelated question is not affected.
+    const other = (await finalReply(fake, fake.sendCommand("ask", ask("who signed the treaty")).token)).body;
+    expect(footers(other).join(" ")).not.toContain("marked wrong");
+    expect((await readFile(join(own.FEEDBACK_DIR, "votes.jsonl"), "utf8")).trim().split("\n")).toHaveLength(7);
+
+    // A restart reads the votes back.
+    await running.stop();
+    running.stop = async () => undefined;
+    running = await bot({}, own);
+    const restarted = (await finalReply(fake, fake.sendCommand("ask", ask(similar)).token)).body;
+    expect((await lastPage(restarted)).embeds.at(-1).description).toBe(firstQuote);
+
+    // So does a rebuilt index with the same articles.
+    const before = running.index.snapshot.buildId;
+    await buildConfiguredIndex(testConfig(own), { force: true });
+    await until(() => running.index.snapshot.buildId !== before, "the rebuilt index to be served");
+    const reindexed = (await finalReply(fake, fake.sendCommand("ask", ask(similar)).token)).body;
+    expect((await lastPage(reindexed)).embeds.at(-1).description).toBe(firstQuote);
+
+    // Once the quote's article changes, the old answer's buttons say so instead of voting on other words.
+    const articleId = page1.components[0].components[1].custom_id.split(":").slice(5).join(":");
+    const file = join(corpusDir, running.index.snapshot.articles.get(articleId)!.file);
+    await writeFile(file, `${await readFile(file, "utf8")}\nA sentence added later to the article.\n`);
+    const changed = running.index.snapshot.buildId;
+    await buildConfiguredIndex(testConfig(own));
+    await until(() => running.index.snapshot.buildId !== changed, "the changed index to be served");
+    expect(await click("Does not answer", page1, person(3))).toContain("The articles have changed since this answer");
+  });
+});
+
 describe("the bot as a process", () => {
   it("keeps the More button working after a restart, and says so kindly once the index changed", async () => {
     const first = startProcess({});
@@ -390,11 +480,11 @@ describe("the bot as a process", () => {
 
     const second = startProcess({});
     await until(() => second.output().includes("logged in to Discord"), "the restarted bot to log in");
-    const more = fake.sendButton(page1.components[0].components[0].custom_id, page1);
+    const more = fake.sendButton(button(page1, "More"), page1);
     const page2 = (await finalReply(fake, more.token)).body;
     expect(page2.content).toContain("Quotes 5–");
 
-    const stale = { ...page1, components: [{ type: 1, components: [{ ...page1.components[0].components[0], custom_id: "ask:1:20200101-000000000-000000" }] }] };
+    const stale = { ...page1, components: [{ type: 1, components: [{ type: 2, style: 1, label: "More", custom_id: "ask:1:20200101-000000000-000000" }] }] };
     const click = fake.sendButton(stale.components[0].components[0].custom_id, stale);
     const note = await callback(fake, click.token);
     expect(note.body.data.flags).toBe(EPHEMERAL);

@@ -2,6 +2,7 @@
 import { Writable } from "node:stream";
 import { openRetriever } from "../src/app/open.js";
 import { VerbatimBot } from "../src/bot/bot.js";
+import { FeedbackStore } from "../src/app/feedback.js";
 import { LiveIndex } from "../src/app/liveIndex.js";
 import { createLogger } from "../src/log.js";
 import type { FakeDiscord, RecordedRequest } from "./fakeDiscord.js";
@@ -13,6 +14,7 @@ export const FAKE_TOKEN = "MTExMTExMTExMTExMTExMTEx.GxYzAb.fake-token-secret-012
 export interface RunningBot {
   bot: VerbatimBot;
   index: LiveIndex;
+  feedback: FeedbackStore;
   logs: string[];
   stop(): Promise<void>;
 }
@@ -31,7 +33,8 @@ export async function startBot(fake: FakeDiscord, env: Record<string, string>): 
   const retriever = await openRetriever(config, logger);
   const index = new LiveIndex(retriever, config.INDEX_DIR, logger);
   index.watch(config.INDEX_POLL_SECONDS);
-  const bot = new VerbatimBot(config, index, logger);
+  const feedback = await FeedbackStore.open(config.FEEDBACK_DIR, logger);
+  const bot = new VerbatimBot(config, index, logger, feedback);
   const before = fake.identifies.length;
   await bot.start();
   while (fake.identifies.length === before) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -39,6 +42,7 @@ export async function startBot(fake: FakeDiscord, env: Record<string, string>): 
   return {
     bot,
     index,
+    feedback,
     logs,
     stop: async () => {
       index.close();

@@ -5,10 +5,11 @@ import { readCorpus } from "../src/corpus/loadCorpus.js";
 import { testConfig, TREATY_CORPUS } from "./helpers.js";
 
 describe("tests do not depend on corpus/", () => {
-  it("point the default configuration away from corpus/ and data/index (vitest.config.ts, testConfig), so a test must name its own", () => {
+  it("point the default configuration away from corpus/, data/index and data/feedback (vitest.config.ts, testConfig), so a test must name its own", () => {
     for (const config of [loadConfig(), testConfig({})]) {
       expect(config.CORPUS_DIR).not.toBe(join(PROJECT_ROOT, "corpus"));
       expect(config.INDEX_DIR).not.toBe(join(PROJECT_ROOT, "data", "index"));
+      expect(config.FEEDBACK_DIR).not.toBe(join(PROJECT_ROOT, "data", "feedback"));
     }
   });
 

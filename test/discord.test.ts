@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { answerPageId, answerReply, embedLength, helpReply, parseButtonId, questionOfMessage, sourcesReply } from "../src/reply/discord.js";
+import { answerPageId, answerReply, embedLength, helpReply, parseButtonId, questionOfMessage, sourcesReply, voteId } from "../src/reply/discord.js";
 import { DISCORD_LIMITS, escapeMarkdown, isInert, stripBidiControls } from "../src/reply/markdown.js";
 import { formatAnswer } from "../src/reply/terminal.js";
 import type { Answer, Quote } from "../src/retrieval/answer.js";
@@ -30,7 +30,7 @@ describe("the answer reply", () => {
     fc.assert(
       fc.property(hostile.filter((q) => /[\p{L}\p{N}]/u.test(q) && q.length <= 300), fc.array(quoteArb, { minLength: 0, maxLength: 4 }), fc.boolean(), fc.integer({ min: 0, max: 3 }), fc.array(hostile.filter((name) => name.length <= 100), { maxLength: 3 }), (question, quotes, answered, page, unmentioned) => {
         const answer: Answer = { question, answered: answered && unmentioned.length === 0, results: [...Array(page * 4).fill(quotes[0] ?? null).filter(Boolean), ...quotes], ...(unmentioned.length > 0 ? { unmentioned } : {}) };
-        const reply = answerReply({ answer, page, hasMore: true, buildId: "20260101-000000000-abcdef", sourceOf: () => source("Other **outlet**", "@here", "") });
+        const reply = answerReply({ answer, page, hasMore: true, buildId: "20260101-000000000-abcdef", sourceOf: () => source("Other **outlet**", "@here", ""), articleHash: () => "f".repeat(64) });
         expect(reply.allowedMentions).toEqual({ parse: [] });
         expect(reply.content.length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
         for (const name of unmentioned) expect(reply.content).toContain(`“${escapeMarkdown(name)}”`);
@@ -57,10 +57,29 @@ describe("the answer reply", () => {
     expect(reply.embeds[0]!.description).toContain("“First sentence. **The \\*best\\* one \\@here.**”");
   });
 
+  it("puts 👍 / 👎 on the first page of an answered question only, voting on its first quote", () => {
+    const first: Quote = { quote: "The treaty has no mutual defence clause.", source: source("T", "O", ""), start: 1_999_000, end: 1_999_040, offsetsIn: "body", score: 0.9, alsoReportedBy: [], focus: { start: 1_999_000, end: 1_999_040 } };
+    const long = { ...first, source: { ...first.source, id: "a".repeat(64) } };
+    const page = (answer: Answer, n = 0) => answerReply({ answer, page: n, hasMore: true, buildId: "b", sourceOf: () => undefined, articleHash: () => "0123456789abcdef" });
+    const buttons = page({ question: "q", answered: true, results: [long, first] }).components[0]!.components as { custom_id: string; label: string; emoji?: { name: string } }[];
+    expect(buttons.map((button) => [button.emoji?.name, button.label])).toEqual([["👍", "Answers it"], ["👎", "Does not answer"], [undefined, "More"]]);
+    expect(buttons[1]!.custom_id.length).toBeLessThanOrEqual(DISCORD_LIMITS.customId);
+    expect(parseButtonId(buttons[1]!.custom_id)).toEqual({ kind: "vote", choice: "wrong", hash: "01234567", start: 1_999_000, end: 1_999_040, articleId: "a".repeat(64) });
+    expect(JSON.stringify(page({ question: "q", answered: false, results: [first] }).components)).not.toContain("vote:");
+    const later = page({ question: "q", answered: true, results: [first, first, first, first, first] }, 1).components[0]!.components.map((button) => ("label" in button ? button.label : ""));
+    expect(later).toEqual(["Back", "More"]);
+    expect(answerReply({ answer: { question: "q", answered: true, results: [first] }, page: 0, hasMore: false, buildId: "b", sourceOf: () => undefined }).components).toEqual([]);
+  });
+
   it("round-trips its button ids and rejects others", () => {
     expect(parseButtonId(answerPageId({ page: 2, buildId: "20260101-000000000-abcdef" }))).toEqual({ kind: "ask", page: 2, buildId: "20260101-000000000-abcdef" });
     expect(parseButtonId("sources:3")).toEqual({ kind: "sources", page: 3 });
     expect(parseButtonId("ask:x:y")).toBeUndefined();
+    const vote = { choice: "right" as const, hash: "89abcdef", start: 0, end: 12, articleId: "dw-pezeshkian" };
+    expect(parseButtonId(voteId(vote))).toEqual({ kind: "vote", ...vote });
+    expect(parseButtonId("vote:w:89abcdef:12:12:dw")).toBeUndefined();
+    expect(parseButtonId("vote:x:89abcdef:0:12:dw")).toBeUndefined();
+    expect(parseButtonId("vote:w:89abcdef:0:12:../etc")).toBeUndefined();
     expect(parseButtonId("something-else")).toBeUndefined();
   });
 });

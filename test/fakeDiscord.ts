@@ -188,15 +188,15 @@ export class FakeDiscord {
     return { id, token };
   }
 
-  /** Sends a button click on a message the bot sent (as its PATCH body), by `user`. */
-  sendButton(customId: string, message: { content?: string; embeds?: unknown[]; components?: unknown[] }, askedBy: User = ASKER, user: User = ASKER, timing: InteractionTiming = {}): { id: string; token: string } {
+  /** Sends a button click on a message the bot sent (as its PATCH body, with `id` to click the same message again), by `user`. */
+  sendButton(customId: string, message: { id?: string; content?: string; embeds?: unknown[]; components?: unknown[] }, askedBy: User = ASKER, user: User = ASKER, timing: InteractionTiming = {}): { id: string; token: string } {
     const { id, token } = this.newInteraction(timing);
     this.dispatch("INTERACTION_CREATE", {
       ...this.interactionBase(id, token, user),
       type: 3,
       data: { custom_id: customId, component_type: 2 },
       message: {
-        id: snowflake(),
+        id: message.id ?? snowflake(),
         channel_id: CHANNEL_ID,
         author: BOT_USER,
         content: message.content ?? "",

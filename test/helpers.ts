@@ -30,9 +30,10 @@ export async function copyOfTreatyCorpus(): Promise<string> {
 }
 
 /**
- * A configuration for tests: given folders, bundled model, quiet logs. Without CORPUS_DIR and
- * INDEX_DIR it points at folders that do not exist, never at `corpus/` or `data/index`.
+ * A configuration for tests: given folders, bundled model, quiet logs. Without CORPUS_DIR,
+ * INDEX_DIR and FEEDBACK_DIR it points at folders that do not exist, never at `corpus/`,
+ * `data/index` or `data/feedback`.
  */
 export function testConfig(overrides: Record<string, string>): Config {
-  return loadConfig({ LOG_LEVEL: "silent", CORPUS_DIR: "test/no-corpus-configured", INDEX_DIR: "test/no-index-configured", ...overrides });
+  return loadConfig({ LOG_LEVEL: "silent", CORPUS_DIR: "test/no-corpus-configured", INDEX_DIR: "test/no-index-configured", FEEDBACK_DIR: "test/no-feedback-configured", ...overrides });
 }

@@ -1,8 +1,14 @@
-/** Answering a question as the bot and the local console show it: one page of quotes, as a reply. */
+/**
+ * Answering a question as people see it: the retriever's quotes, then the feedback rule
+ * (demotion.ts: quotes marked wrong by several people for similar questions move down), then, for
+ * the bot and the local console, one page of them as a reply.
+ */
 import { sourceOf } from "../corpus/article.js";
 import type { Answer } from "../retrieval/answer.js";
-import type { Retriever } from "../retrieval/retriever.js";
-import { answerReply, QUOTES_PER_PAGE, type ReplyPayload } from "../reply/discord.js";
+import type { AskOptions, Retriever } from "../retrieval/retriever.js";
+import { answerReply, MAX_ANSWER_PAGES, QUOTES_PER_PAGE, type ReplyPayload } from "../reply/discord.js";
+import { demoteMarkedWrong } from "./demotion.js";
+import type { FeedbackStore } from "./feedback.js";
 
 /** One page of an answer, ready to send, with what a log line needs. */
 export interface AnswerPageReply {
@@ -12,10 +18,25 @@ export interface AnswerPageReply {
   hasMore: boolean;
 }
 
-/** Answers `question` and shows page `page` (0 = first) of its quotes. */
-export async function answerPage(retriever: Retriever, question: string, page: number): Promise<AnswerPageReply> {
+/** Every quote an answer can page through: a quote moved down goes last among these, never past them. */
+const ALL_PAGES = MAX_ANSWER_PAGES * QUOTES_PER_PAGE;
+
+/** The retriever's answer with the feedback rule applied (without feedback, the retriever's answer as it is). */
+export async function answerQuestion(retriever: Retriever, question: string, options: AskOptions = {}, feedback?: FeedbackStore): Promise<Answer> {
+  const answer = await retriever.ask(question, options);
+  return feedback ? demoteMarkedWrong(answer, (quote) => feedback.votesOn({ article: quote.source.id, start: quote.start, end: quote.end })) : answer;
+}
+
+/**
+ * Answers `question` and shows page `page` (0 = first) of its quotes, with 👍 / 👎 buttons when
+ * `voting` (on Discord; the console has nothing to click). Once anyone has marked a
+ * quote wrong, every page is cut from all the quotes an answer can page through, so that a quote
+ * moved down stays on one page rather than slipping off each page as the next is asked for (the
+ * retriever's first quotes are the same whatever the limit).
+ */
+export async function answerPage(retriever: Retriever, question: string, page: number, { feedback, voting = false }: { feedback?: FeedbackStore; voting?: boolean } = {}): Promise<AnswerPageReply> {
   const shown = (page + 1) * QUOTES_PER_PAGE;
-  const answer = await retriever.ask(question, { limit: shown + 1 });
+  const answer = await answerQuestion(retriever, question, { limit: feedback?.hasWrongVotes ? ALL_PAGES : shown + 1 }, feedback);
   const hasMore = answer.answered && answer.results.length > shown;
   const trimmed: Answer = { ...answer, results: answer.results.slice(0, shown) };
   const { snapshot } = retriever;
@@ -28,6 +49,7 @@ export async function answerPage(retriever: Retriever, question: string, page: n
       const article = snapshot.articles.get(id);
       return article ? sourceOf(article) : undefined;
     },
+    articleHash: voting ? (id) => snapshot.articles.get(id)?.hash : undefined,
   });
   return { reply, answer: trimmed, hasMore };
 }

@@ -4,11 +4,12 @@
  */
 import { Client, Events, MessageFlags, RESTEvents, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction } from "discord.js";
 import { answerPage } from "../app/answers.js";
+import type { FeedbackStore } from "../app/feedback.js";
 import type { LiveIndex } from "../app/liveIndex.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { QuestionError, validateQuestion } from "../retrieval/answer.js";
-import { helpReply, parseButtonId, questionOfMessage, sourcesReply } from "../reply/discord.js";
+import { helpReply, parseButtonId, questionOfMessage, sourcesReply, type VoteRef } from "../reply/discord.js";
 import { cooldownNotice, NOTICES } from "../reply/wording.js";
 import { clientOptions } from "./clientOptions.js";
 import { ASK_OPTIONS, COMMANDS } from "./commands.js";
@@ -41,6 +42,8 @@ export class VerbatimBot {
     private readonly config: BotConfig,
     private readonly index: LiveIndex,
     private readonly logger: Logger,
+    /** People's 👍 / 👎, recorded from the buttons and read back when answering. */
+    private readonly feedback: FeedbackStore,
   ) {
     this.cooldown = new Cooldown(config.ASK_COOLDOWN_SECONDS);
     this.client = new Client(clientOptions(config.DISCORD_API_URL));
@@ -137,7 +140,7 @@ export class VerbatimBot {
     }
     const isPrivate = interaction.options.getBoolean(ASK_OPTIONS.private) ?? false;
     await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
-    const { reply, answer } = await answerPage(this.index.current, question, 0);
+    const { reply, answer } = await answerPage(this.index.current, question, 0, { feedback: this.feedback, voting: true });
     await respond(interaction, reply);
     Object.assign(log, { outcome: "answered", page: 0, results: reply.embeds.length, answered: answer.answered });
   }
@@ -150,11 +153,15 @@ export class VerbatimBot {
       return;
     }
     log.kind = `${ref.kind} button`;
-    log.page = ref.page;
+    if ("page" in ref) log.page = ref.page;
     if (ref.kind === "sources") {
       await interaction.deferUpdate();
       await respond(interaction, sourcesReply(this.index.snapshot, ref.page));
       log.outcome = "sources";
+      return;
+    }
+    if (ref.kind === "vote") {
+      await this.vote(interaction, ref, log);
       return;
     }
     const asker = interaction.message.interactionMetadata?.user.id;
@@ -178,9 +185,31 @@ export class VerbatimBot {
     log.questionLength = question.length;
     if (this.config.LOG_QUESTIONS) log.question = question;
     await interaction.deferUpdate();
-    const { reply, answer } = await answerPage(retriever, question, ref.page);
+    const { reply, answer } = await answerPage(retriever, question, ref.page, { feedback: this.feedback, voting: true });
     await respond(interaction, reply);
     Object.assign(log, { outcome: "answered", results: reply.embeds.length, answered: answer.answered });
+  }
+
+  /** Records a 👍 / 👎 on an answer's first quote, anyone's, and says privately what it did. */
+  private async vote(interaction: ButtonInteraction, ref: VoteRef, log: InteractionLog): Promise<void> {
+    const question = questionOfMessage(interaction.message.content);
+    if (question === undefined) {
+      log.outcome = "question not found";
+      await notify(interaction, NOTICES.questionNotFound);
+      return;
+    }
+    log.questionLength = question.length;
+    if (this.config.LOG_QUESTIONS) log.question = question;
+    // The offsets hold only in the article as it was when the answer was given.
+    const article = this.index.snapshot.articles.get(ref.articleId);
+    if (!article || !article.hash.startsWith(ref.hash) || ref.end > article.body.length) {
+      log.outcome = "vote on a changed article";
+      await notify(interaction, NOTICES.voteStale);
+      return;
+    }
+    const choice = await this.feedback.record({ answer: interaction.message.id, user: interaction.user.id, choice: ref.choice, question, article: ref.articleId, start: ref.start, end: ref.end, quote: article.body.slice(ref.start, ref.end) });
+    log.outcome = `vote ${choice}`;
+    await notify(interaction, choice === "right" ? NOTICES.voteRight : choice === "wrong" ? NOTICES.voteWrong : NOTICES.voteWithdrawn);
   }
 
   /** Tells the user, privately and briefly, that answering failed. */

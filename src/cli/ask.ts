@@ -6,6 +6,8 @@
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { answerQuestion } from "../app/answers.js";
+import { FeedbackStore } from "../app/feedback.js";
 import { openRetriever } from "../app/open.js";
 import { loadConfig } from "../config.js";
 import { createLogger } from "../log.js";
@@ -38,13 +40,13 @@ function parse(argv: string[]) {
   }
 }
 
-async function answerStdin(retriever: Retriever, limit: number | undefined): Promise<number> {
+async function answerStdin(retriever: Retriever, feedback: FeedbackStore, limit: number | undefined): Promise<number> {
   let failures = 0;
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   // One output line per input line, blank ones too, so answers stay in step with the questions.
   for await (const line of lines) {
     try {
-      process.stdout.write(JSON.stringify(await retriever.ask(line, { limit })) + "\n");
+      process.stdout.write(JSON.stringify(await answerQuestion(retriever, line, { limit }, feedback)) + "\n");
     } catch (error) {
       if (!(error instanceof QuestionError)) throw error;
       failures++;
@@ -76,8 +78,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(formatSources(retriever.snapshot));
     return 0;
   }
-  if (readStdin) return answerStdin(retriever, limit);
-  const answer = await retriever.ask(question, { limit });
+  // The votes people gave on Discord move quotes as they do for the bot.
+  const feedback = await FeedbackStore.open(config.FEEDBACK_DIR, logger);
+  if (readStdin) return answerStdin(retriever, feedback, limit);
+  const answer = await answerQuestion(retriever, question, { limit }, feedback);
   if (values.json) process.stdout.write(JSON.stringify(answer) + "\n");
   else process.stdout.write(formatAnswer(answer, (id) => retriever.snapshot.articles.get(id)?.title ?? id, styleFor(process.stdout)) + "\n");
   return 0;

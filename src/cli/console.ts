@@ -6,6 +6,7 @@
 import { createInterface } from "node:readline/promises";
 import type { Readable, Writable } from "node:stream";
 import { answerPage } from "../app/answers.js";
+import type { FeedbackStore } from "../app/feedback.js";
 import type { LiveIndex } from "../app/liveIndex.js";
 import { QuestionError, validateQuestion } from "../retrieval/answer.js";
 import { helpReply, MAX_ANSWER_PAGES, sourcesPages, sourcesReply } from "../reply/discord.js";
@@ -26,6 +27,8 @@ export interface ConsoleOptions {
   prompt?: string;
   /** The log's destination, printed between turns instead of into them. */
   logs?: ConsoleLog;
+  /** People's votes from Discord: the console answers with them as the bot does (it takes no votes itself). */
+  feedback?: FeedbackStore;
 }
 
 /** The last answer shown, for `more` and `back`. */
@@ -45,7 +48,7 @@ const MORE = new Set(["more", "/more"]);
 const BACK = new Set(["back", "/back"]);
 
 /** Reads questions and commands from `input` until it ends or /quit, printing replies to `output`. */
-export async function runConsole(index: LiveIndex, input: Readable, output: Writable, { prompt = "verbatim> ", logs }: ConsoleOptions = {}): Promise<void> {
+export async function runConsole(index: LiveIndex, input: Readable, output: Writable, { prompt = "verbatim> ", logs, feedback }: ConsoleOptions = {}): Promise<void> {
   const lines = createInterface({ input, output, terminal: (input as { isTTY?: boolean }).isTTY === true });
   const style = styleFor(output as { isTTY?: boolean });
   // Replies come ready to print (article text made safe, bold only on a terminal); notes are made safe here.
@@ -54,7 +57,7 @@ export async function runConsole(index: LiveIndex, input: Readable, output: Writ
   let last: Shown | undefined;
 
   const ask = async (question: string, page: number) => {
-    const { reply, answer, hasMore } = await answerPage(index.current, question, page);
+    const { reply, answer, hasMore } = await answerPage(index.current, question, page, { feedback });
     last = { question, page, buildId: index.snapshot.buildId, answered: answer.answered, hasMore };
     print(replyAsText(reply, style));
   };

@@ -3,6 +3,7 @@
  * Without DISCORD_TOKEN it offers a local console on a terminal, and exits 1 otherwise.
  * SIGINT / SIGTERM finish the interactions in flight, log out and exit 0.
  */
+import { FeedbackStore } from "../app/feedback.js";
 import { FeedPoller } from "../app/feedPoller.js";
 import { LiveIndex } from "../app/liveIndex.js";
 import { openRetriever } from "../app/open.js";
@@ -43,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
   // The first question pays for lazy work (ONNX session, caches): pay it now, not on a user's /ask.
   retriever.warmUp();
   await retriever.ask("what do the articles say");
+  const feedback = await FeedbackStore.open(config.FEEDBACK_DIR, logger);
   const index = new LiveIndex(retriever, config.INDEX_DIR, logger);
   index.watch(config.INDEX_POLL_SECONDS);
   const feeds = new FeedPoller(config, index, logger);
@@ -53,13 +55,13 @@ async function main(argv: string[]): Promise<number> {
 
   if (!config.DISCORD_TOKEN) {
     process.stdout.write(`${NO_TOKEN}\n\nMeanwhile, here is a local console that answers like the bot does.\n${CONSOLE_HELP}\n\n`);
-    await runConsole(index, process.stdin, process.stdout, { logs: consoleLog });
+    await runConsole(index, process.stdin, process.stdout, { logs: consoleLog, feedback });
     await feeds.stop();
     index.close();
     return 0;
   }
 
-  const bot = new VerbatimBot(config, index, logger);
+  const bot = new VerbatimBot(config, index, logger, feedback);
   const stopped = new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {

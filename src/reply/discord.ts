@@ -8,7 +8,7 @@ import type { Source } from "../corpus/article.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
 import type { Answer, Quote } from "../retrieval/answer.js";
 import { DISCORD_LIMITS, escapeMarkdown, fitRendering, inviteDots, safeLink, splitGraphemes, stripBidiControls, truncate, unescapeMarkdown } from "./markdown.js";
-import { ALSO_REPORTED_BY, answerHeadline, confidenceText, HELP, HELP_HEADINGS, helpReadLine, indexCounts, inSourceOrder, LABELS, NO_ARTICLES, NOT_STATED, passageCount, SOURCES_TITLE } from "./wording.js";
+import { ALSO_REPORTED_BY, answerHeadline, confidenceText, HELP, HELP_HEADINGS, helpReadLine, indexCounts, inSourceOrder, LABELS, NO_ARTICLES, NOT_STATED, passageCount, SOURCES_TITLE, VOTE_EMOJI } from "./wording.js";
 
 /** What every reply carries: no mention in it can ping anyone. */
 export const NO_MENTIONS = Object.freeze({ parse: [] as never[] });
@@ -49,8 +49,30 @@ export function sourcesPageId(page: number): string {
   return `sources:${page}`;
 }
 
+/** A 👍 / 👎 on an answer: what it says of which quote. */
+export interface VoteRef {
+  choice: "right" | "wrong";
+  /** The quote voted on, by where it stands: article id and offsets. */
+  articleId: string;
+  start: number;
+  end: number;
+  /** The start of the article's hash when the answer was given: a changed article means the offsets no longer hold. */
+  hash: string;
+}
+
+/** Hex digits of the article's hash a vote button carries: enough to see that the article changed. */
+const VOTE_HASH_CHARS = 8;
+
+/**
+ * Encodes a vote button's custom_id: `vote:<r|w>:<hash>:<start>:<end>:<articleId>`. At most
+ * 7 + 9 + 8 + 8 + 64 = 96 characters (offsets below 2 MB, ids of at most 64): within Discord's 100.
+ */
+export function voteId(ref: VoteRef): string {
+  return `vote:${ref.choice === "right" ? "r" : "w"}:${ref.hash.slice(0, VOTE_HASH_CHARS)}:${ref.start}:${ref.end}:${ref.articleId}`;
+}
+
 /** A parsed button custom_id, or undefined for one this bot did not make. */
-export type ButtonRef = ({ kind: "ask" } & AnswerPageRef) | { kind: "sources"; page: number };
+export type ButtonRef = ({ kind: "ask" } & AnswerPageRef) | { kind: "sources"; page: number } | ({ kind: "vote" } & VoteRef);
 
 /** Reads a button's custom_id. */
 export function parseButtonId(customId: string): ButtonRef | undefined {
@@ -58,6 +80,8 @@ export function parseButtonId(customId: string): ButtonRef | undefined {
   if (ask) return { kind: "ask", page: Number(ask[1]), buildId: ask[2]! };
   const sources = /^sources:(\d{1,4})$/.exec(customId);
   if (sources) return { kind: "sources", page: Number(sources[1]) };
+  const vote = /^vote:([rw]):([0-9a-f]{8}):(\d{1,7}):(\d{1,7}):([a-z0-9][a-z0-9_-]{0,63})$/.exec(customId);
+  if (vote && Number(vote[3]) < Number(vote[4])) return { kind: "vote", choice: vote[1] === "r" ? "right" : "wrong", hash: vote[2]!, start: Number(vote[3]), end: Number(vote[4]), articleId: vote[5]! };
   return undefined;
 }
 
@@ -69,8 +93,8 @@ export function questionOfMessage(content: string): string | undefined {
   return question === "" ? undefined : question;
 }
 
-function button(customId: string, label: string, style: ButtonStyle.Primary | ButtonStyle.Secondary): APIButtonComponent {
-  return { type: ComponentType.Button, custom_id: customId, label, style };
+function button(customId: string, label: string, style: ButtonStyle.Primary | ButtonStyle.Secondary, emoji?: string): APIButtonComponent {
+  return { type: ComponentType.Button, custom_id: customId, label, style, ...(emoji ? { emoji: { name: emoji } } : {}) };
 }
 
 /** "Title · Outlet · 2025-01-17", escaped, saying plainly what is not known. */
@@ -156,10 +180,12 @@ export interface AnswerPage {
   buildId: string;
   /** The source of any article id, for "also reported by". */
   sourceOf: (id: string) => Source | undefined;
+  /** The hash of an article in the index: given, the first page of an answered question gets 👍 / 👎 buttons on its first quote. */
+  articleHash?: (id: string) => string | undefined;
 }
 
 /** The reply to /ask (and to its More / Back buttons). */
-export function answerReply({ answer, page, hasMore, buildId, sourceOf }: AnswerPage): ReplyPayload {
+export function answerReply({ answer, page, hasMore, buildId, sourceOf, articleHash }: AnswerPage): ReplyPayload {
   const quotes = answer.results.slice(page * QUOTES_PER_PAGE, (page + 1) * QUOTES_PER_PAGE);
   // The question stays on the first line, where the buttons read it back from.
   const lines = [QUESTION_PREFIX + escapeMarkdown(answer.question.replace(/\s+/g, " ").trim())];
@@ -172,6 +198,14 @@ export function answerReply({ answer, page, hasMore, buildId, sourceOf }: Answer
   // The budgets above keep the total within Discord's limit; should they ever not, drop quotes rather than fail.
   while (embeds.length > 1 && embeds.reduce((sum, embed) => sum + embedLength(embed), 0) > DISCORD_LIMITS.embedTotal) embeds.pop();
   const buttons: APIButtonComponent[] = [];
+  // The vote is on the answer: its first quote, the one the bot puts forward.
+  const first = answer.results[0];
+  const hash = first && answer.answered && page === 0 ? articleHash?.(first.source.id) : undefined;
+  if (first && hash) {
+    const target = { articleId: first.source.id, start: first.start, end: first.end, hash };
+    buttons.push(button(voteId({ ...target, choice: "right" }), LABELS.right, ButtonStyle.Secondary, VOTE_EMOJI.right));
+    buttons.push(button(voteId({ ...target, choice: "wrong" }), LABELS.wrong, ButtonStyle.Secondary, VOTE_EMOJI.wrong));
+  }
   if (page > 0) buttons.push(button(answerPageId({ page: page - 1, buildId }), LABELS.back, ButtonStyle.Secondary));
   if (hasMore && page + 1 < MAX_ANSWER_PAGES) buttons.push(button(answerPageId({ page: page + 1, buildId }), LABELS.more, ButtonStyle.Primary));
   return { content, embeds, components: buttons.length > 0 ? [{ type: ComponentType.ActionRow, components: buttons }] : [], allowedMentions: { parse: [] } };

@@ -12,8 +12,10 @@ export const NOT_STATED = Object.freeze({ outlet: "outlet not stated", date: "da
 /** The same, in the terminal's narrow sources table. */
 export const NOT_STATED_SHORT = Object.freeze({ outlet: "outlet n/a", date: "date n/a" });
 
-/** Button labels. */
-export const LABELS = Object.freeze({ more: "More", back: "Back", next: "Next" });
+/** Button labels (the vote buttons also show 👍 and 👎). */
+export const LABELS = Object.freeze({ more: "More", back: "Back", next: "Next", right: "Answers it", wrong: "Does not answer" });
+/** The vote buttons' emoji. */
+export const VOTE_EMOJI = Object.freeze({ right: "👍", wrong: "👎" });
 
 /** The title of the /sources reply. */
 export const SOURCES_TITLE = "Articles I have read";
@@ -34,6 +36,10 @@ export const NOTICES = Object.freeze({
   noMoreUnanswered: "Nothing in the articles answers that question, so there are no more quotes to show. Ask another one.",
   noMoreQuotes: "That was the last page of quotes for this question.",
   firstPage: "This is already the first page of quotes.",
+  voteRight: "Thanks: you marked the first quote as answering the question. Click 👍 again to take your vote back.",
+  voteWrong: "Thanks: you marked the first quote as not answering the question. When several people do, it is shown lower for similar questions. Click 👎 again to take your vote back.",
+  voteWithdrawn: "Your vote on this answer is taken back.",
+  voteStale: "The articles have changed since this answer, so its quote can no longer be voted on. Ask again with /ask to vote on the latest quotes.",
 });
 
 /** The console's note for /sources past the last page. */
@@ -106,9 +112,10 @@ export const ALSO_REPORTED_BY = "also reported by";
 /** Each match strength in words. */
 export const MATCH_LABELS: Readonly<Record<MatchStrength, string>> = Object.freeze({ strong: "strong match", possible: "possible match", weak: "weak match", none: "not an answer" });
 
-/** What is shown with a quote: how good a match it is, in words (the score and offsets stay in `--json`). */
-export function confidenceText(quote: Pick<Quote, "score">, answered: boolean): string {
-  return MATCH_LABELS[matchStrength(quote.score, answered)];
+/** What is shown with a quote: how good a match it is, in words (the score and offsets stay in `--json`), and whether people marked it wrong. */
+export function confidenceText(quote: Pick<Quote, "score" | "markedWrongBy">, answered: boolean): string {
+  const label = MATCH_LABELS[matchStrength(quote.score, answered)];
+  return quote.markedWrongBy ? `${label} · marked wrong by ${quote.markedWrongBy} people for a similar question` : label;
 }
 
 /** "6 articles, 90 passages": what an index holds. */

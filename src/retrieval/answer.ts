@@ -15,6 +15,8 @@ export interface Quote {
   alsoReportedBy: string[];
   /** The sentence of the quote that best matches the question (offsets in the article, within the quote). */
   focus: { start: number; end: number };
+  /** How many people marked this quote wrong for a similar question, when that moved it down (set after ranking, by src/app/demotion.ts). */
+  markedWrongBy?: number;
 }
 
 /** The answer to one question: quotes best first, and whether they answer it. */
