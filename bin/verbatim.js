@@ -20,6 +20,7 @@ const COMMANDS = {
   register: { script: "src/cli/register.ts", what: "register the slash commands with Discord" },
   eval: { script: "src/cli/eval.ts", what: "answer-quality figures for a labelled question set" },
   feedback: { script: "src/cli/feedback.ts", what: "the quotes people marked wrong, and which are moved down" },
+  health: { script: "src/cli/health.ts", what: "exit 0 if the running bot's GET /healthz says it is ready" },
 };
 
 const usage = `Usage: verbatim <command> [options]   (verbatim <command> --help for its options)\n\n${Object.entries(COMMANDS)

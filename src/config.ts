@@ -39,6 +39,8 @@ const schema = z.object({
   FEED_STATE_FILE: z.string().min(1).default("data/feeds.json"),
   FETCH_ALLOW_PRIVATE_NETWORK: booleanString.default(false),
   FEEDBACK_DIR: z.string().min(1).default("data/feedback"),
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
 });
 
 /** The names of every configuration variable. */

@@ -494,15 +494,19 @@ describe("the bot as a process", () => {
     expect(first.output() + second.output()).not.toContain(FAKE_TOKEN);
   });
 
-  it("on SIGTERM finishes the interaction in flight, then logs out and exits 0", async () => {
-    const proc = startProcess({});
+  it("on SIGTERM finishes the interaction in flight (its health check saying 503, stopping), then logs out and exits 0", async () => {
+    const proc = startProcess({ HEALTH_PORT: "0" });
     await until(() => proc.output().includes("logged in to Discord"), "the bot to log in");
+    const { port } = JSON.parse(proc.output().split("\n").find((line) => line.includes('"msg":"health check listening"'))!);
     let deferCall: RecordedRequest | undefined;
     fake.hold = (r) => r.path.endsWith("/callback") && (deferCall = r) !== undefined;
     const { token } = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
     await until(() => deferCall !== undefined, "the deferral to arrive");
     proc.child.kill("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await until(() => proc.output().includes("finishing interactions in flight"), "the bot to start stopping");
+    const draining = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(draining.status).toBe(503);
+    expect(((await draining.json()) as { reason: string }).reason).toBe("stopping: finishing the interactions in flight");
     fake.release();
     const reply = await finalReply(fake, token);
     expect(reply.body.embeds.length).toBeGreaterThan(0);
@@ -510,6 +514,35 @@ describe("the bot as a process", () => {
     expect(proc.output()).toContain("finishing interactions in flight");
     expect(proc.output()).toContain("logged out of Discord");
     expect(fake.connections).toBe(0);
+  });
+
+  it("answers GET /healthz 503 while loading and connecting, then 200 with the build, model, uptime and Discord's state", async () => {
+    let gatewayAsked = false;
+    fake.hold = (r) => r.method === "GET" && r.path === "/gateway/bot" && (gatewayAsked = true);
+    const proc = startProcess({ HEALTH_PORT: "0" });
+    await until(() => proc.output().includes('"msg":"health check listening"'), "the health check to listen");
+    const listening = proc.output().split("\n").find((line) => line.includes('"msg":"health check listening"'))!;
+    const { host, port } = JSON.parse(listening);
+    expect(host).toBe("127.0.0.1");
+    const healthz = async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    const early = await healthz();
+    expect(early.status).toBe(503);
+    expect(["loading the model and the index", "connecting to Discord"]).toContain(early.body.reason);
+    await until(() => gatewayAsked, "the bot to ask Discord for its gateway");
+    const connecting = await healthz();
+    expect(connecting).toMatchObject({ status: 503, body: { status: "unavailable", reason: "connecting to Discord", discord: "connecting" } });
+    fake.release();
+    await until(() => proc.output().includes("logged in to Discord"), "the bot to log in");
+    const ready = await healthz();
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: "ok", discord: "connected", model: BUNDLED_MODEL_ID, index: { buildId: await readPointer(env.INDEX_DIR!), model: BUNDLED_MODEL_ID, articles: 6 } });
+    expect(ready.body.uptimeSeconds).toBeGreaterThanOrEqual(0);
+    expect(JSON.stringify(ready.body)).not.toContain(FAKE_TOKEN);
+    proc.child.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
   });
 
   it("without DISCORD_TOKEN and not on a terminal, exits 1 naming the variable", async () => {

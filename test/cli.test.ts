@@ -111,7 +111,7 @@ describe("the verbatim command", () => {
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   };
 
-  it.each(["ask", "sources", "index", "add", "start", "register", "eval", "feedback"])("prints the usage of `%s --help` on stdout and exits 0", (command) => {
+  it.each(["ask", "sources", "index", "add", "start", "register", "eval", "feedback", "health"])("prints the usage of `%s --help` on stdout and exits 0", (command) => {
     const { code, stdout } = verbatim([command, "--help"]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage:/);

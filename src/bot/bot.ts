@@ -2,9 +2,10 @@
  * The Discord bot: a discord.js client that answers /ask and /sources and their buttons from the
  * live index, one structured log line per interaction.
  */
-import { Client, Events, MessageFlags, RESTEvents, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction } from "discord.js";
+import { Client, Events, MessageFlags, RESTEvents, Status, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction } from "discord.js";
 import { answerPage } from "../app/answers.js";
 import type { FeedbackStore } from "../app/feedback.js";
+import type { DiscordConnection } from "../app/health.js";
 import type { LiveIndex } from "../app/liveIndex.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
@@ -64,6 +65,15 @@ export class VerbatimBot {
   async start(): Promise<void> {
     if (!this.config.DISCORD_TOKEN) throw new Error("DISCORD_TOKEN is not set");
     await this.client.login(this.config.DISCORD_TOKEN);
+  }
+
+  /** The gateway connection, for the health check: connected when every shard is ready. */
+  get connection(): DiscordConnection {
+    if (this.stopping) return "disconnected";
+    const shards = [...this.client.ws.shards.values()];
+    if (shards.length > 0 && shards.every((shard) => shard.status === Status.Ready)) return "connected";
+    if (shards.some((shard) => shard.status === Status.Disconnected)) return "disconnected";
+    return "connecting";
   }
 
   /** Number of interactions being answered now. */

@@ -1,16 +1,19 @@
 /**
  * `npm start`: loads the model and the index, answers a warm-up question, then logs in to Discord.
  * Without DISCORD_TOKEN it offers a local console on a terminal, and exits 1 otherwise.
- * SIGINT / SIGTERM finish the interactions in flight, log out and exit 0.
+ * SIGINT / SIGTERM finish the interactions in flight, log out and exit 0. With HEALTH_PORT set,
+ * GET /healthz says whether it is serving (app/healthServer.ts).
  */
 import { FeedbackStore } from "../app/feedback.js";
 import { FeedPoller } from "../app/feedPoller.js";
+import { indexHealth, type DiscordConnection } from "../app/health.js";
+import { HealthServer } from "../app/healthServer.js";
 import { LiveIndex } from "../app/liveIndex.js";
 import { openRetriever } from "../app/open.js";
 import { VerbatimBot } from "../bot/bot.js";
-import { loadConfig } from "../config.js";
+import { loadConfig, type Config } from "../config.js";
 import { verifyBodies } from "../index/snapshot.js";
-import { createLogger } from "../log.js";
+import { createLogger, type Logger } from "../log.js";
 import { CONSOLE_HELP, runConsole } from "./console.js";
 import { ConsoleLog } from "./consoleLog.js";
 import { createProgress } from "./progress.js";
@@ -37,6 +40,26 @@ async function main(argv: string[]): Promise<number> {
   // The local console shares the terminal with the log: readable lines, printed between its turns.
   const consoleLog = config.DISCORD_TOKEN ? undefined : new ConsoleLog(process.stderr);
   const logger = createLogger(config.LOG_LEVEL, consoleLog);
+  // The health check answers from the start: 503 while loading and connecting, 200 once serving.
+  const health: Health = { discord: () => (config.DISCORD_TOKEN ? "connecting" : "not used"), stopping: false };
+  const healthServer = config.HEALTH_PORT === undefined ? undefined : new HealthServer(config.HEALTH_HOST, config.HEALTH_PORT, () => ({ index: health.index && indexHealth(health.index.snapshot), discord: health.discord(), stopping: health.stopping, uptimeSeconds: process.uptime() }), logger);
+  await healthServer?.start();
+  try {
+    return await serve(config, logger, consoleLog, health);
+  } finally {
+    await healthServer?.stop();
+  }
+}
+
+/** What the health check reads, filled in as the program starts and stops. */
+interface Health {
+  index?: LiveIndex;
+  discord: () => DiscordConnection;
+  stopping: boolean;
+}
+
+/** Loads the model and index, then runs the bot (or the local console) until it is stopped. */
+async function serve(config: Config, logger: Logger, consoleLog: ConsoleLog | undefined, health: Health): Promise<number> {
   const started = performance.now();
   const retriever = await openRetriever(config, logger, { progress: createProgress() });
   // A bot runs for weeks: check all of the article text now rather than each article on first use.
@@ -54,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
   logger.info({ buildId: retriever.snapshot.buildId, articles: manifest.counts.articles, passages: manifest.counts.passages, model: manifest.model.id, ms: Math.round(performance.now() - started) }, "model and index loaded");
 
   if (!config.DISCORD_TOKEN) {
+    health.index = index;
     process.stdout.write(`${NO_TOKEN}\n\nMeanwhile, here is a local console that answers like the bot does.\n${CONSOLE_HELP}\n\n`);
     await runConsole(index, process.stdin, process.stdout, { logs: consoleLog, feedback });
     await feeds.stop();
@@ -62,11 +86,12 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const bot = new VerbatimBot(config, index, logger, feedback);
+  health.index = index;
+  health.discord = () => bot.connection;
   const stopped = new Promise<void>((resolve) => {
-    let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
+      if (health.stopping) return;
+      health.stopping = true;
       logger.info({ signal }, "stopping");
       bot.stop().then(resolve, (error: unknown) => {
         logger.error({ err: error }, "error while stopping");
