@@ -11,16 +11,8 @@ import type { LiveIndex } from "../app/liveIndex.js";
 import { QuestionError, validateQuestion } from "../retrieval/answer.js";
 import { helpReply, MAX_ANSWER_PAGES, sourcesPages, sourcesReply } from "../reply/discord.js";
 import { replyAsText, styleFor, terminalSafe } from "../reply/terminal.js";
-import { noSuchSourcesPage, NOTICES } from "../reply/wording.js";
+import { CONSOLE_HELP, noSuchSourcesPage, NOTICES, unknownCommand } from "../reply/wording.js";
 import type { ConsoleLog } from "./consoleLog.js";
-
-/** What the console takes, printed when it starts and after an unknown command. */
-export const CONSOLE_HELP = `Type a question, or:
-  /ask <question>    the same: quotes that answer it, e.g. /ask does the treaty include mutual defence
-  more, back         the next or previous quotes of the last answer (the buttons on Discord)
-  /sources [page]    the articles the bot has read
-  /help              what the bot does and does not do
-  /quit              leave (or Ctrl+D)`;
 
 /** How the console runs: its prompt, and where the log lines go while it does. */
 export interface ConsoleOptions {
@@ -100,7 +92,7 @@ export async function runConsole(index: LiveIndex, input: Readable, output: Writ
         } else if (HELP.has(word)) {
           print(replyAsText(helpReply(index.snapshot), style) + `\n${CONSOLE_HELP}\n`);
         } else if (command.startsWith("/")) {
-          note(`Unknown command "${command}".\n${CONSOLE_HELP}`);
+          note(`${unknownCommand(command)}\n${CONSOLE_HELP}`);
         } else {
           // Anything else is a question, as if after /ask.
           await ask(validateQuestion(line), 0);

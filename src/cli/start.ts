@@ -14,7 +14,8 @@ import { VerbatimBot } from "../bot/bot.js";
 import { loadConfig, type Config } from "../config.js";
 import { verifyBodies } from "../index/snapshot.js";
 import { createLogger, type Logger } from "../log.js";
-import { CONSOLE_HELP, runConsole } from "./console.js";
+import { CONSOLE_HELP, CONSOLE_INTRO } from "../reply/wording.js";
+import { runConsole } from "./console.js";
 import { ConsoleLog } from "./consoleLog.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
@@ -78,7 +79,7 @@ async function serve(config: Config, logger: Logger, consoleLog: ConsoleLog | un
 
   if (!config.DISCORD_TOKEN) {
     health.index = index;
-    process.stdout.write(`${NO_TOKEN}\n\nMeanwhile, here is a local console that answers like the bot does.\n${CONSOLE_HELP}\n\n`);
+    process.stdout.write(`${NO_TOKEN}\n\n${CONSOLE_INTRO}\n${CONSOLE_HELP}\n\n`);
     await runConsole(index, process.stdin, process.stdout, { logs: consoleLog, feedback });
     await feeds.stop();
     index.close();

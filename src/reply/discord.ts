@@ -8,7 +8,7 @@ import type { Source } from "../corpus/article.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
 import type { Answer, Quote } from "../retrieval/answer.js";
 import { DISCORD_LIMITS, escapeMarkdown, fitRendering, inviteDots, safeLink, splitGraphemes, stripBidiControls, truncate, unescapeMarkdown } from "./markdown.js";
-import { ALSO_REPORTED_BY, answerHeadline, confidenceText, HELP, HELP_HEADINGS, helpReadLine, indexCounts, inSourceOrder, LABELS, NO_ARTICLES, NOT_STATED, passageCount, SOURCES_TITLE, VOTE_EMOJI } from "./wording.js";
+import { ALSO_REPORTED_BY, answerHeadline, confidenceText, HELP, HELP_HEADINGS, helpReadLine, inSourceOrder, LABELS, NO_ARTICLES, NOT_STATED, passageCount, QUESTION_LABEL, SOURCES_TITLE, sourcesFooter, VOTE_EMOJI } from "./wording.js";
 
 /** What every reply carries: no mention in it can ping anyone. */
 export const NO_MENTIONS = Object.freeze({ parse: [] as never[] });
@@ -30,7 +30,7 @@ export const SOURCES_PER_PAGE = 10;
 
 const COLOUR_ANSWER = 0x2b6cb0;
 const COLOUR_LOW_CONFIDENCE = 0x808080;
-const QUESTION_PREFIX = "**Q:** ";
+const QUESTION_PREFIX = `**${QUESTION_LABEL}** `;
 
 /** What a "More" / "Back" button needs to show a page of an answer, even after a restart. */
 export interface AnswerPageRef {
@@ -225,7 +225,7 @@ export function sourcesReply(snapshot: IndexSnapshot, requestedPage: number): Re
     return `**${escapeMarkdown(truncate(article.title, 100))}**\n${facts.join(" · ")}`;
   });
   const description = lines.length > 0 ? lines.join("\n\n") : NO_ARTICLES;
-  const footer = `${indexCounts(manifest.counts)} · model ${manifest.model.id} · built ${manifest.builtAt}${pages > 1 ? ` · page ${page + 1} of ${pages}` : ""}`;
+  const footer = sourcesFooter(manifest.counts, manifest.model.id, manifest.builtAt, page, pages);
   const buttons: APIButtonComponent[] = [];
   if (page > 0) buttons.push(button(sourcesPageId(page - 1), LABELS.back, ButtonStyle.Secondary));
   if (page + 1 < pages) buttons.push(button(sourcesPageId(page + 1), LABELS.next, ButtonStyle.Primary));

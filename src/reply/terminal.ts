@@ -10,7 +10,7 @@ import type { IndexSnapshot } from "../index/snapshot.js";
 import type { Answer, Quote } from "../retrieval/answer.js";
 import type { ReplyPayload } from "./discord.js";
 import { stripBidiControls } from "./markdown.js";
-import { ALSO_REPORTED_BY, answerHeadline, confidenceText, indexCounts, inSourceOrder, NOT_STATED, NOT_STATED_SHORT, passageCount } from "./wording.js";
+import { ALSO_REPORTED_BY, answerHeadline, confidenceText, inSourceOrder, NOT_STATED, NOT_STATED_SHORT, passageCount, QUESTION_LABEL, sourcesHeader } from "./wording.js";
 
 /** C0 controls other than tab and newline, DEL, and the C1 controls (U+0080–U+009F, which include the one-character CSI). */
 const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
@@ -60,7 +60,7 @@ function quoteLine(quote: Quote, style: TerminalStyle): string {
 
 /** An answer as terminal text: each quote verbatim in quotation marks, then where it is from. */
 export function formatAnswer(answer: Answer, sourceTitle: (id: string) => string, style: TerminalStyle = PLAIN): string {
-  const lines = [`Q: ${answer.question}`, ""];
+  const lines = [`${QUESTION_LABEL} ${answer.question}`, ""];
   const headline = answerHeadline(answer, { first: 0, shown: answer.results.length });
   if (headline) lines.push(headline, ...(answer.results.length > 0 ? [""] : []));
   const body: string[] = [];
@@ -79,7 +79,7 @@ export function formatSources(snapshot: IndexSnapshot): string {
   const rows = inSourceOrder(snapshot.articles.values()).map(
     (article) => `  ${(article.published || NOT_STATED_SHORT.date).padEnd(10)}  ${(article.outlet || NOT_STATED_SHORT.outlet).padEnd(18)}  ${passageCount(manifest.articles[article.id]?.passages ?? 0).padStart(13)}  ${article.title}`,
   );
-  return terminalSafe([indexCounts(manifest.counts), `model ${manifest.model.id} (${manifest.model.dimensions} dimensions), built ${manifest.builtAt}`, "", ...rows, ""].join("\n"));
+  return terminalSafe([...sourcesHeader(manifest.counts, manifest.model.id, manifest.model.dimensions, manifest.builtAt), "", ...rows, ""].join("\n"));
 }
 
 /**

@@ -118,6 +118,35 @@ export function confidenceText(quote: Pick<Quote, "score" | "markedWrongBy">, an
   return quote.markedWrongBy ? `${label} · marked wrong by ${quote.markedWrongBy} people for a similar question` : label;
 }
 
+/** What starts the line with the question, on Discord (in bold) and on a terminal. */
+export const QUESTION_LABEL = "Q:";
+
+/** How the local console introduces itself. */
+export const CONSOLE_INTRO = "Meanwhile, here is a local console that answers like the bot does.";
+
+/** What the console takes, printed when it starts and after an unknown command. */
+export const CONSOLE_HELP = `Type a question, or:
+  /ask <question>    the same: quotes that answer it, e.g. /ask does the treaty include mutual defence
+  more, back         the next or previous quotes of the last answer (the buttons on Discord)
+  /sources [page]    the articles the bot has read
+  /help              what the bot does and does not do
+  /quit              leave (or Ctrl+D)`;
+
+/** The console's note for a command it does not know. */
+export function unknownCommand(command: string): string {
+  return `Unknown command "${command}".`;
+}
+
+/** "model verbatim-static-squad-100d · built 2026-…", and the page of /sources when there are several. */
+export function sourcesFooter(counts: { articles: number; passages: number }, model: string, builtAt: string, page: number, pages: number): string {
+  return `${indexCounts(counts)} · model ${model} · built ${builtAt}${pages > 1 ? ` · page ${page + 1} of ${pages}` : ""}`;
+}
+
+/** The terminal's header of the sources: what the index holds, with which model, and when it was built. */
+export function sourcesHeader(counts: { articles: number; passages: number }, model: string, dimensions: number, builtAt: string): string[] {
+  return [indexCounts(counts), `model ${model} (${dimensions} dimensions), built ${builtAt}`];
+}
+
 /** "6 articles, 90 passages": what an index holds. */
 export function indexCounts(counts: { articles: number; passages: number }): string {
   return `${counts.articles} articles, ${counts.passages} passages`;
