@@ -1,5 +1,5 @@
 /**
- * `npm run build:wasm`: compiles src/retrieval/wasm/dotAll.wat into src/retrieval/wasm/dotAllWasm.ts
+ * `npm run build:wasm`: compiles src/index/wasm/dotAll.wat into src/index/wasm/dotAllWasm.ts
  * (the module's bytes, base64), so the project needs no WebAssembly tool to install or run.
  */
 import { readFile, writeFile } from "node:fs/promises";
@@ -7,8 +7,8 @@ import { join } from "node:path";
 import wabt from "wabt";
 import { PROJECT_ROOT } from "../src/config.js";
 
-const source = join(PROJECT_ROOT, "src/retrieval/wasm/dotAll.wat");
-const target = join(PROJECT_ROOT, "src/retrieval/wasm/dotAllWasm.ts");
+const source = join(PROJECT_ROOT, "src/index/wasm/dotAll.wat");
+const target = join(PROJECT_ROOT, "src/index/wasm/dotAllWasm.ts");
 const tools = await wabt();
 const parsed = tools.parseWat("dotAll.wat", await readFile(source, "utf8"), { simd: true });
 parsed.validate();

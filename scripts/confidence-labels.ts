@@ -34,8 +34,8 @@ try {
   const snapshot = await loadIndex(indexDir);
   const questions = parseQuestionSet(JSON.parse(await readFile(join(split, "questions.json"), "utf8")));
   const shipped = await loadShippedModels(embedder.key);
-  const rankings: [string, Retriever][] = [["hand", new Retriever(snapshot, embedder)]];
-  if (shipped.models) rankings.push(["learned", new Retriever(snapshot, embedder, DEFAULT_WEIGHTS, shipped.models, true)]);
+  const rankings: [string, Retriever][] = [["hand", new Retriever(snapshot, embedder, shipped.models, "hand")]];
+  if (shipped.models) rankings.push(["learned", new Retriever(snapshot, embedder, shipped.models, "learned")]);
   else process.stdout.write(`learned ranking not measured: ${shipped.reason}\n`);
 
   for (const [name, retriever] of rankings) {

@@ -7,12 +7,12 @@
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { buildConfiguredIndex, embedderOptions } from "../src/app.js";
+import { buildConfiguredIndex, embedderOptions } from "../src/app/open.js";
 import { loadConfig } from "../src/config.js";
 import { loadEmbedder } from "../src/embeddings/embedder.js";
 import { normalizeForMatch, parseQuestionSet } from "../src/evaluation/metrics.js";
 import { loadIndex } from "../src/index/snapshot.js";
-import { topScores } from "../src/retrieval/vectorSearch.js";
+import { topScores } from "../src/index/vectorMatrix.js";
 
 const CANDIDATES = 40;
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: "boolean" } } });

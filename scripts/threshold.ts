@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildConfiguredIndex, embedderOptions } from "../src/app.js";
+import { buildConfiguredIndex, embedderOptions } from "../src/app/open.js";
 import { loadConfig, PROJECT_ROOT } from "../src/config.js";
 import { loadEmbedder } from "../src/embeddings/embedder.js";
 import { parseQuestionSet } from "../src/evaluation/metrics.js";

@@ -4,7 +4,7 @@
  * Usage: npm run tune -- [questions.json]
  */
 import { readFile } from "node:fs/promises";
-import { embedderOptions } from "../src/app.js";
+import { embedderOptions } from "../src/app/open.js";
 import { loadConfig } from "../src/config.js";
 import { loadEmbedder } from "../src/embeddings/embedder.js";
 import { grade, parseQuestionSet, summarizeOutcomes } from "../src/evaluation/metrics.js";
@@ -18,7 +18,7 @@ const embedder = await loadEmbedder(embedderOptions(config));
 const snapshot = await loadIndex(config.INDEX_DIR);
 
 async function evaluate(weights: RankingWeights) {
-  const retriever = new Retriever(snapshot, embedder, weights);
+  const retriever = new Retriever(snapshot, embedder, undefined, "hand", weights);
   const outcomes = [];
   for (const question of questions) outcomes.push(grade(question, await retriever.ask(question.q), 0));
   return summarizeOutcomes(outcomes);

@@ -30,6 +30,17 @@ describe("KeywordIndex", () => {
     expect(restored.search(query, 10)).toEqual(index.search(query, 10));
   });
 
+  it("tells whether a run of documents contains a term, as a scan of them would", () => {
+    const ids = new Map(docs.flat().filter((term, i, all) => all.indexOf(term) === i).map((term, i) => [term, i]));
+    for (const [term, id] of ids) {
+      for (let first = 0; first <= docs.length; first++) {
+        for (let end = first; end <= docs.length; end++) {
+          expect(index.hasTermIn(id, first, end), `${term} in [${first}, ${end})`).toBe(docs.slice(first, end).some((doc) => doc.includes(term)));
+        }
+      }
+    }
+  });
+
   it("refuses malformed saved data", () => {
     expect(() => KeywordIndex.fromBytes(new Uint8Array(10), new Map())).toThrow(/malformed/);
     const bytes = index.toBytes();

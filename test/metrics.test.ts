@@ -28,7 +28,9 @@ describe("evaluation metrics", () => {
     expect(f.hitAt1).toBeCloseTo(1 / 3);
     expect(f.hitAt3).toBeCloseTo(2 / 3);
     expect(f.mrrAt5).toBeCloseTo((1 + 1 / 3) / 3);
-    expect(figuresLine(f)).toMatch(/^hit@1 0\.33  hit@3 0\.67  mrr@5 0\.444  abstain 1\/1  false-abstain 1\/3  p50 10\.0 ms  p95 30\.0 ms$/);
+    // Every first quote scores 0.5 and one in four answers: calibration error 0.25.
+    expect(f.ece).toBeCloseTo(0.25);
+    expect(figuresLine(f)).toMatch(/^hit@1 0\.33  hit@3 0\.67  mrr@5 0\.444  abstain 1\/1  false-abstain 1\/3  ece 0\.250  p50 10\.0 ms  p95 30\.0 ms$/);
     expect(percentile([], 50)).toBe(0);
   });
 });

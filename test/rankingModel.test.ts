@@ -1,47 +1,51 @@
 import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { linearScore, parseLearnedModels, sigmoid } from "../src/retrieval/rankingModel.js";
+import fc from "fast-check";
+import { calibration } from "../src/evaluation/metrics.js";
+import { linearScore, modelScore, parseLearnedModels, probability, sigmoid, treesScore, type TreeEnsemble } from "../src/retrieval/rankingModel.js";
 import { loadShippedModels, RANKER_DIR } from "../src/retrieval/shippedModels.js";
-import { calibration, fitLogistic, fitRanker, standardisation } from "../src/retrieval/training.js";
 import { tempDir } from "./helpers.js";
+
+const linear = { kind: "linear" as const, features: ["a", "b"], mean: [1, 0], scale: [2, 1], weights: [4, -1], bias: 0.5 };
+/** Two trees: a stump on a (below 0.5 → -1, else 2) and a tree on b then a. */
+const trees: TreeEnsemble = {
+  kind: "trees",
+  features: ["a", "b"],
+  base: 0.25,
+  trees: [
+    { feature: [0, -1, -1], threshold: [0.5, -1, 2], left: [1, 0, 0], right: [2, 0, 0] },
+    { feature: [1, -1, 0, -1, -1], threshold: [3, 10, 0.1, 20, 30], left: [1, 0, 3, 0, 0], right: [2, 0, 4, 0, 0] },
+  ],
+};
 
 describe("the learned models' arithmetic", () => {
   it("scores standardised features linearly, ignoring unknown names and counting missing ones as 0", () => {
-    const model = { features: ["a", "b"], mean: [1, 0], scale: [2, 1], weights: [4, -1], bias: 0.5 };
-    expect(linearScore(model, { a: 3, b: 1, c: 100 })).toBeCloseTo(0.5 + (4 * (3 - 1)) / 2 - 1);
-    expect(linearScore(model, {})).toBeCloseTo(0.5 + (4 * (0 - 1)) / 2);
+    expect(linearScore(linear, { a: 3, b: 1, c: 100 })).toBeCloseTo(0.5 + (4 * (3 - 1)) / 2 - 1);
+    expect(linearScore(linear, {})).toBeCloseTo(0.5 + (4 * (0 - 1)) / 2);
+    expect(modelScore(linear, { a: 3, b: 1 })).toBe(linearScore(linear, { a: 3, b: 1 }));
     expect(sigmoid(0)).toBe(0.5);
   });
 
-  it("standardises columns, leaving a constant one at scale 1", () => {
-    const { mean, scale } = standardisation([[1, 5], [3, 5]], 2);
-    expect(mean).toEqual([2, 5]);
-    expect(scale).toEqual([1, 1]);
+  it("walks each tree to a leaf (left below the threshold) and adds the leaves to the base", () => {
+    expect(treesScore(trees, { a: 0, b: 0 })).toBeCloseTo(0.25 - 1 + 10);
+    expect(treesScore(trees, { a: 0.5, b: 3 })).toBeCloseTo(0.25 + 2 + 30);
+    expect(treesScore(trees, { a: 0.05, b: 5 })).toBeCloseTo(0.25 - 1 + 20);
+    expect(modelScore(trees, {})).toBeCloseTo(0.25 - 1 + 10);
   });
 
-  it("learns a ranker that puts the relevant candidate first when one feature tells it", () => {
-    const groups = Array.from({ length: 40 }, (_, g) => ({
-      rows: [0, 1, 2, 3].map((k) => [k === g % 4 ? 1 : 0, ((g * 7 + k * 3) % 5) / 5]),
-      relevant: [0, 1, 2, 3].map((k) => k === g % 4),
-    }));
-    const model = fitRanker(["signal", "noise"], groups, { epochs: 200, learningRate: 0.05, l2: 1e-3 });
-    expect(model.weights[0]!).toBeGreaterThan(Math.abs(model.weights[1]!) * 3);
-    for (const group of groups) {
-      const scores = group.rows.map((row) => linearScore(model, { signal: row[0]!, noise: row[1]! }));
-      expect(scores.indexOf(Math.max(...scores))).toBe(group.relevant.indexOf(true));
-    }
+  it("compares in float32, as the trees were fitted", () => {
+    const edge: TreeEnsemble = { kind: "trees", features: ["a"], base: 0, trees: [{ feature: [0, -1, -1], threshold: [Math.fround(0.1), -1, 1], left: [1, 0, 0], right: [2, 0, 0] }] };
+    // 0.1 is just below fround(0.1) in float64, and equal to it in float32: it goes right.
+    expect(treesScore(edge, { a: 0.1 })).toBe(1);
   });
 
-  it("fits a logistic model whose probabilities match the rates it saw", () => {
-    // x = 0: 20% yes; x = 1: 80% yes.
-    const rows = [...Array(50).fill([0]), ...Array(50).fill([1])] as number[][];
-    const labels = rows.map((row, i) => (row[0] === 0 ? i % 5 === 0 : i % 5 !== 0));
-    const model = fitLogistic(["x"], rows, labels, { epochs: 800, learningRate: 0.05, l2: 0 });
-    expect(sigmoid(linearScore(model, { x: 0 }))).toBeCloseTo(0.2, 1);
-    expect(sigmoid(linearScore(model, { x: 1 }))).toBeCloseTo(0.8, 1);
-    const predicted = rows.map((row) => sigmoid(linearScore(model, { x: row[0]! })));
-    expect(calibration(predicted, labels).ece).toBeLessThan(0.05);
+  it("maps raw values to probabilities through the calibration, clamped at its ends and never decreasing", () => {
+    const calibration = { x: [-2, 0, 2], y: [0.1, 0.5, 0.9] };
+    expect(probability(calibration, -5)).toBe(0.1);
+    expect(probability(calibration, 1)).toBeCloseTo(0.7);
+    expect(probability(calibration, 9)).toBe(0.9);
+    fc.assert(fc.property(fc.double({ min: -10, max: 10, noNaN: true }), fc.double({ min: -10, max: 10, noNaN: true }), (u, v) => probability(calibration, Math.min(u, v)) <= probability(calibration, Math.max(u, v))));
   });
 
   it("measures calibration error: zero when the predictions are the observed rates, large when they are not", () => {
@@ -49,9 +53,21 @@ describe("the learned models' arithmetic", () => {
     expect(calibration([0.95, 0.95], [false, false]).ece).toBeCloseTo(0.95);
   });
 
-  it("refuses a models file whose arrays do not match its features", () => {
-    const bad = { version: 1, ranker: { features: ["a"], mean: [0, 1], scale: [1], weights: [1], bias: 0 }, answer: { features: [], mean: [], scale: [], weights: [], bias: 0 }, threshold: 0.5, trainedOn: {} };
-    expect(() => parseLearnedModels(bad)).toThrow(/do not match its features/);
+  const judge = (change: Record<string, unknown> = {}) => ({ answer: trees, calibration: { x: [0, 1], y: [0.2, 0.8] }, refusal: linear, refusalCalibration: { x: [-1, 1], y: [0.1, 0.9] }, threshold: 0.5, ...change });
+  const file = (change: Record<string, unknown>) => ({ version: 3, ranker: linear, learned: judge(), hand: judge(), trainedOn: {}, ...change });
+
+  it.each([
+    ["a linear model whose arrays do not match its features", { ranker: { ...linear, mean: [0] } }, /arrays do not match its features/],
+    ["a tree that splits on a feature it does not have", { learned: judge({ answer: { ...trees, trees: [{ feature: [7, -1, -1], threshold: [0, 1, 2], left: [1, 0, 0], right: [2, 0, 0] }] } }) }, /splits on feature 7/],
+    ["a tree whose node points back (it would never reach a leaf)", { hand: judge({ refusal: { ...trees, trees: [{ feature: [0, 0, -1], threshold: [0, 1, 2], left: [1, 0, 0], right: [2, 0, 0] }] } }) }, /children are not after it/],
+    ["a calibration that goes down", { hand: judge({ calibration: { x: [0, 1], y: [0.8, 0.2] } }) }, /hand ranking's calibration is not a monotone map/],
+    ["an older format", { version: 2 }, /version/],
+  ])("refuses a models file with %s", (_, change, message) => {
+    expect(() => parseLearnedModels(file(change))).toThrow(message);
+  });
+
+  it("accepts a well-formed file", () => {
+    expect(parseLearnedModels(file({})).hand.threshold).toBe(0.5);
   });
 });
 
@@ -69,7 +85,7 @@ describe("the shipped learned models", () => {
     const dir = await tempDir("verbatim-ranker-");
     await cp(RANKER_DIR, dir, { recursive: true });
     const text = await readFile(join(dir, "ranker.json"), "utf8");
-    await writeFile(join(dir, "ranker.json"), text.replace(/"threshold": [0-9.]+/, '"threshold": 0'));
+    await writeFile(join(dir, "ranker.json"), text.replace(/"threshold":\s*[0-9.]+/, '"threshold":0'));
     await expect(loadShippedModels("any", dir)).rejects.toThrow(/does not match its checksum: restore it with `git checkout -- model` or retrain it with `npm run train:ranker`/);
     expect((await loadShippedModels("any", join(dir, "missing"))).models).toBeUndefined();
   });

@@ -33,7 +33,7 @@ async function harbourRetriever(weights = DEFAULT_WEIGHTS): Promise<Retriever> {
   const config = testConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: await tempDir("verbatim-index-") });
   const embedder = await loadEmbedder(embedderOptions(config));
   await buildConfiguredIndex(config, { embedder });
-  return new Retriever(await loadIndex(config.INDEX_DIR), embedder, weights);
+  return new Retriever(await loadIndex(config.INDEX_DIR), embedder, undefined, "hand", weights);
 }
 
 describe("retrieval on a corpus about something else", () => {

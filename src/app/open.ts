@@ -8,7 +8,7 @@ import { buildIndex, type BuildReport, type ProgressReporter } from "../index/bu
 import { IndexMissingError, IndexOutdatedError, loadIndex, type IndexSnapshot } from "../index/snapshot.js";
 import type { Logger } from "../log.js";
 import { DEFAULT_PASSAGE_SETTINGS } from "../passages/passages.js";
-import { DEFAULT_WEIGHTS, Retriever } from "../retrieval/retriever.js";
+import { Retriever } from "../retrieval/retriever.js";
 import { loadShippedModels } from "../retrieval/shippedModels.js";
 
 /** The model choice of a configuration. */
@@ -51,7 +51,7 @@ export function modelMismatch(snapshot: IndexSnapshot, embedder: Embedder): stri
 export function retrieverFor(snapshot: IndexSnapshot, previous: Retriever): Retriever {
   const mismatch = modelMismatch(snapshot, previous.embedder);
   if (mismatch) throw new Error(`${mismatch}; restart the bot after changing EMBEDDING_MODEL`);
-  return new Retriever(snapshot, previous.embedder, DEFAULT_WEIGHTS, previous.models, previous.learnedRefusal);
+  return previous.withSnapshot(snapshot);
 }
 
 /** Names, in the log, every corpus file a build left out. */
@@ -82,8 +82,10 @@ export async function openRetriever(config: Config, logger: Logger, options: { p
     logSkipped(logger, await buildConfiguredIndex(config, { progress: options.progress, embedder }));
     snapshot = await loadIndex(config.INDEX_DIR);
   }
-  if (config.RANKING === "hand") return new Retriever(snapshot, embedder);
+  // Both rankings read the learned models: the learned one ranks with them, and each has its own
+  // learned scores and refusal. Without them (another embedding model), the hand-tuned weights
+  // rank and a fixed threshold refuses.
   const shipped = await loadShippedModels(embedder.key);
-  if (!shipped.models) logger.warn({ reason: shipped.reason }, `RANKING=${config.RANKING}, but the learned models cannot be used: ranking with the hand-tuned weights`);
-  return new Retriever(snapshot, embedder, DEFAULT_WEIGHTS, shipped.models, config.RANKING === "learned");
+  if (!shipped.models) logger.warn({ reason: shipped.reason }, `the learned models cannot be used: ranking with the hand-tuned weights and refusing below a fixed confidence (RANKING=${config.RANKING})`);
+  return new Retriever(snapshot, embedder, shipped.models, config.RANKING);
 }

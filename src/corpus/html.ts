@@ -1,5 +1,20 @@
-import { Readability } from "@mozilla/readability";
-import { parseHTML } from "linkedom";
+import { createRequire } from "node:module";
+
+type Dom = { Readability: typeof import("@mozilla/readability").Readability; parseHTML: typeof import("linkedom").parseHTML };
+let dom: Dom | undefined;
+
+/**
+ * Readability and linkedom, loaded on the first page (through their CommonJS builds, so the
+ * functions here stay synchronous): half a second of start-up that a corpus without HTML, and every
+ * question, should not pay.
+ */
+function loadDom(): Dom {
+  if (!dom) {
+    const require = createRequire(import.meta.url);
+    dom = { Readability: (require("@mozilla/readability") as typeof import("@mozilla/readability")).Readability, parseHTML: (require("linkedom") as typeof import("linkedom")).parseHTML };
+  }
+  return dom;
+}
 
 /**
  * A saved web page reduced to its article: Mozilla's Readability (Firefox Reader View) finds the
@@ -45,6 +60,7 @@ function withoutSiteName(title: string, siteName: string): string {
 
 /** Extracts the article and its metadata from a page's HTML. */
 export function extractHtmlArticle(html: string): HtmlArticle {
+  const { Readability, parseHTML } = loadDom();
   const { document } = parseHTML(html);
   const meta = (selector: string): string => clean(document.querySelector(selector)?.getAttribute("content"));
   const metaTitle = meta('meta[property="og:title"]') || clean(document.querySelector("title")?.textContent);

@@ -71,6 +71,8 @@ export interface Figures {
   falseAbstained: number;
   p50Ms: number;
   p95Ms: number;
+  /** Expected calibration error of the first quote's score as the probability that it answers. */
+  ece: number;
 }
 
 /** The p-th percentile (nearest rank) of some numbers. */
@@ -96,10 +98,33 @@ export function summarizeOutcomes(outcomes: readonly Outcome[]): Figures {
     falseAbstained: answerable.filter((o) => !o.answer.answered).length,
     p50Ms: percentile(outcomes.map((o) => o.ms), 50),
     p95Ms: percentile(outcomes.map((o) => o.ms), 95),
+    ece: calibration(
+      outcomes.map((o) => o.answer.results[0]?.score ?? 0),
+      outcomes.map((o) => !o.question.unanswerable && o.rank === 1),
+    ).ece,
   };
 }
 
-/** The one-line summary: `hit@1 0.xx  hit@3 0.xx  mrr@5 0.xxx  abstain a/b  false-abstain c/d  p50 x ms  p95 y ms`. */
+/** The one-line summary: `hit@1 0.xx  hit@3 0.xx  mrr@5 0.xxx  abstain a/b  false-abstain c/d  ece 0.xxx  p50 x ms  p95 y ms`. */
 export function figuresLine(f: Figures): string {
-  return `hit@1 ${f.hitAt1.toFixed(2)}  hit@3 ${f.hitAt3.toFixed(2)}  mrr@5 ${f.mrrAt5.toFixed(3)}  abstain ${f.abstained}/${f.unanswerable}  false-abstain ${f.falseAbstained}/${f.answerable}  p50 ${f.p50Ms.toFixed(1)} ms  p95 ${f.p95Ms.toFixed(1)} ms`;
+  return `hit@1 ${f.hitAt1.toFixed(2)}  hit@3 ${f.hitAt3.toFixed(2)}  mrr@5 ${f.mrrAt5.toFixed(3)}  abstain ${f.abstained}/${f.unanswerable}  false-abstain ${f.falseAbstained}/${f.answerable}  ece ${f.ece.toFixed(3)}  p50 ${f.p50Ms.toFixed(1)} ms  p95 ${f.p95Ms.toFixed(1)} ms`;
+}
+
+/** Expected calibration error and the reliability table (equal-width bins of predicted probability). */
+export function calibration(predicted: readonly number[], outcomes: readonly boolean[], bins = 10): { ece: number; table: { from: number; to: number; count: number; predicted: number; observed: number }[] } {
+  const table = Array.from({ length: bins }, (_, b) => ({ from: b / bins, to: (b + 1) / bins, count: 0, predicted: 0, observed: 0 }));
+  predicted.forEach((p, i) => {
+    const bin = table[Math.min(bins - 1, Math.floor(p * bins))]!;
+    bin.count++;
+    bin.predicted += p;
+    bin.observed += outcomes[i] ? 1 : 0;
+  });
+  let ece = 0;
+  for (const bin of table) {
+    if (bin.count === 0) continue;
+    bin.predicted /= bin.count;
+    bin.observed /= bin.count;
+    ece += (bin.count / predicted.length) * Math.abs(bin.predicted - bin.observed);
+  }
+  return { ece, table };
 }

@@ -4,6 +4,7 @@
  * validation and test with a fixed seed, so that validation and test articles are never seen in
  * fitting. Pure: records in, files' text out. (SQuAD: Rajpurkar et al. 2016, CC BY-SA 4.0.)
  */
+import { splitSentences } from "../passages/sentences.js";
 import type { LabelledQuestion } from "./metrics.js";
 
 /** One paragraph record of `squad11_train_paragraphs.jsonl.gz`. */
@@ -87,17 +88,21 @@ export function articleFile(title: string, paragraphs: readonly SquadParagraph[]
 
 /**
  * The gold span of a question: its answer with up to GOLD_CONTEXT_CHARS of the answer sentence on
- * each side, cut at word boundaries. Undefined when the answer is not in the sentence.
+ * each side, cut at word boundaries and at our own sentence boundaries (SQuAD's sentence splitter
+ * keeps "U.S.S.R. On May 29, …" as one sentence, ours makes two; a span reaching into the
+ * neighbouring sentence would make a quote of the answer's own sentence count as a miss).
+ * Undefined when the answer is not in the sentence.
  */
 export function goldSpan(question: SquadQuestion): string | undefined {
   const sentence = question.answer_sentence;
   const answer = question.answers[0] ?? "";
   const at = answer === "" ? -1 : sentence.indexOf(answer);
   if (at < 0) return undefined;
-  let start = Math.max(0, at - GOLD_CONTEXT_CHARS);
-  let end = Math.min(sentence.length, at + answer.length + GOLD_CONTEXT_CHARS);
-  if (start > 0) start = Math.min(at, sentence.indexOf(" ", start) + 1 || at);
-  if (end < sentence.length) end = Math.max(at + answer.length, sentence.lastIndexOf(" ", end));
+  const own = splitSentences(sentence).find((span) => span.start <= at && at + answer.length <= span.end) ?? { start: 0, end: sentence.length };
+  let start = Math.max(own.start, at - GOLD_CONTEXT_CHARS);
+  let end = Math.min(own.end, at + answer.length + GOLD_CONTEXT_CHARS);
+  if (start > own.start) start = Math.min(at, sentence.indexOf(" ", start) + 1 || at);
+  if (end < own.end) end = Math.max(at + answer.length, sentence.lastIndexOf(" ", end));
   return sentence.slice(start, end).trim();
 }
 

@@ -124,6 +124,21 @@ export class KeywordIndex {
     return this.lengths.length;
   }
 
+  /**
+   * Whether any document numbered from `first` up to (not including) `end` contains the term
+   * with this id: a binary search of its postings.
+   */
+  hasTermIn(termId: number, first: number, end: number): boolean {
+    let low = this.offsets[termId]! / 2;
+    let high = this.offsets[termId + 1]! / 2;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.pairs[middle * 2]! < first) low = middle + 1;
+      else high = middle;
+    }
+    return low < this.offsets[termId + 1]! / 2 && this.pairs[low * 2]! < end;
+  }
+
   /** Number of documents containing the term. */
   documentFrequency(term: string): number {
     const id = this.ids.get(term);

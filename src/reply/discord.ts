@@ -3,7 +3,9 @@
  * the sources list, and the buttons that page through them. Every payload is within Discord's
  * limits, and nothing from an article or a question can format, ping or link.
  */
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from "discord.js";
+// The payload types and enums come from discord-api-types (what discord.js itself re-exports): the
+// console and the CLI build these payloads too, and should not load the whole Discord client.
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from "discord-api-types/v10";
 import type { Source } from "../corpus/article.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
 import type { Answer, Quote } from "../retrieval/answer.js";

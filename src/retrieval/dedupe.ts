@@ -23,20 +23,23 @@ export interface QuoteWithTerms {
 /**
  * Keeps the first (best) quote of each fact: a later quote overlapping an earlier one in the same
  * article is dropped, and one from another article with mostly the same terms becomes an
- * "also reported by" of the earlier. Order is kept; the inputs are not changed.
+ * "also reported by" of the earlier. Order is kept; the inputs are not changed. Returns the kept
+ * quotes (with their "also reported by") and, in the same order, the candidates they came from;
+ * with `maxKept`, only the first that many (the same ones, with the same "also reported by").
  */
-export function collapseSameFacts(candidates: readonly QuoteWithTerms[]): Quote[] {
-  const kept: QuoteWithTerms[] = [];
+export function collapseSameFacts<T extends QuoteWithTerms>(candidates: readonly T[], maxKept = Infinity): { quotes: Quote[]; kept: T[] } {
+  const kept: { quote: Quote; from: T }[] = [];
   for (const candidate of candidates) {
     const { quote } = candidate;
     if (kept.some((earlier) => overlaps(earlier.quote, quote))) continue;
-    const same = kept.find((earlier) => earlier.quote.source.id !== quote.source.id && jaccard(earlier.terms, candidate.terms) >= SAME_FACT_OVERLAP);
+    const same = kept.find((earlier) => earlier.quote.source.id !== quote.source.id && jaccard(earlier.from.terms, candidate.terms) >= SAME_FACT_OVERLAP);
     if (same) {
       const also = same.quote.alsoReportedBy;
       if (!also.includes(quote.source.id)) also.push(quote.source.id);
       continue;
     }
-    kept.push({ quote: { ...quote, alsoReportedBy: [...quote.alsoReportedBy] }, terms: candidate.terms });
+    // Past `maxKept`, later quotes only add to the kept ones' "also reported by".
+    if (kept.length < maxKept) kept.push({ quote: { ...quote, alsoReportedBy: [...quote.alsoReportedBy] }, from: candidate });
   }
-  return kept.map((item) => item.quote);
+  return { quotes: kept.map((item) => item.quote), kept: kept.map((item) => item.from) };
 }

@@ -1,4 +1,4 @@
-import { offsetsIn, sourceOf } from "../corpus/article.js";
+import { offsetsIn, sourceOf, type Article } from "../corpus/article.js";
 import type { Embedder } from "../embeddings/embedder.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
 import type { Passage } from "../passages/passages.js";
@@ -10,8 +10,9 @@ import { MAX_QUOTE_CHARS, validateQuestion, type Answer, type Quote } from "./an
 import { answerTypeWords, expectedAnswerType, hasAnswerType, type AnswerType } from "./answerType.js";
 import { collapseSameFacts, type QuoteWithTerms } from "./dedupe.js";
 import { SoftMatcher, type QueryTerm } from "./softMatch.js";
-import { topScores } from "./vectorSearch.js";
-import { linearScore, sigmoid, type AnswerFeatures, type CandidateFeatures, type LearnedModels } from "./rankingModel.js";
+import { topScores } from "../index/vectorMatrix.js";
+import { modelScore, probability, type AnswerFeatures, type CandidateFeatures, type Judge, type LearnedModels } from "./rankingModel.js";
+import { matchDensity, pairShare, QUESTION_KIND_FEATURES, questionKind } from "./features.js";
 
 /** Words that, opening a sentence, point back to something named in the sentence before. */
 const REFERRING_OPENERS = /^(he|she|it|they|his|her|its|their|this|these|that|those|the two|both)\b/i;
@@ -19,6 +20,15 @@ const REFERRING_OPENERS = /^(he|she|it|they|his|her|its|their|this|these|that|th
 /** A word written with a capital: inside a question, a name. */
 const STARTS_UPPERCASE = /^\p{Lu}/u;
 
+/** Best first; ties by article and place, so the order never depends on the candidates' order. */
+function byRank(a: ScoredCandidate, b: ScoredCandidate): number {
+  return b.rank - a.rank || (a.quote.source.id < b.quote.source.id ? -1 : a.quote.source.id > b.quote.source.id ? 1 : a.quote.start - b.quote.start);
+}
+
+/** Candidates (by hand-tuned rank) that the learned ranking re-ranks: see rank(). */
+export const LEARNED_RERANK_DEPTH = 50;
+/** Kept quotes whose ranks the refusal reads (answerFeatures' rankSpread). */
+const REFUSAL_RANKS = 10;
 /** Candidate passages taken from each of the keyword and vector rankings. */
 const CANDIDATES_PER_RANKING = 40;
 
@@ -37,6 +47,9 @@ export interface RankingWeights {
   /** A neighbouring sentence joins the quote when it adds at least this share of the question. */
   extendMinGain: number;
 }
+
+/** Which ranking orders the quotes: the hand-tuned weights, or the model learned from SQuAD. */
+export type Ranking = "hand" | "learned";
 
 /** The weights in use. */
 export const DEFAULT_WEIGHTS: Readonly<RankingWeights> = Object.freeze({ context: 0.5, vector: 0.5, keyword: 0, answerType: 0.5, exact: 0.3, extendMinGain: 0.1 });
@@ -64,6 +77,8 @@ function clamp01(x: number): number {
 export interface ScoredCandidate extends QuoteWithTerms {
   rank: number;
   features: CandidateFeatures;
+  /** Fills in the features only a learned model reads, if they are not there yet. */
+  complete: () => void;
 }
 type Scored = ScoredCandidate;
 
@@ -77,30 +92,170 @@ export interface RankedCandidates {
   /** How many of the question's terms no article uses (after typo correction). */
   unknownCount: number;
   questionTerms: number;
+  /** The features every candidate of the question shares (its kind, length, the corpus's size), and the best article's share. */
+  questionFeatures: Readonly<Record<string, number>>;
+  bestArticleShare: number;
+}
+
+/** Features of a question that every candidate shares. */
+function questionFeaturesOf(question: string, answerType: AnswerType, questionTerms: number, articles: number): Record<string, number> {
+  return {
+    ...questionKind(question, answerType),
+    questionTerms: Math.min(questionTerms, 12) / 12,
+    // Many features read differently in six articles and in ten thousand (how rare a word is,
+    // how many candidates one article has): the corpus's size lets a learned model tell.
+    corpusSize: Math.log10(1 + articles),
+  };
+}
+
+/**
+ * Makes a candidate's features whole for the refusal and the score (answerFeatures), when they
+ * were not all worked out for the ranking: its own learned features, and the question's.
+ */
+export function completeForJudge(ranked: RankedCandidates, candidate: ScoredCandidate): void {
+  if (candidate.features.corpusSize !== undefined) return;
+  candidate.complete();
+  Object.assign(candidate.features, ranked.questionFeatures, { articleShareBehind: ranked.bestArticleShare - candidate.features.articleShare });
 }
 
 /** The candidates (ranked best first) that survive collapsing same facts, in order: the quotes /ask shows, with their features. */
-export function keptCandidates(candidates: readonly ScoredCandidate[], collapsed: readonly Quote[] = collapseSameFacts(candidates)): ScoredCandidate[] {
-  const byPlace = new Map(candidates.map((candidate) => [`${candidate.quote.source.id}:${candidate.quote.start}`, candidate]));
-  return collapsed.map((quote) => byPlace.get(`${quote.source.id}:${quote.start}`)!);
+export function keptCandidates(candidates: readonly ScoredCandidate[]): ScoredCandidate[] {
+  return collapseSameFacts(candidates).kept;
 }
 
-/** The refusal's view of one quote at a place in the ranking: the quote's own features and how far it leads the next. */
-export function answerFeatures(ranked: RankedCandidates, candidate: ScoredCandidate, next: ScoredCandidate | undefined, ranks: readonly number[]): AnswerFeatures {
-  const top = ranks.slice(0, 10);
+/** The refusal's view of one quote at a place in the ranking: the quote's own features, how far it leads the next, and the question's. */
+export function answerFeatures(ranked: RankedCandidates, candidate: ScoredCandidate, next: ScoredCandidate | undefined, ranks: readonly number[], place = 0): AnswerFeatures {
+  const top = ranks.slice(0, REFUSAL_RANKS);
   const mean = top.length === 0 ? 0 : top.reduce((sum, r) => sum + r, 0) / top.length;
+  const f = candidate.features;
+  const kind = Object.fromEntries(QUESTION_KIND_FEATURES.map((name) => [name, f[name] ?? 0]));
   return {
     topRank: candidate.rank,
     margin: next ? candidate.rank - next.rank : 1,
-    topQuoteShare: candidate.features.quoteShare,
-    topSimilarity: candidate.features.similarity,
-    topExact: candidate.features.exact,
-    topTyped: candidate.features.typed - candidate.features.typeMissing,
-    unknownShare: ranked.unknownShare,
-    unknownNames: ranked.unmentioned.length > 0 ? 1 : 0,
-    questionTerms: Math.min(ranked.questionTerms, 12) / 12,
     rankSpread: candidate.rank - mean,
-  };
+    topQuoteShare: f.quoteShare,
+    topExactShare: f.exactShare,
+    topSimilarity: f.similarity,
+    topExact: f.exact,
+    topTyped: f.typed - f.typeMissing,
+    topArticleShare: f.articleShare,
+    topTitleShare: f.titleShare,
+    topRarestCovered: f.rarestCovered,
+    topPairShare: f.pairShare,
+    topSentenceSimilarity: f.sentenceSimilarity,
+    bestArticleShare: f.articleShare + f.articleShareBehind,
+    unknownShare: ranked.unknownShare,
+    unknownCount: Math.min(ranked.unknownCount, 5) / 5,
+    unknownNames: Math.min(ranked.unmentioned.length, 3) / 3,
+    questionTerms: Math.min(ranked.questionTerms, 12) / 12,
+    corpusSize: f.corpusSize,
+    place,
+    ...kind,
+  } as AnswerFeatures;
+}
+
+/** What the learned ranking knows of a candidate's article (see Retriever.articleViews). */
+interface ArticleView {
+  /** Weighted share of the question the whole article uses (exact terms). */
+  share: number;
+  /** Weighted share of the question its title and outlet use. */
+  titleShare: number;
+  /** Share of the question's candidate passages that come from this article. */
+  passages: number;
+  /** Its first passage's index. */
+  first: number;
+}
+
+/** What every candidate of one question shares. */
+interface QuestionContext {
+  matcher: SoftMatcher;
+  answerType: AnswerType;
+  queryIds: Int32Array;
+  /** By article id; empty unless the learned features are computed. */
+  articles: ReadonlyMap<string, ArticleView>;
+  /** The question's terms' word vectors, averaged by weight and normalised (undefined without learned features). */
+  vector: Float32Array | undefined;
+  /** The question's words, lowercase, for telling what a quote adds to them. */
+  words: ReadonlySet<string>;
+}
+
+/** One candidate passage as its sentences' quotes see it. */
+interface PassageAt {
+  item: number;
+  article: Article;
+  /** The passage's sentences, after the linked sentence before it when there is one. */
+  sentences: readonly Span[];
+  sentenceTerms: readonly ArrayLike<number>[];
+  /** Each sentence's coverage of the question (the linked sentence's too). */
+  coverages: readonly Float32Array[];
+  shares: readonly number[];
+  passageShare: number;
+  linked: boolean;
+  view: ArticleView | undefined;
+}
+
+/** Features the learned ranking compares across one question's candidates: each value against the best of them. */
+const RELATIVE_FEATURES = ["quoteShare", "similarity", "exactShare", "exact", "articleShare", "titleShare", "pairShare", "sentenceSimilarity"] as const;
+
+/** Adds what depends on the whole question to each candidate's features: its kind, its length, and the relative values. */
+function addQuestionFeatures(scored: Scored[], questionFeatures: Readonly<Record<string, number>>): void {
+  for (const name of RELATIVE_FEATURES) {
+    let best = -Infinity;
+    for (const candidate of scored) best = Math.max(best, candidate.features[name] ?? 0);
+    for (const candidate of scored) candidate.features[`${name}Behind` as keyof CandidateFeatures] = best - (candidate.features[name] ?? 0);
+  }
+  // The same against the best of the candidates from the same article: which of its sentences answers.
+  const bestInArticle = new Map<string, { share: number; similarity: number }>();
+  for (const candidate of scored) {
+    const id = candidate.quote.source.id;
+    const best = bestInArticle.get(id) ?? { share: 0, similarity: -1 };
+    bestInArticle.set(id, { share: Math.max(best.share, candidate.features.quoteShare), similarity: Math.max(best.similarity, candidate.features.sentenceSimilarity ?? 0) });
+  }
+  for (const candidate of scored) {
+    const best = bestInArticle.get(candidate.quote.source.id)!;
+    Object.assign(candidate.features, questionFeatures, {
+      shareBehindInArticle: best.share - candidate.features.quoteShare,
+      sentenceSimilarityBehindInArticle: best.similarity - (candidate.features.sentenceSimilarity ?? 0),
+    });
+  }
+}
+
+/** Words of a text, lowercase. */
+const WORDS = /[\p{L}\p{N}]+/gu;
+/** A capitalised word inside a sentence (not its first): a name. */
+const NAME_INSIDE = /(?<=[\p{L}\p{N},;:)] )\p{Lu}[\p{L}\p{N}]+/gu;
+const NUMBER = /\p{N}+(?:[.,]\p{N}+)*/gu;
+
+/** A mean of vectors by weight, made unit length; undefined when none is given. */
+function weightedMean(vectors: readonly (Float32Array | undefined)[], weights: readonly number[], dimensions: number): Float32Array | undefined {
+  const sum = new Float32Array(dimensions);
+  let any = false;
+  vectors.forEach((vector, i) => {
+    if (!vector) return;
+    any = true;
+    for (let k = 0; k < dimensions; k++) sum[k]! += weights[i]! * vector[k]!;
+  });
+  let norm = 0;
+  for (let k = 0; k < dimensions; k++) norm += sum[k]! * sum[k]!;
+  if (!any || norm === 0) return undefined;
+  const scale = 1 / Math.sqrt(norm);
+  for (let k = 0; k < dimensions; k++) sum[k]! *= scale;
+  return sum;
+}
+
+/**
+ * What a quote says beyond the question's own words: an answer is something the question does
+ * not already hold. Names and numbers it adds (capped counts), and the share of its words that
+ * are new.
+ */
+function novelty(text: string, questionWords: ReadonlySet<string>): { newNames: number; newNumbers: number; newWords: number } {
+  let names = 0;
+  for (const match of text.matchAll(NAME_INSIDE)) if (!questionWords.has(match[0].toLowerCase())) names++;
+  let numbers = 0;
+  for (const match of text.matchAll(NUMBER)) if (!questionWords.has(match[0])) numbers++;
+  const words = text.toLowerCase().match(WORDS) ?? [];
+  const fresh = words.filter((word) => !questionWords.has(word)).length;
+  return { newNames: Math.min(names, 5) / 5, newNumbers: Math.min(numbers, 3) / 3, newWords: words.length === 0 ? 0 : fresh / words.length };
 }
 
 /** Whether `word` (lowercase) stands in `lower` as a whole word. */
@@ -133,22 +288,39 @@ function exactShare(query: readonly QueryTerm[], text: string): number {
 export class Retriever {
   /** Built on first use: see titleTerms(). */
   private titles: Set<string> | undefined;
+  /** See titleTermsOf(). */
+  private readonly titlesOfArticles = new Map<string, ReadonlySet<string>>();
   /** Built on first use: see typos(). */
   private corrector: TypoCorrector | undefined;
+  /** See articleRange(). */
+  private readonly ranges = new Map<string, { first: number; end: number }>();
+  /** See termWeight(). */
+  private weightsOfTerms: Float32Array | undefined;
+
+  /** What scores the quotes and decides refusals: the learned models for the ranking in use, or none (the fixed blend and threshold). */
+  private readonly judge: Judge | undefined;
 
   constructor(
     readonly snapshot: IndexSnapshot,
     readonly embedder: Embedder,
-    private readonly weights: Readonly<RankingWeights> = DEFAULT_WEIGHTS,
-    /** The learned ranking and refusal; without them, the hand-tuned weights rank and the fixed blend decides. */
+    /** The learned models; without them, the hand-tuned weights rank and the fixed blend and threshold decide. */
     readonly models?: LearnedModels,
-    /** With models: whether the learned refusal decides (else the fixed blend and threshold do). */
-    readonly learnedRefusal = true,
-  ) {}
+    /** With models: which ranking orders the quotes (each has its own learned scores and refusal). */
+    readonly ranking: Ranking = "learned",
+    private readonly weights: Readonly<RankingWeights> = DEFAULT_WEIGHTS,
+  ) {
+    this.judge = models ? models[ranking] : undefined;
+  }
+
+  /** The same model, models and ranking over another index (a rebuilt one). */
+  withSnapshot(snapshot: IndexSnapshot): Retriever {
+    return new Retriever(snapshot, this.embedder, this.models, this.ranking, this.weights);
+  }
 
   /**
-   * Builds now what the first question would otherwise build: the title terms and the typo
-   * index (67 ms at 10,000 articles), so that no user's question pays for them.
+   * Builds now what a question may otherwise have to build: the title terms of every article
+   * (wanted when a question uses a word no article's text does; 0.5 s at 10,000 articles) and the
+   * typo index (45 ms), so that no user's question pays for them.
    */
   warmUp(): void {
     this.titleTerms();
@@ -166,9 +338,23 @@ export class Retriever {
   private titleTerms(): ReadonlySet<string> {
     if (!this.titles) {
       this.titles = new Set();
-      for (const article of this.snapshot.articles.values()) for (const token of tokenize(`${article.title} ${article.outlet}`)) this.titles.add(token.term);
+      for (const id of this.snapshot.articles.keys()) for (const term of this.titleTermsOf(id)) this.titles.add(term);
     }
     return this.titles;
+  }
+
+  /**
+   * One article's title and outlet terms, tokenised when first asked for: a question needs only its
+   * candidates' (tokenising all 10,000 titles up front took 470 ms of a cold start).
+   */
+  private titleTermsOf(articleId: string): ReadonlySet<string> {
+    let terms = this.titlesOfArticles.get(articleId);
+    if (!terms) {
+      const article = this.snapshot.articles.get(articleId);
+      terms = new Set(article ? tokenize(`${article.title} ${article.outlet}`).map((token) => token.term) : []);
+      this.titlesOfArticles.set(articleId, terms);
+    }
+    return terms;
   }
 
   /** The corpus's words, to correct a question's typos against. */
@@ -205,11 +391,13 @@ export class Retriever {
   }
 
   /**
-   * Every candidate quote for a question, ranked best first, with its features (those only a
-   * learned model reads are computed with `allFeatures`, the default when models are loaded).
-   * Throws QuestionError for a bad question.
+   * Every candidate quote for a question, ranked best first, with its features. Those only a
+   * learned model reads are worked out for every candidate with `allFeatures` (the default for the
+   * learned ranking, and for training); otherwise only what the learned scores and refusal need
+   * is prepared, and `completeForJudge` finishes the few candidates they read. Throws
+   * QuestionError for a bad question.
    */
-  async rank(rawQuestion: string, allFeatures = this.models !== undefined): Promise<RankedCandidates> {
+  async rank(rawQuestion: string, allFeatures = this.models !== undefined && this.ranking === "learned"): Promise<RankedCandidates> {
     const question = validateQuestion(rawQuestion);
     const { snapshot } = this;
     const { terms: query, unmentioned } = await this.queryTerms(question);
@@ -218,20 +406,140 @@ export class Retriever {
 
     const keywordHits = snapshot.keyword.search(new Map(query.map((q) => [q.term, 1])), CANDIDATES_PER_RANKING);
     const keywordScore = new Map(keywordHits.map((hit) => [hit.doc, hit.score / keywordHits[0]!.score]));
+    const keywordPlace = new Map(keywordHits.map((hit, i) => [hit.doc, i]));
     const similarities = snapshot.matrix.similarities(await this.embedder.embedQuery(question));
-    const candidates = new Set([...keywordHits.map((hit) => hit.doc), ...topScores(similarities, CANDIDATES_PER_RANKING).map((hit) => hit.row)]);
+    const vectorHits = topScores(similarities, CANDIDATES_PER_RANKING);
+    const vectorPlace = new Map(vectorHits.map((hit, i) => [hit.row, i]));
+    const candidates = new Set([...keywordHits.map((hit) => hit.doc), ...vectorHits.map((hit) => hit.row)]);
+    const context: QuestionContext = {
+      matcher,
+      answerType,
+      queryIds: matcher.queryIds,
+      articles: allFeatures || this.judge ? this.articleViews(candidates, matcher) : new Map(),
+      vector: allFeatures || this.judge ? weightedMean(query.map((q) => q.vector), query.map((q) => q.weight), snapshot.vocabulary.dimensions) : undefined,
+      words: new Set(question.toLowerCase().match(WORDS) ?? []),
+    };
 
     const scored: Scored[] = [];
     for (const item of candidates) {
       const passage = snapshot.passages[item]!;
-      scored.push(this.bestQuote(item, passage, this.previousSentence(item), matcher, similarities[item]!, keywordScore.get(item), answerType, allFeatures));
+      const place = { keyword: keywordPlace.get(item), vector: vectorPlace.get(item) };
+      for (const quote of this.passageQuotes(item, passage, this.previousSentence(item), context, similarities[item]!, keywordScore.get(item), place)) scored.push(quote);
     }
-    if (this.models) for (const candidate of scored) candidate.rank = linearScore(this.models.ranker, candidate.features);
-    scored.sort((a, b) => b.rank - a.rank || a.quote.start - b.quote.start);
+    const questionFeatures = questionFeaturesOf(question, answerType, query.length, snapshot.articles.size);
+    scored.sort(byRank);
+    if (allFeatures) {
+      // The learned ranking re-ranks the hand-tuned ranking's first LEARNED_RERANK_DEPTH
+      // candidates (which hold the answer for 96% of SQuAD validation questions that have one
+      // among all of them): their learned features are worked out, the rest follow in hand order.
+      const deep = scored.slice(0, LEARNED_RERANK_DEPTH);
+      for (const candidate of deep) candidate.complete();
+      addQuestionFeatures(deep, questionFeatures);
+      if (this.models && this.ranking === "learned") {
+        for (const candidate of deep) candidate.rank = modelScore(this.models.ranker, candidate.features);
+        deep.sort(byRank);
+        const floor = (deep.at(-1)?.rank ?? 0) - 1;
+        scored.slice(deep.length).forEach((candidate, i) => (candidate.rank = floor - i * 1e-6));
+        scored.splice(0, deep.length, ...deep);
+      }
+    }
     const totalWeight = query.reduce((sum, q) => sum + q.weight, 0);
     const unknownWeight = query.reduce((sum, q) => sum + (snapshot.vocabulary.row.has(q.term) ? 0 : q.weight), 0);
     const unknownCount = query.filter((q) => !snapshot.vocabulary.row.has(q.term)).length;
-    return { question, candidates: scored, unmentioned, unknownShare: totalWeight === 0 ? 0 : unknownWeight / totalWeight, unknownCount, questionTerms: query.length };
+    let bestArticleShare = 0;
+    for (const view of context.articles.values()) bestArticleShare = Math.max(bestArticleShare, view.share);
+    return { question, candidates: scored, unmentioned, unknownShare: totalWeight === 0 ? 0 : unknownWeight / totalWeight, unknownCount, questionTerms: query.length, questionFeatures, bestArticleShare };
+  }
+
+  /** A vocabulary term's BM25 rarity, for weighting a quote's word vectors (each looked up once, when first met). */
+  private termWeight(id: number): number {
+    const { vocabulary, keyword } = this.snapshot;
+    this.weightsOfTerms ??= new Float32Array(vocabulary.terms.length).fill(-1);
+    let weight = this.weightsOfTerms[id]!;
+    if (weight < 0) weight = this.weightsOfTerms[id] = keyword.idf(vocabulary.terms[id]!);
+    return weight;
+  }
+
+  /**
+   * Cosine similarity of the question's and a quote's word vectors, each averaged by rarity: a
+   * sentence-level view of meaning (the passage vectors see the whole passage), from the
+   * vectors the index already holds.
+   */
+  private sentenceSimilarity(question: Float32Array | undefined, lists: readonly ArrayLike<number>[]): number {
+    if (!question) return 0;
+    const { vectors, dimensions } = this.snapshot.vocabulary;
+    const sum = new Float32Array(dimensions);
+    for (const list of lists) {
+      for (let t = 0; t < list.length; t++) {
+        const id = list[t]!;
+        const w = this.termWeight(id);
+        const base = id * dimensions;
+        for (let k = 0; k < dimensions; k++) sum[k]! += w * vectors[base + k]!;
+      }
+    }
+    let dot = 0;
+    let norm = 0;
+    for (let k = 0; k < dimensions; k++) {
+      dot += sum[k]! * question[k]!;
+      norm += sum[k]! * sum[k]!;
+    }
+    return norm === 0 ? 0 : dot / Math.sqrt(norm);
+  }
+
+  /**
+   * For each query term (vocabulary id, -1 when the corpus never uses it), 1 when one of the
+   * article's quotable sentences uses it: a look-up in the term's keyword postings (whose
+   * documents are the passages, built from the same sentence terms), as building a set of each
+   * candidate article's terms was a fifth of a question's time at 10,000 articles.
+   */
+  private articleCoverage(item: number, ids: Int32Array): Float32Array {
+    const { first, end } = this.articleRange(item);
+    const { keyword } = this.snapshot;
+    return Float32Array.from(ids, (id) => (id >= 0 && keyword.hasTermIn(id, first, end) ? 1 : 0));
+  }
+
+  /**
+   * The article's first passage and the one after its last, around one of its passages (an
+   * article's passages are contiguous in the index), found when first needed.
+   */
+  private articleRange(item: number): { first: number; end: number } {
+    const { passages } = this.snapshot;
+    const articleId = passages[item]!.articleId;
+    let range = this.ranges.get(articleId);
+    if (!range) {
+      let first = item;
+      while (first > 0 && passages[first - 1]!.articleId === articleId) first--;
+      let end = item + 1;
+      while (end < passages.length && passages[end]!.articleId === articleId) end++;
+      range = { first, end };
+      this.ranges.set(articleId, range);
+    }
+    return range;
+  }
+
+  /**
+   * What the learned ranking knows of each candidate passage's article: how much of the question
+   * the whole article and its title use (the article a question is about names its subject
+   * somewhere, if not in the answer sentence), and how many candidate passages it has.
+   */
+  private articleViews(candidates: ReadonlySet<number>, matcher: SoftMatcher): Map<string, ArticleView> {
+    const views = new Map<string, ArticleView>();
+    const { passages } = this.snapshot;
+    const ids = matcher.queryIds;
+    for (const item of candidates) {
+      const articleId = passages[item]!.articleId;
+      const known = views.get(articleId);
+      if (known) {
+        known.passages++;
+        continue;
+      }
+      const covered = this.articleCoverage(item, ids);
+      const title = this.titleTermsOf(articleId);
+      const inTitle = Float32Array.from(matcher.query, (q) => (title.has(q.term) ? 1 : 0));
+      views.set(articleId, { share: matcher.share(covered), titleShare: matcher.share(inTitle), passages: 1, first: this.articleRange(item).first });
+    }
+    for (const view of views) view[1].passages /= candidates.size;
+    return views;
   }
 
   /** Answers a question with verbatim quotes, best first. Throws QuestionError for a bad question. */
@@ -242,35 +550,45 @@ export class Retriever {
     // A question in another language matches only its names: no quotes, a note instead.
     const language = foreignLanguage(question, ranked.unknownCount / Math.max(1, ranked.questionTerms));
     if (language) return { question, answered: false, results: [], language };
-    const collapsed = collapseSameFacts(ranked.candidates);
-    const learned = this.learnedRefusal ? this.models : undefined;
+    // Only the quotes that can be shown, and the ten the refusal reads, are needed.
+    const { quotes: collapsed, kept: keptAll } = collapseSameFacts(ranked.candidates, Math.max(limit + 1, REFUSAL_RANKS));
+    const learned = this.judge;
     let scores: number[];
-    let threshold: number;
+    let answered: boolean;
     if (learned) {
-      // Each quote's score is the refusal model's P(it answers), taken at its place in the ranking.
-      const { answer } = learned;
-      const kept = keptCandidates(ranked.candidates, collapsed);
+      // Each quote's score is P(it answers), taken at its place in the ranking (only the quotes
+      // shown are scored); whether the question is answered at all is the refusal model's
+      // P(the articles answer it), from the first quote's view.
+      const { answer, calibration, refusal, refusalCalibration } = learned;
+      // The refusal's features read the first ten kept quotes' ranks (answerFeatures' rankSpread).
+      const kept = keptAll;
+      for (const candidate of kept.slice(0, limit)) completeForJudge(ranked, candidate);
       const ranks = kept.map((candidate) => candidate.rank);
-      scores = kept.map((candidate, i) => Math.round(sigmoid(linearScore(answer, answerFeatures(ranked, candidate, kept[i + 1], ranks))) * 1000) / 1000);
-      threshold = learned.threshold;
+      const features = kept.slice(0, limit).map((candidate, i) => answerFeatures(ranked, candidate, kept[i + 1], ranks, i));
+      scores = features.map((f) => Math.round(probability(calibration, modelScore(answer, f)) * 1000) / 1000);
+      // A name no article mentions ("the prime minister of Japan") also refuses: on SQuAD train, 93% of
+      // such questions are not answerable, a signal the trees weigh against the rest too lightly.
+      answered = features.length > 0 && unmentioned.length === 0 && probability(refusalCalibration, modelScore(refusal, features[0]!)) >= learned.threshold;
     } else {
       scores = collapsed.map((quote) => quote.score);
-      threshold = ANSWER_THRESHOLD;
+      // A question about a name no article mentions ("the prime minister of Japan") is not one
+      // the articles answer, however well its other words match.
+      answered = unmentioned.length === 0 && (scores[0] ?? 0) >= ANSWER_THRESHOLD;
     }
     // Scores read in the order shown: never above the score of a quote ranked before.
     let ceiling = 1;
-    const results = collapsed.map((quote, i) => ((ceiling = Math.min(ceiling, scores[i]!)), { ...quote, score: ceiling }));
-    // Without the learned refusal, a question about a name no article mentions ("the prime minister
-    // of Japan") is not one the articles answer, however well its other words match.
-    const answered = (learned !== undefined || unmentioned.length === 0) && (results[0]?.score ?? 0) >= threshold;
+    const results = collapsed.slice(0, scores.length).map((quote, i) => ((ceiling = Math.min(ceiling, scores[i]!)), { ...quote, score: ceiling }));
     const count = answered ? limit : Math.min(limit, UNANSWERED_RESULT_COUNT);
     return { question, answered, results: results.slice(0, count), ...(unmentioned.length > 0 ? { unmentioned } : {}) };
   }
 
-  /** The sentence (or two) of a passage that best answer the question, with its rank and confidence. */
-  private bestQuote(item: number, passage: Passage, previous: { span: Span; passage: number; k: number } | undefined, matcher: SoftMatcher, similarity: number, keywordHit: number | undefined, answerType: AnswerType, allFeatures: boolean): Scored {
-    const keyword = keywordHit ?? 0;
-    const w = this.weights;
+  /**
+   * The candidate quotes of one passage: each of its sentences that meets the question (or, when
+   * none does, the passage's first), joined with a neighbour when that adds enough of the
+   * question, each with its hand rank, confidence and features.
+   */
+  private passageQuotes(item: number, passage: Passage, previous: { span: Span; passage: number; k: number } | undefined, question: QuestionContext, similarity: number, keywordHit: number | undefined, place: { keyword: number | undefined; vector: number | undefined }): Scored[] {
+    const { matcher } = question;
     const article = this.snapshot.articles.get(passage.articleId)!;
     const body = article.body;
     // A passage opening with "He …" or "This …" takes the sentence before it as context (and may
@@ -283,32 +601,54 @@ export class Retriever {
     const store = this.snapshot.sentenceTerms;
     const own = passage.sentences.map((_, k) => store.of(item, k));
     const sentenceTerms = linked ? [store.of(linked.passage, linked.k), ...own] : own;
+    // Each sentence's coverage of the question is worked out once; a quote of several sentences,
+    // or the passage, covers what any of its sentences covers.
     const coverages = sentenceTerms.map((terms) => matcher.coverage(terms));
-    if (linked) coverages[0]!.fill(0);
-    const passageCoverage = matcher.coverage(...sentenceTerms, ...(previous && !linked ? [store.of(previous.passage, previous.k)] : []));
-    const shares = coverages.map((coverage) => matcher.share(coverage));
+    const passageCoverage = SoftMatcher.union(...coverages, ...(previous && !linked ? [matcher.coverage(store.of(previous.passage, previous.k))] : []));
+    // The linked sentence before is context: never the quote's own best sentence.
+    const shares = coverages.map((coverage, i) => (linked && i === 0 ? 0 : matcher.share(coverage)));
     const passageShare = matcher.share(passageCoverage);
-    let best = linked ? 1 : 0;
+    const firstOwn = linked ? 1 : 0;
+    let best = firstOwn;
     shares.forEach((share, i) => {
       if (share > shares[best]!) best = i;
     });
-    let start = sentences[best]!.start;
-    let end = sentences[best]!.end;
-    let quoteShare = shares[best]!;
-    let terms: ArrayLike<number>[] = [sentenceTerms[best]!];
-    for (const neighbour of [best + 1, best - 1]) {
+    const view = question.articles.get(passage.articleId);
+    const out: Scored[] = [];
+    for (let s = firstOwn; s < sentences.length; s++) {
+      // A sentence with none of the question's words is no candidate, unless the passage has none better.
+      if (s !== best && shares[s]! === 0) continue;
+      out.push(this.sentenceQuote(s, s === best, { item, article, sentences, sentenceTerms, coverages, shares, passageShare, linked: linked !== undefined, view }, question, similarity, keywordHit, place));
+    }
+    return out;
+  }
+
+  /** One candidate quote: sentence `s` of a passage (with a neighbour when that adds enough), ranked and described. */
+  private sentenceQuote(s: number, bestInPassage: boolean, at: PassageAt, question: QuestionContext, similarity: number, keywordHit: number | undefined, place: { keyword: number | undefined; vector: number | undefined }): Scored {
+    const keyword = keywordHit ?? 0;
+    const w = this.weights;
+    const { matcher, answerType } = question;
+    const { article, sentences, sentenceTerms, shares } = at;
+    const body = article.body;
+    let start = sentences[s]!.start;
+    let end = sentences[s]!.end;
+    let quoteShare = shares[s]!;
+    let terms: ArrayLike<number>[] = [sentenceTerms[s]!];
+    let quoteCoverage = at.coverages[s]!;
+    for (const neighbour of [s + 1, s - 1]) {
       const sentence = sentences[neighbour];
       if (!sentence) continue;
       const joinedStart = Math.min(start, sentence.start);
       const joinedEnd = Math.max(end, sentence.end);
       if (joinedEnd - joinedStart > MAX_QUOTE_CHARS) continue;
-      const joinedTerms = [...terms, sentenceTerms[neighbour]!];
-      const joinedShare = matcher.share(matcher.coverage(...joinedTerms));
+      const joinedCoverage = SoftMatcher.union(quoteCoverage, at.coverages[neighbour]!);
+      const joinedShare = matcher.share(joinedCoverage);
       if (joinedShare - quoteShare >= w.extendMinGain) {
         start = joinedStart;
         end = joinedEnd;
         quoteShare = joinedShare;
-        terms = joinedTerms;
+        terms = [...terms, sentenceTerms[neighbour]!];
+        quoteCoverage = joinedCoverage;
         break;
       }
     }
@@ -316,36 +656,51 @@ export class Retriever {
       const cut = body.slice(start, start + MAX_QUOTE_CHARS).search(/\s\S*$/);
       end = start + (cut > 0 ? cut : MAX_QUOTE_CHARS);
     }
-    const typed = hasAnswerType(body.slice(start, end), answerType) ? 1 : 0;
-    if (typed) quoteShare = matcher.share(matcher.coverage(...terms), true);
-    const context = Math.max(0, passageShare - quoteShare);
-    const exact = exactShare(matcher.query, body.slice(start, end));
+    const text = body.slice(start, end);
+    const typed = hasAnswerType(text, answerType) ? 1 : 0;
+    if (typed) quoteShare = matcher.share(quoteCoverage, true);
+    const context = Math.max(0, at.passageShare - quoteShare);
+    const exact = exactShare(matcher.query, text);
     const rank = quoteShare + w.context * context + w.vector * similarity + w.keyword * keyword + w.answerType * typed + w.exact * exact;
     const confidence = clamp01(0.8 * (quoteShare + w.context * context) + 0.2 * clamp01((similarity - 0.2) / 0.6));
-    const focus = { start: Math.max(start, sentences[best]!.start), end: Math.min(end, sentences[best]!.end) };
-    const quote: Quote = { quote: body.slice(start, end), source: sourceOf(article), start, end, offsetsIn: offsetsIn(article.file), score: Math.round(confidence * 1000) / 1000, alsoReportedBy: [], focus };
+    const focus = { start: Math.max(start, sentences[s]!.start), end: Math.min(end, sentences[s]!.end) };
+    const quote: Quote = { quote: text, source: sourceOf(article), start, end, offsetsIn: offsetsIn(article.file), score: Math.round(confidence * 1000) / 1000, alsoReportedBy: [], focus };
     const termSet = new Set<number>();
     for (const list of terms) for (let t = 0; t < list.length; t++) termSet.add(list[t]!);
-    // Three more passes over the quote's terms, which only the learned ranking reads (~5% of a question's time).
-    const quoteCoverage = allFeatures ? matcher.coverage(...terms) : undefined;
-    const features: CandidateFeatures = {
-      quoteShare,
-      context,
-      similarity,
-      keyword,
-      typed,
-      exact,
-      passageShare,
-      typeMissing: answerType !== undefined && !typed ? 1 : 0,
-      quoteLength: (end - start) / MAX_QUOTE_CHARS,
-      inKeyword: keywordHit === undefined ? 0 : 1,
-      exactShare: quoteCoverage ? matcher.exactShare(quoteCoverage) : 0,
-      rarestCovered: quoteCoverage ? matcher.rarestCovered(quoteCoverage) : 0,
-      termsCovered: quoteCoverage ? matcher.countShare(quoteCoverage) : 0,
-      twoSentences: terms.length > 1 ? 1 : 0,
-      shareTimesSimilarity: quoteShare * similarity,
-      linked: linked ? 1 : 0,
+    // The hand-tuned rank is a feature too: a sum of features that trees only approximate in steps.
+    const features = { quoteShare, context, similarity, keyword, typed, exact, passageShare: at.passageShare, handRank: rank } as CandidateFeatures;
+    // The rest only a learned model reads (a few more passes over the quote's terms): worked out
+    // for every candidate for the learned ranking, and for the few quotes scored otherwise.
+    let completed = false;
+    const complete = () => {
+      if (completed) return;
+      completed = true;
+      const exactCovered = matcher.exactShare(quoteCoverage);
+      const view = at.view;
+      Object.assign(features, {
+        typeMissing: answerType !== undefined && !typed ? 1 : 0,
+        quoteLength: (end - start) / MAX_QUOTE_CHARS,
+        inKeyword: keywordHit === undefined ? 0 : 1,
+        exactShare: exactCovered,
+        softShare: quoteShare - exactCovered,
+        rarestCovered: matcher.rarestCovered(quoteCoverage),
+        termsCovered: matcher.countShare(quoteCoverage),
+        twoSentences: terms.length > 1 ? 1 : 0,
+        shareTimesSimilarity: quoteShare * similarity,
+        linked: at.linked ? 1 : 0,
+        bestInPassage: bestInPassage ? 1 : 0,
+        pairShare: pairShare(question.queryIds, terms),
+        density: matchDensity(question.queryIds, sentenceTerms[s]!),
+        articleShare: view?.share ?? 0,
+        titleShare: view?.titleShare ?? 0,
+        articleVotes: view?.passages ?? 0,
+        position: Math.log1p(at.item - (view?.first ?? at.item)),
+        keywordPlace: place.keyword === undefined ? 0 : 1 / (1 + place.keyword),
+        vectorPlace: place.vector === undefined ? 0 : 1 / (1 + place.vector),
+        sentenceSimilarity: this.sentenceSimilarity(question.vector, terms),
+        ...novelty(text, question.words),
+      });
     };
-    return { quote, terms: termSet, rank, features };
+    return { quote, terms: termSet, rank, features, complete };
   }
 }

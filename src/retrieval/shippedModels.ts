@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sha256Hex } from "../index/manifest.js";
-import { parseLearnedModels, type LearnedModels } from "./rankingModel.js";
+import { LEARNED_MODELS_VERSION, parseLearnedModels, type LearnedModels } from "./rankingModel.js";
 
 /** Where `npm run train:ranker` writes the learned ranking and refusal. */
 export const RANKER_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "model", "ranker");
@@ -27,7 +27,9 @@ export async function loadShippedModels(embedderKey: string, dir: string = RANKE
   if (sha256Hex(text) !== sums["ranker.json"]) {
     throw new Error(`The learned ranking ${join(dir, "ranker.json")} does not match its checksum: restore it with \`git checkout -- model\` or retrain it with \`npm run train:ranker\`.`);
   }
-  const models = parseLearnedModels(JSON.parse(text));
+  const data = JSON.parse(text) as { version?: unknown };
+  if (data.version !== LEARNED_MODELS_VERSION) return { models: undefined, reason: `the learned ranking in ${dir} is of format ${String(data.version)}, and this version of Verbatim reads ${LEARNED_MODELS_VERSION}: retrain it with \`npm run train:ranker\`` };
+  const models = parseLearnedModels(data);
   const trainedWith = models.trainedOn.embeddingModelKey;
   if (trainedWith !== embedderKey) return { models: undefined, reason: `the learned ranking was trained with the embedding model ${String(trainedWith)}, not ${embedderKey}: using the hand-tuned ranking` };
   return { models };

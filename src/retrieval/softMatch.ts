@@ -42,8 +42,10 @@ function derivedForm(a: string, b: string): boolean {
  */
 export class SoftMatcher {
   private readonly cache = new Map<number, Float32Array>();
+  /** What most document terms match: nothing. Shared, so that coverage() can skip them. */
+  private readonly none: Float32Array;
   /** Each query term's vocabulary id, or -1 when the corpus never uses it. */
-  private readonly ids: Int32Array;
+  readonly queryIds: Int32Array;
   /** 1 where the query term is a name in the corpus. */
   private readonly queryNames: Uint8Array;
 
@@ -51,8 +53,9 @@ export class SoftMatcher {
     readonly query: readonly QueryTerm[],
     private readonly vocabulary: Vocabulary,
   ) {
-    this.ids = Int32Array.from(query, (q) => vocabulary.row.get(q.term) ?? -1);
-    this.queryNames = Uint8Array.from(this.ids, (id) => (id >= 0 ? vocabulary.names[id]! : 0));
+    this.queryIds = Int32Array.from(query, (q) => vocabulary.row.get(q.term) ?? -1);
+    this.queryNames = Uint8Array.from(this.queryIds, (id) => (id >= 0 ? vocabulary.names[id]! : 0));
+    this.none = new Float32Array(query.length);
   }
 
   /** Per query term, its match strength with one document term. */
@@ -60,19 +63,27 @@ export class SoftMatcher {
     let strengths = this.cache.get(docTerm);
     if (strengths) return strengths;
     strengths = new Float32Array(this.query.length);
+    let any = false;
     const d = this.vocabulary.dimensions;
     const rows = this.vocabulary.vectors;
     const base = docTerm * d;
     const docName = this.vocabulary.names[docTerm] === 1;
     this.query.forEach((q, i) => {
-      if (this.ids[i] === docTerm) strengths![i] = 1;
+      if (this.queryIds[i] === docTerm) {
+        strengths![i] = 1;
+        any = true;
+      }
       else if (q.vector && !(docName && this.queryNames[i] === 1 && !sameRoot(q.term, this.vocabulary.terms[docTerm]!))) {
         let dot = 0;
         for (let k = 0; k < d; k++) dot += q.vector[k]! * rows[base + k]!;
         // A derived form that is also a near-synonym counts fully as one ("weaponry" for "weapons").
-        if (dot >= SOFT_MATCH_FLOOR) strengths![i] = SOFT_MATCH_FACTOR * (derivedForm(q.term, this.vocabulary.terms[docTerm]!) ? 1 : dot);
+        if (dot >= SOFT_MATCH_FLOOR) {
+          strengths![i] = SOFT_MATCH_FACTOR * (derivedForm(q.term, this.vocabulary.terms[docTerm]!) ? 1 : dot);
+          any = true;
+        }
       }
     });
+    if (!any) strengths = this.none;
     this.cache.set(docTerm, strengths);
     return strengths;
   }
@@ -83,9 +94,20 @@ export class SoftMatcher {
     for (const list of docTermLists) {
       for (let t = 0; t < list.length; t++) {
         const strengths = this.strengths(list[t]!);
+        if (strengths === this.none) continue;
         for (let i = 0; i < best.length; i++) if (strengths[i]! > best[i]!) best[i] = strengths[i]!;
       }
     }
+    return best;
+  }
+
+  /**
+   * The coverage of several texts together, from each one's coverage: for each query term, its
+   * best match in any of them (the same as `coverage` of all their terms, without reading them again).
+   */
+  static union(...coverages: Float32Array[]): Float32Array {
+    const best = new Float32Array(coverages[0]!.length);
+    for (const coverage of coverages) for (let i = 0; i < best.length; i++) if (coverage[i]! > best[i]!) best[i] = coverage[i]!;
     return best;
   }
 
