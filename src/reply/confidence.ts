@@ -3,27 +3,25 @@
  * `npm run ask` all show `confidenceText` (reply/wording.ts), which puts this decision in words; the
  * number itself stays in `--json`.
  *
- * A quote's `score` is the hand-tuned confidence (RANKING=hand, the default) or, with the learned
- * refusal (RANKING=learned), the calibrated probability that the quote answers; `answered` says
- * whether the bot takes the question as answered at all. The decision reads both: when the
- * question is not answered, no quote is a match, whatever its score; when it is, the score says
- * how good a match each quote is. The thresholds hold for both kinds of score: measured on the
- * SQuAD validation split with `npm run labels` (every quote of the first page of 2,350 questions),
- * each label answers less often than the one above it, with either ranking.
+ * A quote's `score` is the calibrated probability that the quote answers the question, from the
+ * learned judge of the ranking in use (either one); `answered` says whether the bot takes the
+ * question as answered at all. The decision reads both: when the question is not answered, no
+ * quote is a match, whatever its score; when it is, the score says how good a match each quote
+ * is. Because the score is a probability, the thresholds read as one: measured on the SQuAD
+ * validation split with `npm run labels` (every quote of the first page of 2,350 questions),
+ * quotes scored 0.8 or more answer 0.86–0.95 of the time, 0.4–0.8 about half (0.47–0.78), under
+ * 0.4 at most a third, with either ranking.
  */
 
 /** How good a match a quote is, best first; "none" when the question is not answered. */
 export type MatchStrength = "strong" | "possible" | "weak" | "none";
 
-/**
- * At or above this score a quote of an answered question is a strong match. On SQuAD validation
- * 0.71 of such quotes answer with the hand ranking (0.86 as the first quote), 0.93 with the learned.
- */
-export const STRONG_MATCH_MIN = 0.85;
-/** At or above this score (below STRONG_MATCH_MIN) a possible match: 0.21 of such quotes answer (0.65 first), 0.58 learned. */
-export const POSSIBLE_MATCH_MIN = 0.6;
+/** At or above this score a quote of an answered question is a strong match (SQuAD validation: see the README's table). */
+export const STRONG_MATCH_MIN = 0.8;
+/** At or above this score (below STRONG_MATCH_MIN) a possible match. */
+export const POSSIBLE_MATCH_MIN = 0.4;
 
-/** How good a match a quote is, from its score and whether the question is answered. (Weak: 0.03 answer with the hand ranking, 0.06 learned; none: 0.04.) */
+/** How good a match a quote is, from its score and whether the question is answered. */
 export function matchStrength(score: number, answered: boolean): MatchStrength {
   if (!answered) return "none";
   if (score >= STRONG_MATCH_MIN) return "strong";
