@@ -3,6 +3,27 @@ import { describe, expect, it } from "vitest";
 import { escapeMarkdown, isInert, splitGraphemes, stripBidiControls, truncate, unescapeMarkdown } from "../src/reply/markdown.js";
 import { HOSTILE_TEXT as hostile } from "./hostileText.js";
 
+describe("characters of a text", () => {
+  it("are the grapheme segmenter's, for text of the common ranges and for any other", () => {
+    const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
+    // Code points from the fast path's ranges and right next to them (combining marks, joiners, CR LF, emoji).
+    const codePoints = fc.oneof(
+      fc.integer({ min: 0x20, max: 0x7e }),
+      fc.integer({ min: 0xa0, max: 0x36f }),
+      fc.integer({ min: 0x2000, max: 0x206f }),
+      fc.constantFrom(0x0a, 0x0d, 0x7f, 0x301, 0x200d, 0xfe0f, 0x1f600, 0x1f1eb, 0x1f1f7),
+    );
+    fc.assert(
+      fc.property(fc.array(codePoints, { maxLength: 40 }), (points) => {
+        const text = String.fromCodePoint(...points);
+        expect(splitGraphemes(text)).toEqual(Array.from(segmenter.segment(text), (segment) => segment.segment));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(splitGraphemes("Putin’s “roadmap” — café…")).toHaveLength(25);
+  });
+});
+
 describe("escaping for Discord", () => {
   it("is reversible and leaves nothing live, for any text", () => {
     fc.assert(

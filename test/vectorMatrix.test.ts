@@ -16,6 +16,18 @@ describe("vector search", () => {
   });
 });
 
+describe("the top scores", () => {
+  it("are the first rows of a full sort by score then row, whatever the scores, ties and limit", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -5, max: 5 }), { maxLength: 300 }), fc.integer({ min: 0, max: 60 }), (values, limit) => {
+        const scores = Float32Array.from(values, (v) => v / 4);
+        const expected = [...scores].map((score, row) => ({ row, score })).sort((a, b) => b.score - a.score || a.row - b.row).slice(0, limit);
+        expect(topScores(scores, limit)).toEqual(expected);
+      }),
+    );
+  });
+});
+
 describe("the vector matrix", () => {
   it("computes with WebAssembly SIMD the same similarities as plain JavaScript", () => {
     fc.assert(

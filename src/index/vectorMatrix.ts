@@ -31,21 +31,53 @@ export function dotAll(matrix: Float32Array, dimensions: number, vector: Float32
   return scores;
 }
 
-/** The `limit` highest scores, best first (a bounded selection, not a full sort). */
+/**
+ * The `limit` highest scores, best first, the lower row first among equal scores: a bounded
+ * min-heap in typed arrays, whose root is the worst kept (lowest score, then highest row), so a
+ * row that does not beat it costs one comparison (half the time of batching and sorting objects).
+ */
 export function topScores(scores: Float32Array, limit: number): VectorHit[] {
-  const hits: VectorHit[] = [];
-  let floor = -Infinity;
-  for (let row = 0; row < scores.length; row++) {
+  const capacity = Math.max(0, Math.min(limit, scores.length));
+  const heapScores = new Float32Array(capacity);
+  const heapRows = new Int32Array(capacity);
+  // a is worse than b: a lower score, or the same score at a later row.
+  const worse = (scoreA: number, rowA: number, scoreB: number, rowB: number) => scoreA < scoreB || (scoreA === scoreB && rowA > rowB);
+  let size = 0;
+  for (let row = 0; row < scores.length && capacity > 0; row++) {
     const score = scores[row]!;
-    if (hits.length >= limit && score <= floor) continue;
-    hits.push({ row, score });
-    if (hits.length > limit * 2) {
-      hits.sort((a, b) => b.score - a.score);
-      hits.length = limit;
-      floor = hits[limit - 1]!.score;
+    let i: number;
+    if (size < capacity) {
+      // Sift up from the new leaf.
+      i = size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!worse(score, row, heapScores[parent]!, heapRows[parent]!)) break;
+        heapScores[i] = heapScores[parent]!;
+        heapRows[i] = heapRows[parent]!;
+        i = parent;
+      }
+    } else {
+      // Rows come in order, so a score equal to the root's is worse than it.
+      if (score <= heapScores[0]!) continue;
+      // Replace the root and sift down.
+      i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= capacity) break;
+        const right = left + 1;
+        const child = right < capacity && worse(heapScores[right]!, heapRows[right]!, heapScores[left]!, heapRows[left]!) ? right : left;
+        if (!worse(heapScores[child]!, heapRows[child]!, score, row)) break;
+        heapScores[i] = heapScores[child]!;
+        heapRows[i] = heapRows[child]!;
+        i = child;
+      }
     }
+    heapScores[i] = score;
+    heapRows[i] = row;
   }
-  return hits.sort((a, b) => b.score - a.score || a.row - b.row).slice(0, limit);
+  const hits: VectorHit[] = [];
+  for (let k = 0; k < size; k++) hits.push({ row: heapRows[k]!, score: heapScores[k]! });
+  return hits.sort((a, b) => b.score - a.score || a.row - b.row);
 }
 
 /** The passage vectors of an index, and their similarities to a question. */
@@ -88,8 +120,8 @@ function dotAllModule(): object | null {
 
 /**
  * A matrix whose similarities are computed with WebAssembly SIMD (four float32 lanes at a time,
- * about four times faster than JavaScript: a full scan of 180,000 passages takes ~5 ms instead of
- * ~20 ms), living in the module's memory so the vectors are not held twice. Falls back to
+ * about three and a half times faster than JavaScript: a full scan of 180,000 100-dimension
+ * passages took 8 ms instead of 29 ms here on a slow day), living in the module's memory so the vectors are not held twice. Falls back to
  * JavaScript where SIMD is missing or the width is not a multiple of four.
  */
 export function createVectorMatrix(rows: number, dimensions: number): VectorMatrix {
