@@ -118,11 +118,6 @@ export function completeForJudge(ranked: RankedCandidates, candidate: ScoredCand
   Object.assign(candidate.features, ranked.questionFeatures, { articleShareBehind: ranked.bestArticleShare - candidate.features.articleShare });
 }
 
-/** The candidates (ranked best first) that survive collapsing same facts, in order: the quotes /ask shows, with their features. */
-export function keptCandidates(candidates: readonly ScoredCandidate[]): ScoredCandidate[] {
-  return collapseSameFacts(candidates).kept;
-}
-
 /** The refusal's view of one quote at a place in the ranking: the quote's own features, how far it leads the next, and the question's. */
 export function answerFeatures(ranked: RankedCandidates, candidate: ScoredCandidate, next: ScoredCandidate | undefined, ranks: readonly number[], place = 0): AnswerFeatures {
   const top = ranks.slice(0, REFUSAL_RANKS);
@@ -170,7 +165,6 @@ interface ArticleView {
 interface QuestionContext {
   matcher: SoftMatcher;
   answerType: AnswerType;
-  queryIds: Int32Array;
   /** By article id; empty unless the learned features are computed. */
   articles: ReadonlyMap<string, ArticleView>;
   /** The question's terms' word vectors, averaged by weight and normalised (undefined without learned features). */
@@ -414,7 +408,6 @@ export class Retriever {
     const context: QuestionContext = {
       matcher,
       answerType,
-      queryIds: matcher.queryIds,
       articles: allFeatures || this.judge ? this.articleViews(candidates, matcher) : new Map(),
       vector: allFeatures || this.judge ? weightedMean(query.map((q) => q.vector), query.map((q) => q.weight), snapshot.vocabulary.dimensions) : undefined,
       words: new Set(question.toLowerCase().match(WORDS) ?? []),
@@ -551,7 +544,7 @@ export class Retriever {
     const language = foreignLanguage(question, ranked.unknownCount / Math.max(1, ranked.questionTerms));
     if (language) return { question, answered: false, results: [], language };
     // Only the quotes that can be shown, and the ten the refusal reads, are needed.
-    const { quotes: collapsed, kept: keptAll } = collapseSameFacts(ranked.candidates, Math.max(limit + 1, REFUSAL_RANKS));
+    const { quotes: collapsed, kept } = collapseSameFacts(ranked.candidates, Math.max(limit + 1, REFUSAL_RANKS));
     const learned = this.judge;
     let scores: number[];
     let answered: boolean;
@@ -561,7 +554,6 @@ export class Retriever {
       // P(the articles answer it), from the first quote's view.
       const { answer, calibration, refusal, refusalCalibration } = learned;
       // The refusal's features read the first ten kept quotes' ranks (answerFeatures' rankSpread).
-      const kept = keptAll;
       for (const candidate of kept.slice(0, limit)) completeForJudge(ranked, candidate);
       const ranks = kept.map((candidate) => candidate.rank);
       const features = kept.slice(0, limit).map((candidate, i) => answerFeatures(ranked, candidate, kept[i + 1], ranks, i));
@@ -689,8 +681,8 @@ export class Retriever {
         shareTimesSimilarity: quoteShare * similarity,
         linked: at.linked ? 1 : 0,
         bestInPassage: bestInPassage ? 1 : 0,
-        pairShare: pairShare(question.queryIds, terms),
-        density: matchDensity(question.queryIds, sentenceTerms[s]!),
+        pairShare: pairShare(matcher.queryIds, terms),
+        density: matchDensity(matcher.queryIds, sentenceTerms[s]!),
         articleShare: view?.share ?? 0,
         titleShare: view?.titleShare ?? 0,
         articleVotes: view?.passages ?? 0,
