@@ -41,6 +41,10 @@ const schema = z.object({
   FEEDBACK_DIR: z.string().min(1).default("data/feedback"),
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// (or postgresql://) connection address" })
+    .optional(),
+  HNSW_EF_SEARCH: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
 /** The names of every configuration variable. */

@@ -168,11 +168,11 @@ describe("the bot on a fake Discord", () => {
     expectWithinLimits(reply.body);
     const embed = reply.body.embeds[0];
     expect(embed.description).toContain("Voice of America");
-    const voa = index.snapshot.manifest.articles["voa-iranian-president-in-moscow"]!.passages;
+    const voa = index.source.manifest.articles["voa-iranian-president-in-moscow"]!.passages;
     expect(embed.description).toContain(`Voice of America · 2025-01-17 · ${voa} passages`);
-    expect(embed.footer.text).toContain(`6 articles, ${index.snapshot.manifest.counts.passages} passages`);
+    expect(embed.footer.text).toContain(`6 articles, ${index.source.manifest.counts.passages} passages`);
     expect(embed.footer.text).toContain(BUNDLED_MODEL_ID);
-    expect(embed.footer.text).toContain(index.snapshot.manifest.builtAt);
+    expect(embed.footer.text).toContain(index.source.manifest.builtAt);
   });
 
   it("answers /help privately: what it does, how to ask, what it has read, what it does not do", async () => {
@@ -302,13 +302,13 @@ describe("the bot on a fake Discord", () => {
     const own = { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir };
     await buildConfiguredIndex(testConfig(own));
     const { index, logs } = await bot({ INDEX_POLL_SECONDS: "0.2" }, own);
-    const before = index.snapshot.buildId;
+    const before = index.source.buildId;
     await writeFile(
       join(corpusDir, "lighthouse.md"),
       "---\nid: lighthouse\ntitle: Lighthouse keepers return\noutlet: Harbour Post\npublished: 2025-02-01\n---\nThe old lighthouse on Skerry Point will be staffed by keepers again from April, the harbour board said.\n",
     );
     await buildConfiguredIndex(testConfig(own));
-    await until(() => index.snapshot.buildId !== before, "the new index to be served");
+    await until(() => index.source.buildId !== before, "the new index to be served");
     const { token } = fake.sendCommand("ask", ask("when will the lighthouse have keepers again"));
     const reply = await finalReply(fake, token);
     expect(reply.body.embeds[0].description).toContain("Skerry Point");
@@ -319,7 +319,7 @@ describe("the bot on a fake Discord", () => {
     await writeFile(join(buildPath(indexDir, "broken-build"), "passages.bin"), "not passages");
     await switchPointer(indexDir, "broken-build");
     await until(() => logs.some((l) => l.includes("the new index cannot be loaded")), "the refusal to be logged");
-    expect(index.snapshot.buildId).toBe(good);
+    expect(index.source.buildId).toBe(good);
     const after = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
     expect((await finalReply(fake, after.token)).body.embeds.length).toBeGreaterThan(0);
   });
@@ -452,19 +452,19 @@ describe("feedback on answers", () => {
     expect((await lastPage(restarted)).embeds.at(-1).description).toBe(firstQuote);
 
     // So does a rebuilt index with the same articles.
-    const before = running.index.snapshot.buildId;
+    const before = running.index.source.buildId;
     await buildConfiguredIndex(testConfig(own), { force: true });
-    await until(() => running.index.snapshot.buildId !== before, "the rebuilt index to be served");
+    await until(() => running.index.source.buildId !== before, "the rebuilt index to be served");
     const reindexed = (await finalReply(fake, fake.sendCommand("ask", ask(similar)).token)).body;
     expect((await lastPage(reindexed)).embeds.at(-1).description).toBe(firstQuote);
 
     // Once the quote's article changes, the old answer's buttons say so instead of voting on other words.
     const articleId = page1.components[0].components[1].custom_id.split(":").slice(5).join(":");
-    const file = join(corpusDir, running.index.snapshot.articles.get(articleId)!.file);
+    const file = join(corpusDir, running.index.source.articles.get(articleId)!.file);
     await writeFile(file, `${await readFile(file, "utf8")}\nA sentence added later to the article.\n`);
-    const changed = running.index.snapshot.buildId;
+    const changed = running.index.source.buildId;
     await buildConfiguredIndex(testConfig(own));
-    await until(() => running.index.snapshot.buildId !== changed, "the changed index to be served");
+    await until(() => running.index.source.buildId !== changed, "the changed index to be served");
     expect(await click("Does not answer", page1, person(3))).toContain("The articles have changed since this answer");
   });
 });

@@ -123,7 +123,7 @@ describe("a damaged index", () => {
     const logs: string[] = [];
     const logger = createLogger("info", new Writable({ write: (chunk, _encoding, done) => (logs.push(String(chunk)), done()) }));
     const live = new LiveIndex(new Retriever(await loadIndex(indexDir), embedder), indexDir, logger);
-    const served = live.snapshot.buildId;
+    const served = live.source.buildId;
     // A new build (one more article), damaged after it was written.
     const grown = await tempDir("verbatim-live-corpus-");
     await cp(corpusDir, grown, { recursive: true });
@@ -134,7 +134,7 @@ describe("a damaged index", () => {
     bytes[at < 0 ? bytes.length + at : at]! ^= 0x40;
     await writeFile(damaged, bytes);
     await live.check();
-    expect(live.snapshot.buildId).toBe(served);
+    expect(live.source.buildId).toBe(served);
     expect(await Promise.all(FIXTURE_QUESTIONS.map((question) => live.current.ask(question, { limit: 10 })))).toEqual(expected);
     const refusal = logs.map((line) => JSON.parse(line)).find((line) => line.level === 50);
     expect(refusal?.msg).toMatch(/cannot be loaded; still serving the previous one/);

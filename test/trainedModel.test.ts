@@ -58,7 +58,7 @@ describe("changing the embedding model", () => {
     const lines: string[] = [];
     const logger = createLogger("info", new Writable({ write: (chunk, _encoding, done) => (lines.push(...String(chunk).split("\n").filter(Boolean)), done()) }));
     const retriever = await openRetriever(testConfig(folders), logger);
-    expect(retriever.snapshot.manifest.model.id).toBe(TRAINED_MODEL_ID);
+    expect(retriever.source.manifest.model.id).toBe(TRAINED_MODEL_ID);
     expect(lines.some((line) => line.includes(`built with the embedding model ${GLOVE_MODEL_ID}, not the configured ${TRAINED_MODEL_ID}: rebuilding it now`))).toBe(true);
     const answer = await retriever.ask(FIXTURE_QUESTIONS[0]!);
     expect(answer.results.length).toBeGreaterThan(0);

@@ -39,7 +39,7 @@ export async function answerPage(retriever: Retriever, question: string, page: n
   const answer = await answerQuestion(retriever, question, { limit: feedback?.hasWrongVotes ? ALL_PAGES : shown + 1 }, feedback);
   const hasMore = answer.answered && answer.results.length > shown;
   const trimmed: Answer = { ...answer, results: answer.results.slice(0, shown) };
-  const { snapshot } = retriever;
+  const { source: snapshot } = retriever;
   const reply = answerReply({
     answer: trimmed,
     page,

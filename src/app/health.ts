@@ -5,7 +5,7 @@
  * are served, how long the process has run, and the Discord connection's state.
  */
 
-import type { IndexSnapshot } from "../index/snapshot.js";
+import type { IndexSource } from "../index/source.js";
 
 /** The bot's gateway connection as the health check reports it; "not used" for the local console. */
 export type DiscordConnection = "connected" | "connecting" | "disconnected" | "not used";
@@ -48,7 +48,7 @@ export function healthReport(inputs: HealthInputs): { status: 200 | 503; body: H
 }
 
 /** What the health check says of the index being served. */
-export function indexHealth(snapshot: IndexSnapshot): NonNullable<HealthInputs["index"]> {
+export function indexHealth(snapshot: Pick<IndexSource, "buildId" | "manifest">): NonNullable<HealthInputs["index"]> {
   const { manifest } = snapshot;
   return { buildId: snapshot.buildId, builtAt: manifest.builtAt, model: manifest.model.id, articles: manifest.counts.articles, passages: manifest.counts.passages };
 }

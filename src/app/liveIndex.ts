@@ -1,28 +1,33 @@
 /**
- * The index being served, swapped for a rebuilt one while the bot runs: within INDEX_POLL_SECONDS
- * of `npm run index` switching the pointer, the new build is loaded, checked and served; a build
- * that cannot be loaded is refused (logged) and the previous one keeps serving.
+ * The index being served, swapped for a rebuilt one while the bot runs. The file store is polled:
+ * within INDEX_POLL_SECONDS of `npm run index` switching the pointer, the new build is loaded,
+ * checked and served. The PostgreSQL store announces each build (LISTEN/NOTIFY), so every process
+ * sharing the database loads it at once; it is polled too, for a notification missed while a
+ * connection was down. A build that cannot be loaded is refused (logged) and the previous one keeps serving.
  */
-import { readPointer } from "../index/layout.js";
-import { loadIndex, verifyBodies, type IndexSnapshot } from "../index/snapshot.js";
+import type { IndexSource } from "../index/source.js";
 import type { Logger } from "../log.js";
 import type { Retriever } from "../retrieval/retriever.js";
 import { retrieverFor } from "./open.js";
+import { fileWatcher, type IndexWatcher } from "./watchers.js";
 
-/** The retriever in use, replaced when `npm run index` switches the index to a new build. */
+/** The retriever in use, replaced when `npm run index` makes a new build current. */
 export class LiveIndex {
   private retriever: Retriever;
   private timer: NodeJS.Timeout | undefined;
-  /** A build that failed to load: not retried until the pointer moves on. */
+  /** A build that failed to load: not retried until another one is current. */
   private refused: string | undefined;
   private checking: Promise<void> | undefined;
+  private readonly watcher: IndexWatcher;
 
   constructor(
     retriever: Retriever,
-    private readonly indexDir: string,
+    /** The index folder (file store), or a watcher of another store. */
+    where: string | IndexWatcher,
     private readonly logger: Logger,
   ) {
     this.retriever = retriever;
+    this.watcher = typeof where === "string" ? fileWatcher(where) : where;
   }
 
   /** The retriever answering questions now. */
@@ -31,23 +36,25 @@ export class LiveIndex {
   }
 
   /** The index being served. */
-  get snapshot(): IndexSnapshot {
-    return this.retriever.snapshot;
+  get source(): IndexSource {
+    return this.retriever.source;
   }
 
-  /** Checks for a new build every `seconds`. */
-  watch(seconds: number): void {
+  /** Checks for a new build every `seconds`, and at once when the store announces one. */
+  async watch(seconds: number): Promise<void> {
     this.timer = setInterval(() => void this.check(), seconds * 1000);
     this.timer.unref();
+    await this.watcher.listen?.(() => void this.check(), this.logger);
   }
 
   /** Stops watching. */
-  close(): void {
+  async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    await this.watcher.close();
   }
 
-  /** Loads the build the index pointer names, if it is new; a broken one is refused and logged. */
+  /** Loads the current build, if it is new; a broken one is refused and logged. */
   check(): Promise<void> {
     this.checking ??= this.reload().finally(() => {
       this.checking = undefined;
@@ -58,24 +65,23 @@ export class LiveIndex {
   private async reload(): Promise<void> {
     let pointer: string | undefined;
     try {
-      pointer = await readPointer(this.indexDir);
+      pointer = await this.watcher.current();
     } catch (error) {
-      this.logger.warn({ err: error }, "cannot read the index pointer; still serving the loaded index");
+      this.logger.warn({ err: error }, "cannot read which index is current; still serving the loaded index");
       return;
     }
-    if (pointer === undefined || pointer === this.snapshot.buildId || pointer === this.refused) return;
+    if (pointer === undefined || pointer === this.source.buildId || pointer === this.refused) return;
     try {
-      const snapshot = await loadIndex(this.indexDir);
-      await verifyBodies(snapshot);
-      const previous = this.snapshot.buildId;
-      const retriever = retrieverFor(snapshot, this.retriever);
+      const source = await this.watcher.load();
+      const previous = this.source.buildId;
+      const retriever = retrieverFor(source, this.retriever);
       retriever.warmUp();
       this.retriever = retriever;
       this.refused = undefined;
-      this.logger.info({ buildId: snapshot.buildId, previous, articles: snapshot.manifest.counts.articles, passages: snapshot.manifest.counts.passages }, "serving the new index");
+      this.logger.info({ buildId: source.buildId, previous, articles: source.manifest.counts.articles, passages: source.manifest.counts.passages }, "serving the new index");
     } catch (error) {
       this.refused = pointer;
-      this.logger.error({ err: error, buildId: pointer, serving: this.snapshot.buildId }, "the new index cannot be loaded; still serving the previous one (run `npm run index` to repair it)");
+      this.logger.error({ err: error, buildId: pointer, serving: this.source.buildId }, "the new index cannot be loaded; still serving the previous one (run `npm run index` to repair it)");
     }
   }
 }

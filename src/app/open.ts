@@ -5,8 +5,16 @@
 import type { Config } from "../config.js";
 import { loadEmbedder, modelKey, type Embedder, type EmbedderOptions } from "../embeddings/embedder.js";
 import { buildIndex, type BuildReport, type ProgressReporter } from "../index/build.js";
+import type pg from "pg";
 import { IndexMissingError, IndexOutdatedError, loadIndex, type IndexSnapshot } from "../index/snapshot.js";
+import { buildPostgresIndex } from "../index/postgres/build.js";
+import { checkReachable, poolFor } from "../index/postgres/database.js";
+import { migrate } from "../index/postgres/schema.js";
+import { DatabaseIndexMissingError, PostgresSource } from "../index/postgres/source.js";
+import { databaseWatcher, fileWatcher, type IndexWatcher } from "./watchers.js";
 import type { Logger } from "../log.js";
+import type { Manifest } from "../index/manifest.js";
+import { FileSource, type IndexSource } from "../index/source.js";
 import { DEFAULT_PASSAGE_SETTINGS } from "../passages/passages.js";
 import { Retriever } from "../retrieval/retriever.js";
 import { loadShippedModels } from "../retrieval/shippedModels.js";
@@ -22,12 +30,16 @@ export function embedderOptions(config: Config): EmbedderOptions {
   };
 }
 
-/** Builds or updates the configured index; loads the model only if something must be embedded. */
+/** The configured store's database pool, or undefined for the file store. */
+export function configuredPool(config: Config): pg.Pool | undefined {
+  return config.DATABASE_URL ? poolFor(config.DATABASE_URL, config.HNSW_EF_SEARCH) : undefined;
+}
+
+/** Builds or updates the configured index (files, or PostgreSQL with DATABASE_URL); loads the model only if something must be embedded. */
 export async function buildConfiguredIndex(config: Config, options: { progress?: ProgressReporter; force?: boolean; strict?: boolean; embedder?: Embedder } = {}): Promise<BuildReport> {
   const modelOptions = embedderOptions(config);
-  return buildIndex({
+  const settings = {
     corpusDir: config.CORPUS_DIR,
-    indexDir: config.INDEX_DIR,
     passageSettings: DEFAULT_PASSAGE_SETTINGS,
     modelId: config.EMBEDDING_MODEL,
     modelKey: await modelKey(modelOptions),
@@ -35,23 +47,44 @@ export async function buildConfiguredIndex(config: Config, options: { progress?:
     progress: options.progress,
     force: options.force,
     strict: options.strict,
-  });
+  };
+  const pool = configuredPool(config);
+  if (pool) {
+    await checkReachable(pool, config.DATABASE_URL!);
+    return buildPostgresIndex({ ...settings, pool });
+  }
+  return buildIndex({ ...settings, indexDir: config.INDEX_DIR });
+}
+
+/** Loads the configured store's current build. Throws IndexMissingError / DatabaseIndexMissingError when there is none. */
+export async function loadConfiguredSource(config: Config): Promise<IndexSource> {
+  const pool = configuredPool(config);
+  if (!pool) return new FileSource(await loadIndex(config.INDEX_DIR));
+  await checkReachable(pool, config.DATABASE_URL!);
+  await migrate(pool);
+  return PostgresSource.open(pool);
+}
+
+/** How the configured store's builds are watched for a new one. */
+export function configuredWatcher(config: Config): IndexWatcher {
+  const pool = configuredPool(config);
+  return pool ? databaseWatcher(pool) : fileWatcher(config.INDEX_DIR);
 }
 
 /**
  * Why an index cannot answer questions embedded by `embedder`, or undefined when it can: quotes
  * ranked with vectors from one model against questions embedded by another would be noise.
  */
-export function modelMismatch(snapshot: IndexSnapshot, embedder: Embedder): string | undefined {
+export function modelMismatch(snapshot: { manifest: Manifest }, embedder: Embedder): string | undefined {
   const built = snapshot.manifest.model;
   return built.key === embedder.key ? undefined : `it was built with the model ${built.id}, but the bot runs ${embedder.key}`;
 }
 
 /** A retriever like `previous` (same model, same ranking) over another index. */
-export function retrieverFor(snapshot: IndexSnapshot, previous: Retriever): Retriever {
-  const mismatch = modelMismatch(snapshot, previous.embedder);
+export function retrieverFor(source: IndexSource | IndexSnapshot, previous: Retriever): Retriever {
+  const mismatch = modelMismatch(source, previous.embedder);
   if (mismatch) throw new Error(`${mismatch}; restart the bot after changing EMBEDDING_MODEL`);
-  return previous.withSnapshot(snapshot);
+  return previous.withSource("gather" in source ? source : new FileSource(source));
 }
 
 /** Names, in the log, every corpus file a build left out. */
@@ -65,22 +98,23 @@ export function logSkipped(logger: Logger, report: BuildReport): void {
  */
 export async function openRetriever(config: Config, logger: Logger, options: { progress?: ProgressReporter } = {}): Promise<Retriever> {
   // The model and the index load side by side: file reads and ONNX set-up overlap.
-  const [embedder, loaded] = await Promise.all([loadEmbedder(embedderOptions(config)), loadIndex(config.INDEX_DIR).catch((error: unknown) => error as Error)]);
-  let snapshot;
+  const [embedder, loaded] = await Promise.all([loadEmbedder(embedderOptions(config)), loadConfiguredSource(config).catch((error: unknown) => error as Error)]);
+  const where = config.DATABASE_URL ? { store: "postgres" } : { indexDir: config.INDEX_DIR };
+  let snapshot: IndexSource;
   try {
     if (loaded instanceof Error) throw loaded;
     snapshot = loaded;
   } catch (error) {
-    if (error instanceof IndexMissingError) logger.info({ indexDir: config.INDEX_DIR }, "no index yet: building it now (first run)");
-    else if (error instanceof IndexOutdatedError) logger.warn({ indexDir: config.INDEX_DIR }, "the index was built by another version of Verbatim: rebuilding it now");
+    if (error instanceof IndexMissingError || error instanceof DatabaseIndexMissingError) logger.info(where, "no index yet: building it now (first run)");
+    else if (error instanceof IndexOutdatedError) logger.warn(where, "the index was built by another version of Verbatim: rebuilding it now");
     else throw error;
     logSkipped(logger, await buildConfiguredIndex(config, { progress: options.progress, embedder }));
-    snapshot = await loadIndex(config.INDEX_DIR);
+    snapshot = await loadConfiguredSource(config);
   }
   if (modelMismatch(snapshot, embedder)) {
-    logger.warn({ indexDir: config.INDEX_DIR, built: snapshot.manifest.model.key, configured: embedder.key }, `the index was built with the embedding model ${snapshot.manifest.model.id}, not the configured ${config.EMBEDDING_MODEL}: rebuilding it now`);
+    logger.warn({ ...where, built: snapshot.manifest.model.key, configured: embedder.key }, `the index was built with the embedding model ${snapshot.manifest.model.id}, not the configured ${config.EMBEDDING_MODEL}: rebuilding it now`);
     logSkipped(logger, await buildConfiguredIndex(config, { progress: options.progress, embedder }));
-    snapshot = await loadIndex(config.INDEX_DIR);
+    snapshot = await loadConfiguredSource(config);
   }
   // Both rankings read the learned models: the learned one ranks with them, and each has its own
   // learned scores and refusal. Without them (another embedding model), the hand-tuned weights

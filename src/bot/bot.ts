@@ -116,12 +116,12 @@ export class VerbatimBot {
   private async command(interaction: ChatInputCommandInteraction, log: InteractionLog): Promise<void> {
     if (interaction.commandName === COMMANDS.sources) {
       await interaction.deferReply();
-      await respond(interaction, sourcesReply(this.index.snapshot, 0));
+      await respond(interaction, sourcesReply(this.index.source, 0));
       log.outcome = "sources";
       return;
     }
     if (interaction.commandName === COMMANDS.help) {
-      await respond(interaction, helpReply(this.index.snapshot), { privately: true });
+      await respond(interaction, helpReply(this.index.source), { privately: true });
       log.outcome = "help";
       return;
     }
@@ -166,7 +166,7 @@ export class VerbatimBot {
     if ("page" in ref) log.page = ref.page;
     if (ref.kind === "sources") {
       await interaction.deferUpdate();
-      await respond(interaction, sourcesReply(this.index.snapshot, ref.page));
+      await respond(interaction, sourcesReply(this.index.source, ref.page));
       log.outcome = "sources";
       return;
     }
@@ -181,7 +181,7 @@ export class VerbatimBot {
       return;
     }
     const retriever = this.index.current;
-    if (ref.buildId !== retriever.snapshot.buildId) {
+    if (ref.buildId !== retriever.source.buildId) {
       log.outcome = "index changed";
       await notify(interaction, NOTICES.staleButton);
       return;
@@ -211,13 +211,15 @@ export class VerbatimBot {
     log.questionLength = question.length;
     if (this.config.LOG_QUESTIONS) log.question = question;
     // The offsets hold only in the article as it was when the answer was given.
-    const article = this.index.snapshot.articles.get(ref.articleId);
-    if (!article || !article.hash.startsWith(ref.hash) || ref.end > article.body.length) {
+    const { source } = this.index;
+    const article = source.articles.get(ref.articleId);
+    const body = article && article.hash.startsWith(ref.hash) ? await source.body(ref.articleId) : undefined;
+    if (!article || body === undefined || ref.end > body.length) {
       log.outcome = "vote on a changed article";
       await notify(interaction, NOTICES.voteStale);
       return;
     }
-    const choice = await this.feedback.record({ answer: interaction.message.id, user: interaction.user.id, choice: ref.choice, question, article: ref.articleId, start: ref.start, end: ref.end, quote: article.body.slice(ref.start, ref.end) });
+    const choice = await this.feedback.record({ answer: interaction.message.id, user: interaction.user.id, choice: ref.choice, question, article: ref.articleId, start: ref.start, end: ref.end, quote: body.slice(ref.start, ref.end) });
     log.outcome = `vote ${choice}`;
     await notify(interaction, choice === "right" ? NOTICES.voteRight : choice === "wrong" ? NOTICES.voteWrong : NOTICES.voteWithdrawn);
   }

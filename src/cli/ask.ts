@@ -75,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(config.LOG_LEVEL);
   const retriever = await openRetriever(config, logger, { progress: createProgress() });
   if (values.sources) {
-    process.stdout.write(formatSources(retriever.snapshot));
+    process.stdout.write(formatSources(retriever.source));
     return 0;
   }
   // The votes people gave on Discord move quotes as they do for the bot.
@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
   if (readStdin) return answerStdin(retriever, feedback, limit);
   const answer = await answerQuestion(retriever, question, { limit }, feedback);
   if (values.json) process.stdout.write(JSON.stringify(answer) + "\n");
-  else process.stdout.write(formatAnswer(answer, (id) => retriever.snapshot.articles.get(id)?.title ?? id, styleFor(process.stdout)) + "\n");
+  else process.stdout.write(formatAnswer(answer, (id) => retriever.source.articles.get(id)?.title ?? id, styleFor(process.stdout)) + "\n");
   return 0;
 }
 

@@ -50,14 +50,14 @@ export async function runConsole(index: LiveIndex, input: Readable, output: Writ
 
   const ask = async (question: string, page: number) => {
     const { reply, answer, hasMore } = await answerPage(index.current, question, page, { feedback });
-    last = { question, page, buildId: index.snapshot.buildId, answered: answer.answered, hasMore };
+    last = { question, page, buildId: index.source.buildId, answered: answer.answered, hasMore };
     print(replyAsText(reply, style));
   };
 
   /** The page `more` or `back` goes to, or why there is none. */
   const turn = (step: 1 | -1): number | string => {
     if (!last) return NOTICES.askFirst;
-    if (last.buildId !== index.snapshot.buildId) return NOTICES.consoleStale;
+    if (last.buildId !== index.source.buildId) return NOTICES.consoleStale;
     if (step === -1) return last.page === 0 ? NOTICES.firstPage : last.page - 1;
     if (!last.answered) return NOTICES.noMoreUnanswered;
     return last.hasMore && last.page + 1 < MAX_ANSWER_PAGES ? last.page + 1 : NOTICES.noMoreQuotes;
@@ -85,12 +85,12 @@ export async function runConsole(index: LiveIndex, input: Readable, output: Writ
           if (typeof page === "string") note(page);
           else await ask(last!.question, page);
         } else if (SOURCES.has(word)) {
-          const pages = sourcesPages(index.snapshot);
+          const pages = sourcesPages(index.source);
           const asked = rest[0] === undefined ? 1 : Number(rest[0]);
-          if (Number.isInteger(asked) && asked >= 1 && asked <= pages) print(replyAsText(sourcesReply(index.snapshot, asked - 1), style));
+          if (Number.isInteger(asked) && asked >= 1 && asked <= pages) print(replyAsText(sourcesReply(index.source, asked - 1), style));
           else note(noSuchSourcesPage(Number.isInteger(asked) ? asked : 1, pages));
         } else if (HELP.has(word)) {
-          print(replyAsText(helpReply(index.snapshot), style) + `\n${CONSOLE_HELP}\n`);
+          print(replyAsText(helpReply(index.source), style) + `\n${CONSOLE_HELP}\n`);
         } else if (command.startsWith("/")) {
           note(`${unknownCommand(command)}\n${CONSOLE_HELP}`);
         } else {

@@ -27,7 +27,8 @@ async function main(argv: string[]): Promise<number> {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const lines = [...report.skipped.map((skip) => `skipped ${skip.file}: ${skip.reason}`), `${summarize(report)} (${report.passages} passages, ${report.embedded} embedded, ${seconds}s)`];
   if (report.fullRebuildReason && report.rebuilt) lines.unshift(`embedded everything: ${report.fullRebuildReason}`);
-  lines.push(report.rebuilt ? `index ${report.buildId} is now in use in ${config.INDEX_DIR}` : `index ${report.buildId} is up to date`);
+  const where = config.DATABASE_URL ? "the PostgreSQL database (DATABASE_URL)" : config.INDEX_DIR;
+  lines.push(report.rebuilt ? `index ${report.buildId} is now in use in ${where}` : `index ${report.buildId} is up to date`);
   process.stderr.write(lines.join("\n") + "\n");
   return 0;
 }

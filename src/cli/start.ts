@@ -9,7 +9,7 @@ import { FeedPoller } from "../app/feedPoller.js";
 import { indexHealth, type DiscordConnection } from "../app/health.js";
 import { HealthServer } from "../app/healthServer.js";
 import { LiveIndex } from "../app/liveIndex.js";
-import { openRetriever } from "../app/open.js";
+import { configuredWatcher, openRetriever } from "../app/open.js";
 import { VerbatimBot } from "../bot/bot.js";
 import { loadConfig, type Config } from "../config.js";
 import { verifyBodies } from "../index/snapshot.js";
@@ -43,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(config.LOG_LEVEL, consoleLog);
   // The health check answers from the start: 503 while loading and connecting, 200 once serving.
   const health: Health = { discord: () => (config.DISCORD_TOKEN ? "connecting" : "not used"), stopping: false };
-  const healthServer = config.HEALTH_PORT === undefined ? undefined : new HealthServer(config.HEALTH_HOST, config.HEALTH_PORT, () => ({ index: health.index && indexHealth(health.index.snapshot), discord: health.discord(), stopping: health.stopping, uptimeSeconds: process.uptime() }), logger);
+  const healthServer = config.HEALTH_PORT === undefined ? undefined : new HealthServer(config.HEALTH_HOST, config.HEALTH_PORT, () => ({ index: health.index && indexHealth(health.index.source), discord: health.discord(), stopping: health.stopping, uptimeSeconds: process.uptime() }), logger);
   await healthServer?.start();
   try {
     return await serve(config, logger, consoleLog, health);
@@ -64,25 +64,25 @@ async function serve(config: Config, logger: Logger, consoleLog: ConsoleLog | un
   const started = performance.now();
   const retriever = await openRetriever(config, logger, { progress: createProgress() });
   // A bot runs for weeks: check all of the article text now rather than each article on first use.
-  await verifyBodies(retriever.snapshot);
+  await retriever.source.verify();
   // The first question pays for lazy work (ONNX session, caches): pay it now, not on a user's /ask.
   retriever.warmUp();
   await retriever.ask("what do the articles say");
   const feedback = await FeedbackStore.open(config.FEEDBACK_DIR, logger);
-  const index = new LiveIndex(retriever, config.INDEX_DIR, logger);
-  index.watch(config.INDEX_POLL_SECONDS);
+  const index = new LiveIndex(retriever, configuredWatcher(config), logger);
+  await index.watch(config.INDEX_POLL_SECONDS);
   const feeds = new FeedPoller(config, index, logger);
   feeds.start();
   if (feeds.enabled) logger.info({ feeds: config.FEEDS.length, minutes: config.FEEDS_POLL_MINUTES }, "pulling the feeds on a timer");
-  const { manifest } = retriever.snapshot;
-  logger.info({ buildId: retriever.snapshot.buildId, articles: manifest.counts.articles, passages: manifest.counts.passages, model: manifest.model.id, ms: Math.round(performance.now() - started) }, "model and index loaded");
+  const { manifest } = retriever.source;
+  logger.info({ buildId: retriever.source.buildId, articles: manifest.counts.articles, passages: manifest.counts.passages, model: manifest.model.id, ms: Math.round(performance.now() - started) }, "model and index loaded");
 
   if (!config.DISCORD_TOKEN) {
     health.index = index;
     process.stdout.write(`${NO_TOKEN}\n\n${CONSOLE_INTRO}\n${CONSOLE_HELP}\n\n`);
     await runConsole(index, process.stdin, process.stdout, { logs: consoleLog, feedback });
     await feeds.stop();
-    index.close();
+    await index.close();
     return 0;
   }
 
@@ -107,13 +107,13 @@ async function serve(config: Config, logger: Logger, consoleLog: ConsoleLog | un
   } catch (error) {
     await bot.client.destroy();
     await feeds.stop();
-    index.close();
+    await index.close();
     if ((error as { code?: string }).code === "TokenInvalid") throw new Error("Discord rejected DISCORD_TOKEN. Copy the token again from the developer portal (Bot → Reset Token) into .env.");
     throw error;
   }
   await stopped;
   await feeds.stop();
-  index.close();
+  await index.close();
   return 0;
 }
 

@@ -106,15 +106,13 @@ async function embedAll(embedder: Embedder, texts: string[], progress?: Progress
   return vectors;
 }
 
+/** A term's word vector from a previous build, when that build spelled it the same way. */
+export type ReusedTermVector = (term: string, spelling: string) => Float32Array | undefined;
+
 /** The corpus's terms with word vectors, reusing the previous build's where the spelling is the same. */
-async function buildVocabulary(spellings: Map<string, string>, names: ReadonlySet<string>, previous: IndexSnapshot | undefined, getEmbedder: () => Promise<Embedder>): Promise<Vocabulary> {
+async function buildVocabulary(spellings: Map<string, string>, names: ReadonlySet<string>, reused: ReusedTermVector, getEmbedder: () => Promise<Embedder>): Promise<Vocabulary> {
   const terms = [...spellings.keys()];
-  const rows: (Float32Array | undefined)[] = terms.map((term) => {
-    const old = previous?.vocabulary.row.get(term);
-    if (old === undefined || previous!.vocabulary.spellings[old] !== spellings.get(term)) return undefined;
-    const d = previous!.vocabulary.dimensions;
-    return previous!.vocabulary.vectors.slice(old * d, (old + 1) * d);
-  });
+  const rows: (Float32Array | undefined)[] = terms.map((term) => reused(term, spellings.get(term)!));
   const missing = terms.map((_, i) => i).filter((i) => !rows[i]);
   if (missing.length > 0) {
     const embedder = await getEmbedder();
@@ -124,8 +122,76 @@ async function buildVocabulary(spellings: Map<string, string>, names: ReadonlySe
       batch.forEach((i, k) => (rows[i] = vectors[k]));
     }
   }
-  const dimensions = rows[0]?.length ?? previous?.dimensions ?? 1;
+  const dimensions = rows[0]?.length ?? 1;
   return makeVocabulary(terms, terms.map((term) => spellings.get(term)!), rows as Float32Array[], dimensions, names);
+}
+
+/** The reusable word vectors of a loaded build. */
+export function vocabularyVectors(vocabulary: Vocabulary | undefined): ReusedTermVector {
+  return (term, spelling) => {
+    const old = vocabulary?.row.get(term);
+    if (old === undefined || vocabulary!.spellings[old] !== spelling) return undefined;
+    const d = vocabulary!.dimensions;
+    return vocabulary!.vectors.slice(old * d, (old + 1) * d);
+  };
+}
+
+/** A build's contents in memory, whichever store it is written to. */
+export interface AssembledBuild {
+  passages: Passage[];
+  /** Passage vectors, row-major, in passage order. */
+  vectorRows: Float32Array;
+  dimensions: number;
+  vocabulary: Vocabulary;
+  sentenceTerms: SentenceTerms;
+  keyword: KeywordIndex;
+  /** How many passages were embedded (the rest reused). */
+  embedded: number;
+}
+
+/**
+ * Everything a new build holds, from its articles: passage vectors (a passage of an unchanged
+ * article keeps the vector `reusedVector` gives, the rest are embedded), the sentence terms, the
+ * vocabulary with word vectors and the BM25 postings. Shared by the file and PostgreSQL stores.
+ */
+export async function assembleBuild(input: {
+  articles: readonly Article[];
+  passagesOf: ReadonlyMap<string, Passage[]>;
+  /** A reusable vector of a passage of an unchanged article, or undefined. */
+  reusedVector: (passage: Passage) => Float32Array | undefined;
+  reusedTermVector: ReusedTermVector;
+  getEmbedder: () => Promise<Embedder>;
+  /** The vector size when nothing is embedded (all reused). */
+  knownDimensions?: number;
+  progress?: ProgressReporter;
+}): Promise<AssembledBuild> {
+  const { articles, getEmbedder } = input;
+  const passages = articles.flatMap((article) => input.passagesOf.get(article.id)!);
+  const bodies = new Map(articles.map((article) => [article.id, article.body]));
+  const reused = passages.map((passage) => input.reusedVector(passage));
+  const toEmbed = passages.map((_, i) => i).filter((i) => !reused[i]);
+  let fresh: Float32Array[] = [];
+  if (toEmbed.length > 0) fresh = await embedAll(await getEmbedder(), toEmbed.map((i) => passageText(bodies.get(passages[i]!.articleId)!, passages[i]!)), input.progress);
+  const dimensions = fresh[0]?.length ?? reused.find((vector) => vector)?.length ?? input.knownDimensions ?? 1;
+  // All vectors in one float32 matrix, in passage order; the per-passage arrays can then go.
+  const vectorRows = new Float32Array(passages.length * dimensions);
+  toEmbed.forEach((row, k) => vectorRows.set(fresh[k]!, row * dimensions));
+  fresh = [];
+  reused.forEach((vector, i) => vector && vectorRows.set(vector, i * dimensions));
+  reused.length = 0;
+
+  const tokenised = tokeniseSentences(passages, bodies);
+  const vocabulary = await buildVocabulary(tokenised.spellings, tokenised.names, input.reusedTermVector, getEmbedder);
+  const renumber = Int32Array.from(tokenised.terms, (term) => vocabulary.row.get(term)!);
+  const termIds = tokenised.ids;
+  for (let i = 0; i < termIds.length; i++) termIds[i] = renumber[termIds[i]!]!;
+  const sentenceTerms = new SentenceTerms(tokenised.sentenceEnds, termIds, passages);
+  const keyword = KeywordIndex.fromTermIds(
+    passages.length,
+    (doc, visit) => passages[doc]!.sentences.forEach((_, k) => visit(sentenceTerms.of(doc, k))),
+    vocabulary.row,
+  );
+  return { passages, vectorRows, dimensions, vocabulary, sentenceTerms, keyword, embedded: toEmbed.length };
 }
 
 async function writeBuild(folder: string, manifest: Omit<Manifest, "files">, articles: Article[], passages: Passage[], keyword: KeywordIndex, sentenceTerms: SentenceTerms, vectorRows: Float32Array, vocabulary: Vocabulary): Promise<void> {
@@ -205,36 +271,18 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       reusable.passages.forEach((passage, i) => reusedVectors.set(passage.id, reusable.matrix.data.subarray(i * reusable.dimensions, (i + 1) * reusable.dimensions)));
     }
     const reuseArticle = new Set(reusable ? changes.unchanged : []);
-
-    const passages = articles.flatMap((article) => passagesOf.get(article.id)!);
-    const bodies = new Map(articles.map((article) => [article.id, article.body]));
-    const toEmbed = passages.map((_, i) => i).filter((i) => !reuseArticle.has(passages[i]!.articleId) || !reusedVectors.has(passages[i]!.id));
     let embedder: Embedder | undefined;
-    const getEmbedder = async () => (embedder ??= await options.loadEmbedder());
-    let fresh: Float32Array[] = [];
-    if (toEmbed.length > 0) fresh = await embedAll(await getEmbedder(), toEmbed.map((i) => passageText(bodies.get(passages[i]!.articleId)!, passages[i]!)), options.progress);
-    const dimensions = embedder?.dimensions ?? reusable?.dimensions ?? fresh[0]?.length ?? 1;
-    // All vectors in one float32 matrix, in passage order; the per-passage arrays can then go.
-    const vectorRows = new Float32Array(passages.length * dimensions);
-    toEmbed.forEach((row, k) => vectorRows.set(fresh[k]!, row * dimensions));
-    fresh = [];
-    passages.forEach((passage, i) => {
-      const reused = reuseArticle.has(passage.articleId) ? reusedVectors.get(passage.id) : undefined;
-      if (reused) vectorRows.set(reused, i * dimensions);
+    const built = await assembleBuild({
+      articles,
+      passagesOf,
+      reusedVector: (passage) => (reuseArticle.has(passage.articleId) ? reusedVectors.get(passage.id) : undefined),
+      reusedTermVector: vocabularyVectors(reusable?.vocabulary),
+      getEmbedder: async () => (embedder ??= await options.loadEmbedder()),
+      knownDimensions: reusable?.dimensions,
+      progress: options.progress,
     });
     reusedVectors.clear();
-
-    const tokenised = tokeniseSentences(passages, bodies);
-    const vocabulary = await buildVocabulary(tokenised.spellings, tokenised.names, reusable, getEmbedder);
-    const renumber = Int32Array.from(tokenised.terms, (term) => vocabulary.row.get(term)!);
-    const termIds = tokenised.ids;
-    for (let i = 0; i < termIds.length; i++) termIds[i] = renumber[termIds[i]!]!;
-    const sentenceTerms = new SentenceTerms(tokenised.sentenceEnds, termIds, passages);
-    const keyword = KeywordIndex.fromTermIds(
-      passages.length,
-      (doc, visit) => passages[doc]!.sentences.forEach((_, k) => visit(sentenceTerms.of(doc, k))),
-      vocabulary.row,
-    );
+    const { passages, keyword, sentenceTerms, vectorRows, vocabulary, dimensions } = built;
 
     const buildId = newBuildName();
     const manifest = newManifest(buildId, options, dimensions, articles, passages, new Date());
@@ -245,7 +293,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     written = undefined;
     // Kept: the new build and the good one it replaced (readers may still be loading it); nothing else.
     await removeOldBuilds(options.indexDir, [buildId, last?.name]);
-    return { ...report, buildId, rebuilt: true, passages: passages.length, embedded: toEmbed.length };
+    return { ...report, buildId, rebuilt: true, passages: passages.length, embedded: built.embedded };
   } catch (error) {
     // A build that never became current is removed at once, so it can never be taken for a good one.
     if (written) await rm(buildPath(options.indexDir, written), { recursive: true, force: true }).catch(() => undefined);

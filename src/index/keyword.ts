@@ -139,6 +139,26 @@ export class KeywordIndex {
     return low < this.offsets[termId + 1]! / 2 && this.pairs[low * 2]! < end;
   }
 
+  /**
+   * A term's postings as a store without this class scores them (the PostgreSQL store's SQL): its
+   * documents, ascending, and each one's BM25 term-frequency part, freq / (freq + k1 (1 - b + b len / avg)),
+   * so that a document's score is the sum over the query's terms of idf (k1 + 1) times it.
+   */
+  postingsOf(termId: number): { docs: Int32Array; weights: Float64Array } {
+    const start = this.offsets[termId]!;
+    const count = (this.offsets[termId + 1]! - start) / 2;
+    const docs = new Int32Array(count);
+    const weights = new Float64Array(count);
+    const { k1, b, lengths, pairs } = this;
+    for (let i = 0; i < count; i++) {
+      const doc = pairs[start + 2 * i]!;
+      const frequency = pairs[start + 2 * i + 1]!;
+      docs[i] = doc;
+      weights[i] = frequency / (frequency + k1 * (1 - b + (b * lengths[doc]!) / this.averageLength));
+    }
+    return { docs, weights };
+  }
+
   /** Number of documents containing the term. */
   documentFrequency(term: string): number {
     const id = this.ids.get(term);

@@ -71,3 +71,13 @@ export function parseManifestText(text: string): Manifest {
   if (!parsed.success) throw new ManifestError(`${parsed.error.issues[0]!.path.join(".")} ${parsed.error.issues[0]!.message}`);
   return parsed.data;
 }
+
+/** A manifest stored as data rather than as a file (the PostgreSQL store's): of this index format, and of the right shape. */
+export function parseManifestFields(data: unknown): Manifest {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new ManifestError("is not an object");
+  const { formatVersion } = data as Record<string, unknown>;
+  if (formatVersion !== INDEX_FORMAT_VERSION) throw new ManifestFormatError(formatVersion);
+  const parsed = manifestSchema.safeParse(data);
+  if (!parsed.success) throw new ManifestError(`${parsed.error.issues[0]!.path.join(".")} ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
+}

@@ -84,6 +84,27 @@ export function makeVocabulary(terms: string[], spellings: string[], rows: Float
   return { terms, spellings, names: Uint8Array.from(terms, (term) => (names.has(term) ? 1 : 0)), dimensions, vectors, row: new Map(terms.map((term, i) => [term, i])) };
 }
 
+/** Row `i` of a vocabulary as stored: its float32 scale, then its int8 components (see writeVocabulary). */
+export function quantizedRow(vocabulary: Vocabulary, i: number): Buffer {
+  const { dimensions, vectors } = vocabulary;
+  const bytes = Buffer.alloc(4 + dimensions);
+  let max = 0;
+  for (let d = 0; d < dimensions; d++) max = Math.max(max, Math.abs(vectors[i * dimensions + d]!));
+  // As writeVocabulary: the scale is kept as float32, the components divided by it unrounded.
+  const scale = max / 127;
+  bytes.writeFloatLE(scale, 0);
+  for (let d = 0; d < dimensions; d++) bytes.writeInt8(scale === 0 ? 0 : Math.round(vectors[i * dimensions + d]! / scale), 4 + d);
+  return bytes;
+}
+
+/** Dequantises a row stored by quantizedRow into `target` at `offset`; throws if it is not `dimensions` long. */
+export function dequantizeRow(bytes: Uint8Array, dimensions: number, target: Float32Array, offset: number): void {
+  if (bytes.length !== 4 + dimensions) throw new Error(`a stored word vector has ${bytes.length - 4} components, not ${dimensions}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const scale = view.getFloat32(0, true);
+  for (let d = 0; d < dimensions; d++) target[offset + d] = view.getInt8(4 + d) * scale;
+}
+
 /** Writes a vocabulary into a build folder. */
 export async function writeVocabulary(folder: string, vocabulary: Vocabulary): Promise<void> {
   const { terms, spellings, names, dimensions, vectors } = vocabulary;

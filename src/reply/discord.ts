@@ -7,7 +7,7 @@
 // console and the CLI build these payloads too, and should not load the whole Discord client.
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from "discord-api-types/v10";
 import type { Source } from "../corpus/article.js";
-import type { IndexSnapshot } from "../index/snapshot.js";
+import type { IndexSource } from "../index/source.js";
 import type { Answer, Quote } from "../retrieval/answer.js";
 import { DISCORD_LIMITS, escapeMarkdown, fitRendering, inviteDots, safeLink, splitGraphemes, stripBidiControls, truncate, unescapeMarkdown } from "./markdown.js";
 import { ALSO_REPORTED_BY, answerHeadline, confidenceText, HELP, HELP_HEADINGS, helpReadLine, inSourceOrder, LABELS, NO_ARTICLES, NOT_STATED, passageCount, QUESTION_LABEL, SOURCES_TITLE, sourcesFooter, VOTE_EMOJI } from "./wording.js";
@@ -214,7 +214,7 @@ export function answerReply({ answer, page, hasMore, buildId, sourceOf, articleH
 }
 
 /** The reply to /sources (and its page buttons): the articles read, with the index's build and model. */
-export function sourcesReply(snapshot: IndexSnapshot, requestedPage: number): ReplyPayload {
+export function sourcesReply(snapshot: Pick<IndexSource, "manifest" | "articles">, requestedPage: number): ReplyPayload {
   const { manifest } = snapshot;
   const articles = inSourceOrder(snapshot.articles.values());
   const pages = sourcesPages(snapshot);
@@ -240,12 +240,12 @@ export function sourcesReply(snapshot: IndexSnapshot, requestedPage: number): Re
 }
 
 /** The pages /sources has for an index. */
-export function sourcesPages(snapshot: IndexSnapshot): number {
+export function sourcesPages(snapshot: Pick<IndexSource, "manifest" | "articles">): number {
   return Math.max(1, Math.ceil(snapshot.articles.size / SOURCES_PER_PAGE));
 }
 
 /** The reply to /help: what the bot does, how to ask, what it has read, and what it does not do. */
-export function helpReply(snapshot: IndexSnapshot): ReplyPayload {
+export function helpReply(snapshot: Pick<IndexSource, "manifest" | "articles">): ReplyPayload {
   const read = escapeMarkdown(truncate(helpReadLine([...snapshot.articles.values()], snapshot.manifest.builtAt), 1000));
   const description = [HELP.what, `**${HELP_HEADINGS.how}**\n${HELP.how}`, `**${HELP_HEADINGS.read}**\n${read}`, `**${HELP_HEADINGS.limits}**\n${HELP.limits}`].join("\n\n");
   return { content: "", embeds: [{ title: HELP.title, description: truncate(description, DISCORD_LIMITS.embedDescription), color: COLOUR_ANSWER }], components: [], allowedMentions: { parse: [] } };

@@ -6,7 +6,7 @@
  * through here: it stays exact (JSON escapes every control character itself).
  */
 import type { Source } from "../corpus/article.js";
-import type { IndexSnapshot } from "../index/snapshot.js";
+import type { IndexSource } from "../index/source.js";
 import type { Answer, Quote } from "../retrieval/answer.js";
 import type { ReplyPayload } from "./discord.js";
 import { stripBidiControls } from "./markdown.js";
@@ -74,7 +74,7 @@ export function formatAnswer(answer: Answer, sourceTitle: (id: string) => string
 }
 
 /** The indexed articles as a terminal table, with the index's model and build time. */
-export function formatSources(snapshot: IndexSnapshot): string {
+export function formatSources(snapshot: Pick<IndexSource, "manifest" | "articles">): string {
   const { manifest } = snapshot;
   const rows = inSourceOrder(snapshot.articles.values()).map(
     (article) => `  ${(article.published || NOT_STATED_SHORT.date).padEnd(10)}  ${(article.outlet || NOT_STATED_SHORT.outlet).padEnd(18)}  ${passageCount(manifest.articles[article.id]?.passages ?? 0).padStart(13)}  ${article.title}`,

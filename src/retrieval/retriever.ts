@@ -1,16 +1,15 @@
 import { offsetsIn, sourceOf, type Article } from "../corpus/article.js";
 import type { Embedder } from "../embeddings/embedder.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
+import { FileSource, type Gathered, type IndexSource } from "../index/source.js";
 import type { Passage } from "../passages/passages.js";
 import type { Span } from "../passages/sentences.js";
 import { tokenize } from "../text/terms.js";
-import { TypoCorrector } from "../text/typos.js";
 import { foreignLanguage } from "./language.js";
 import { MAX_QUOTE_CHARS, validateQuestion, type Answer, type Quote } from "./answer.js";
 import { answerTypeWords, expectedAnswerType, hasAnswerType, type AnswerType } from "./answerType.js";
 import { collapseSameFacts, type QuoteWithTerms } from "./dedupe.js";
 import { SoftMatcher, type QueryTerm } from "./softMatch.js";
-import { topScores } from "../index/vectorMatrix.js";
 import { modelScore, probability, type AnswerFeatures, type CandidateFeatures, type Judge, type LearnedModels } from "./rankingModel.js";
 import { matchDensity, pairShare, QUESTION_KIND_FEATURES, questionKind } from "./features.js";
 
@@ -280,22 +279,17 @@ function exactShare(query: readonly QueryTerm[], text: string): number {
 
 /** Answers questions from one loaded index with one loaded model. Holds no per-question state. */
 export class Retriever {
-  /** Built on first use: see titleTerms(). */
-  private titles: Set<string> | undefined;
+  /** The index, from whichever store holds it. */
+  readonly source: IndexSource;
   /** See titleTermsOf(). */
   private readonly titlesOfArticles = new Map<string, ReadonlySet<string>>();
-  /** Built on first use: see typos(). */
-  private corrector: TypoCorrector | undefined;
-  /** See articleRange(). */
-  private readonly ranges = new Map<string, { first: number; end: number }>();
-  /** See termWeight(). */
-  private weightsOfTerms: Float32Array | undefined;
 
   /** What scores the quotes and decides refusals: the learned models for the ranking in use, or none (the fixed blend and threshold). */
   private readonly judge: Judge | undefined;
 
   constructor(
-    readonly snapshot: IndexSnapshot,
+    /** The index, from whichever store holds it (a loaded build folder is served in place). */
+    index: IndexSource | IndexSnapshot,
     readonly embedder: Embedder,
     /** The learned models; without them, the hand-tuned weights rank and the fixed blend and threshold decide. */
     readonly models?: LearnedModels,
@@ -304,11 +298,12 @@ export class Retriever {
     private readonly weights: Readonly<RankingWeights> = DEFAULT_WEIGHTS,
   ) {
     this.judge = models ? models[ranking] : undefined;
+    this.source = "gather" in index ? index : new FileSource(index);
   }
 
   /** The same model, models and ranking over another index (a rebuilt one). */
-  withSnapshot(snapshot: IndexSnapshot): Retriever {
-    return new Retriever(snapshot, this.embedder, this.models, this.ranking, this.weights);
+  withSource(source: IndexSource): Retriever {
+    return new Retriever(source, this.embedder, this.models, this.ranking, this.weights);
   }
 
   /**
@@ -317,24 +312,14 @@ export class Retriever {
    * typo index (45 ms), so that no user's question pays for them.
    */
   warmUp(): void {
-    this.titleTerms();
-    this.typos();
+    this.source.warmUp();
   }
 
   /** The article's sentence just before a passage (the previous passage's last), when there is one. */
-  private previousSentence(item: number): { span: Span; passage: number; k: number } | undefined {
-    const before = this.snapshot.passages[item - 1];
-    if (!before || before.articleId !== this.snapshot.passages[item]!.articleId) return undefined;
+  private previousSentence(g: Gathered, item: number): { span: Span; passage: number; k: number } | undefined {
+    const before = g.passage(item - 1);
+    if (!before || before.articleId !== g.passage(item)!.articleId) return undefined;
     return { span: before.sentences.at(-1)!, passage: item - 1, k: before.sentences.length - 1 };
-  }
-
-  /** Terms of the articles' titles and outlets (a question may name an outlet its articles never write). */
-  private titleTerms(): ReadonlySet<string> {
-    if (!this.titles) {
-      this.titles = new Set();
-      for (const id of this.snapshot.articles.keys()) for (const term of this.titleTermsOf(id)) this.titles.add(term);
-    }
-    return this.titles;
   }
 
   /**
@@ -344,18 +329,11 @@ export class Retriever {
   private titleTermsOf(articleId: string): ReadonlySet<string> {
     let terms = this.titlesOfArticles.get(articleId);
     if (!terms) {
-      const article = this.snapshot.articles.get(articleId);
+      const article = this.source.articles.get(articleId);
       terms = new Set(article ? tokenize(`${article.title} ${article.outlet}`).map((token) => token.term) : []);
       this.titlesOfArticles.set(articleId, terms);
     }
     return terms;
-  }
-
-  /** The corpus's words, to correct a question's typos against. */
-  private typos(): TypoCorrector {
-    const { vocabulary, keyword } = this.snapshot;
-    this.corrector ??= new TypoCorrector(vocabulary.spellings, (row) => keyword.documentFrequency(vocabulary.terms[row]!));
-    return this.corrector;
   }
 
   /**
@@ -366,21 +344,21 @@ export class Retriever {
   private async queryTerms(question: string): Promise<{ terms: QueryTerm[]; unmentioned: string[] }> {
     const seen = new Map<string, string>();
     const unmentioned = new Set<string>();
-    const { vocabulary } = this.snapshot;
+    const { lexicon } = this.source;
     tokenize(question).forEach((token, i) => {
       if (token.stop) return;
-      if (!vocabulary.row.has(token.term) && !this.titleTerms().has(token.term)) {
-        const row = this.typos().correct(token.spelling);
-        if (row !== undefined) token = { ...token, term: vocabulary.terms[row]!, spelling: vocabulary.spellings[row]! };
+      if (!lexicon.has(token.term) && !lexicon.isTitleTerm(token.term)) {
+        const corrected = lexicon.correct(token.spelling);
+        if (corrected) token = { ...token, ...corrected };
       }
       if (!seen.has(token.term)) seen.set(token.term, token.spelling);
       const written = question.slice(token.start, token.end);
-      if (i > 0 && STARTS_UPPERCASE.test(written) && !this.snapshot.vocabulary.row.has(token.term) && !this.titleTerms().has(token.term)) unmentioned.add(written.replace(/['’]s?$/, ""));
+      if (i > 0 && STARTS_UPPERCASE.test(written) && !lexicon.has(token.term) && !lexicon.isTitleTerm(token.term)) unmentioned.add(written.replace(/['’]s?$/, ""));
     });
     const spellings = [...seen.values()];
     const vectors = await this.embedder.embedDocuments(spellings);
     const typeWords = answerTypeWords(question);
-    const terms = [...seen.keys()].map((term, i) => ({ term, spelling: spellings[i]!, weight: this.snapshot.keyword.idf(term), vector: vectors[i], namesAnswerType: typeWords.has(spellings[i]!) }));
+    const terms = [...seen.keys()].map((term, i) => ({ term, spelling: spellings[i]!, weight: lexicon.idf(term), vector: vectors[i], namesAnswerType: typeWords.has(spellings[i]!) }));
     return { terms, unmentioned: [...unmentioned] };
   }
 
@@ -393,33 +371,32 @@ export class Retriever {
    */
   async rank(rawQuestion: string, allFeatures = this.models !== undefined && this.ranking === "learned"): Promise<RankedCandidates> {
     const question = validateQuestion(rawQuestion);
-    const { snapshot } = this;
+    const { source } = this;
     const { terms: query, unmentioned } = await this.queryTerms(question);
-    const matcher = new SoftMatcher(query, snapshot.vocabulary);
+    const g = await source.gather(query.map((q) => q.term), await this.embedder.embedQuery(question), CANDIDATES_PER_RANKING);
+    const matcher = new SoftMatcher(query, g.vocabulary);
     const answerType = expectedAnswerType(question);
 
-    const keywordHits = snapshot.keyword.search(new Map(query.map((q) => [q.term, 1])), CANDIDATES_PER_RANKING);
+    const { keywordHits, vectorHits } = g;
     const keywordScore = new Map(keywordHits.map((hit) => [hit.doc, hit.score / keywordHits[0]!.score]));
     const keywordPlace = new Map(keywordHits.map((hit, i) => [hit.doc, i]));
-    const similarities = snapshot.matrix.similarities(await this.embedder.embedQuery(question));
-    const vectorHits = topScores(similarities, CANDIDATES_PER_RANKING);
     const vectorPlace = new Map(vectorHits.map((hit, i) => [hit.row, i]));
     const candidates = new Set([...keywordHits.map((hit) => hit.doc), ...vectorHits.map((hit) => hit.row)]);
     const context: QuestionContext = {
       matcher,
       answerType,
-      articles: allFeatures || this.judge ? this.articleViews(candidates, matcher) : new Map(),
-      vector: allFeatures || this.judge ? weightedMean(query.map((q) => q.vector), query.map((q) => q.weight), snapshot.vocabulary.dimensions) : undefined,
+      articles: allFeatures || this.judge ? this.articleViews(g, candidates, matcher) : new Map(),
+      vector: allFeatures || this.judge ? weightedMean(query.map((q) => q.vector), query.map((q) => q.weight), g.vocabulary.dimensions) : undefined,
       words: new Set(question.toLowerCase().match(WORDS) ?? []),
     };
 
     const scored: Scored[] = [];
     for (const item of candidates) {
-      const passage = snapshot.passages[item]!;
+      const passage = g.passage(item)!;
       const place = { keyword: keywordPlace.get(item), vector: vectorPlace.get(item) };
-      for (const quote of this.passageQuotes(item, passage, this.previousSentence(item), context, similarities[item]!, keywordScore.get(item), place)) scored.push(quote);
+      for (const quote of this.passageQuotes(g, item, passage, this.previousSentence(g, item), context, g.similarity(item), keywordScore.get(item), place)) scored.push(quote);
     }
-    const questionFeatures = questionFeaturesOf(question, answerType, query.length, snapshot.articles.size);
+    const questionFeatures = questionFeaturesOf(question, answerType, query.length, source.articles.size);
     scored.sort(byRank);
     if (allFeatures) {
       // The learned ranking re-ranks the hand-tuned ranking's first LEARNED_RERANK_DEPTH
@@ -437,20 +414,11 @@ export class Retriever {
       }
     }
     const totalWeight = query.reduce((sum, q) => sum + q.weight, 0);
-    const unknownWeight = query.reduce((sum, q) => sum + (snapshot.vocabulary.row.has(q.term) ? 0 : q.weight), 0);
-    const unknownCount = query.filter((q) => !snapshot.vocabulary.row.has(q.term)).length;
+    const unknownWeight = query.reduce((sum, q) => sum + (source.lexicon.has(q.term) ? 0 : q.weight), 0);
+    const unknownCount = query.filter((q) => !source.lexicon.has(q.term)).length;
     let bestArticleShare = 0;
     for (const view of context.articles.values()) bestArticleShare = Math.max(bestArticleShare, view.share);
     return { question, candidates: scored, unmentioned, unknownShare: totalWeight === 0 ? 0 : unknownWeight / totalWeight, unknownCount, questionTerms: query.length, questionFeatures, bestArticleShare };
-  }
-
-  /** A vocabulary term's BM25 rarity, for weighting a quote's word vectors (each looked up once, when first met). */
-  private termWeight(id: number): number {
-    const { vocabulary, keyword } = this.snapshot;
-    this.weightsOfTerms ??= new Float32Array(vocabulary.terms.length).fill(-1);
-    let weight = this.weightsOfTerms[id]!;
-    if (weight < 0) weight = this.weightsOfTerms[id] = keyword.idf(vocabulary.terms[id]!);
-    return weight;
   }
 
   /**
@@ -458,14 +426,14 @@ export class Retriever {
    * sentence-level view of meaning (the passage vectors see the whole passage), from the
    * vectors the index already holds.
    */
-  private sentenceSimilarity(question: Float32Array | undefined, lists: readonly ArrayLike<number>[]): number {
+  private sentenceSimilarity(g: Gathered, question: Float32Array | undefined, lists: readonly ArrayLike<number>[]): number {
     if (!question) return 0;
-    const { vectors, dimensions } = this.snapshot.vocabulary;
+    const { vectors, dimensions } = g.vocabulary;
     const sum = new Float32Array(dimensions);
     for (const list of lists) {
       for (let t = 0; t < list.length; t++) {
         const id = list[t]!;
-        const w = this.termWeight(id);
+        const w = g.termWeight(id);
         const base = id * dimensions;
         for (let k = 0; k < dimensions; k++) sum[k]! += w * vectors[base + k]!;
       }
@@ -485,29 +453,9 @@ export class Retriever {
    * documents are the passages, built from the same sentence terms), as building a set of each
    * candidate article's terms was a fifth of a question's time at 10,000 articles.
    */
-  private articleCoverage(item: number, ids: Int32Array): Float32Array {
-    const { first, end } = this.articleRange(item);
-    const { keyword } = this.snapshot;
-    return Float32Array.from(ids, (id) => (id >= 0 && keyword.hasTermIn(id, first, end) ? 1 : 0));
-  }
-
-  /**
-   * The article's first passage and the one after its last, around one of its passages (an
-   * article's passages are contiguous in the index), found when first needed.
-   */
-  private articleRange(item: number): { first: number; end: number } {
-    const { passages } = this.snapshot;
-    const articleId = passages[item]!.articleId;
-    let range = this.ranges.get(articleId);
-    if (!range) {
-      let first = item;
-      while (first > 0 && passages[first - 1]!.articleId === articleId) first--;
-      let end = item + 1;
-      while (end < passages.length && passages[end]!.articleId === articleId) end++;
-      range = { first, end };
-      this.ranges.set(articleId, range);
-    }
-    return range;
+  private articleCoverage(g: Gathered, item: number, ids: Int32Array): Float32Array {
+    const { first, end } = g.articleRange(item);
+    return Float32Array.from(ids, (id) => (id >= 0 && g.hasTermIn(id, first, end) ? 1 : 0));
   }
 
   /**
@@ -515,21 +463,20 @@ export class Retriever {
    * the whole article and its title use (the article a question is about names its subject
    * somewhere, if not in the answer sentence), and how many candidate passages it has.
    */
-  private articleViews(candidates: ReadonlySet<number>, matcher: SoftMatcher): Map<string, ArticleView> {
+  private articleViews(g: Gathered, candidates: ReadonlySet<number>, matcher: SoftMatcher): Map<string, ArticleView> {
     const views = new Map<string, ArticleView>();
-    const { passages } = this.snapshot;
     const ids = matcher.queryIds;
     for (const item of candidates) {
-      const articleId = passages[item]!.articleId;
+      const articleId = g.passage(item)!.articleId;
       const known = views.get(articleId);
       if (known) {
         known.passages++;
         continue;
       }
-      const covered = this.articleCoverage(item, ids);
+      const covered = this.articleCoverage(g, item, ids);
       const title = this.titleTermsOf(articleId);
       const inTitle = Float32Array.from(matcher.query, (q) => (title.has(q.term) ? 1 : 0));
-      views.set(articleId, { share: matcher.share(covered), titleShare: matcher.share(inTitle), passages: 1, first: this.articleRange(item).first });
+      views.set(articleId, { share: matcher.share(covered), titleShare: matcher.share(inTitle), passages: 1, first: g.articleRange(item).first });
     }
     for (const view of views) view[1].passages /= candidates.size;
     return views;
@@ -579,9 +526,9 @@ export class Retriever {
    * none does, the passage's first), joined with a neighbour when that adds enough of the
    * question, each with its hand rank, confidence and features.
    */
-  private passageQuotes(item: number, passage: Passage, previous: { span: Span; passage: number; k: number } | undefined, question: QuestionContext, similarity: number, keywordHit: number | undefined, place: { keyword: number | undefined; vector: number | undefined }): Scored[] {
+  private passageQuotes(g: Gathered, item: number, passage: Passage, previous: { span: Span; passage: number; k: number } | undefined, question: QuestionContext, similarity: number, keywordHit: number | undefined, place: { keyword: number | undefined; vector: number | undefined }): Scored[] {
     const { matcher } = question;
-    const article = this.snapshot.articles.get(passage.articleId)!;
+    const article = g.article(passage.articleId);
     const body = article.body;
     // A passage opening with "He …" or "This …" takes the sentence before it as context (and may
     // quote it), when only white space separates them. Any other passage takes it as context only,
@@ -590,13 +537,12 @@ export class Retriever {
     const opener = passage.sentences[0]!;
     const linked = previous && REFERRING_OPENERS.test(body.slice(opener.start, opener.end)) && body.slice(previous.span.end, opener.start).trim() === "" ? previous : undefined;
     const sentences = linked ? [linked.span, ...passage.sentences] : passage.sentences;
-    const store = this.snapshot.sentenceTerms;
-    const own = passage.sentences.map((_, k) => store.of(item, k));
-    const sentenceTerms = linked ? [store.of(linked.passage, linked.k), ...own] : own;
+    const own = passage.sentences.map((_, k) => g.sentenceTerms(item, k));
+    const sentenceTerms = linked ? [g.sentenceTerms(linked.passage, linked.k), ...own] : own;
     // Each sentence's coverage of the question is worked out once; a quote of several sentences,
     // or the passage, covers what any of its sentences covers.
     const coverages = sentenceTerms.map((terms) => matcher.coverage(terms));
-    const passageCoverage = SoftMatcher.union(...coverages, ...(previous && !linked ? [matcher.coverage(store.of(previous.passage, previous.k))] : []));
+    const passageCoverage = SoftMatcher.union(...coverages, ...(previous && !linked ? [matcher.coverage(g.sentenceTerms(previous.passage, previous.k))] : []));
     // The linked sentence before is context: never the quote's own best sentence.
     const shares = coverages.map((coverage, i) => (linked && i === 0 ? 0 : matcher.share(coverage)));
     const passageShare = matcher.share(passageCoverage);
@@ -610,13 +556,13 @@ export class Retriever {
     for (let s = firstOwn; s < sentences.length; s++) {
       // A sentence with none of the question's words is no candidate, unless the passage has none better.
       if (s !== best && shares[s]! === 0) continue;
-      out.push(this.sentenceQuote(s, s === best, { item, article, sentences, sentenceTerms, coverages, shares, passageShare, linked: linked !== undefined, view }, question, similarity, keywordHit, place));
+      out.push(this.sentenceQuote(g, s, s === best, { item, article, sentences, sentenceTerms, coverages, shares, passageShare, linked: linked !== undefined, view }, question, similarity, keywordHit, place));
     }
     return out;
   }
 
   /** One candidate quote: sentence `s` of a passage (with a neighbour when that adds enough), ranked and described. */
-  private sentenceQuote(s: number, bestInPassage: boolean, at: PassageAt, question: QuestionContext, similarity: number, keywordHit: number | undefined, place: { keyword: number | undefined; vector: number | undefined }): Scored {
+  private sentenceQuote(g: Gathered, s: number, bestInPassage: boolean, at: PassageAt, question: QuestionContext, similarity: number, keywordHit: number | undefined, place: { keyword: number | undefined; vector: number | undefined }): Scored {
     const keyword = keywordHit ?? 0;
     const w = this.weights;
     const { matcher, answerType } = question;
@@ -689,7 +635,7 @@ export class Retriever {
         position: Math.log1p(at.item - (view?.first ?? at.item)),
         keywordPlace: place.keyword === undefined ? 0 : 1 / (1 + place.keyword),
         vectorPlace: place.vector === undefined ? 0 : 1 / (1 + place.vector),
-        sentenceSimilarity: this.sentenceSimilarity(question.vector, terms),
+        sentenceSimilarity: this.sentenceSimilarity(g, question.vector, terms),
         ...novelty(text, question.words),
       });
     };

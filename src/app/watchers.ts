@@ -1,0 +1,74 @@
+/** Where the builds a LiveIndex serves come from, for each store. */
+import type pg from "pg";
+import { readPointer } from "../index/layout.js";
+import { loadIndex } from "../index/snapshot.js";
+import { FileSource, type IndexSource } from "../index/source.js";
+import { BUILD_CHANNEL, currentBuild } from "../index/postgres/schema.js";
+import { PostgresSource } from "../index/postgres/source.js";
+import type { Logger } from "../log.js";
+
+/** Where the builds come from: which one is current, how to load it, and (optionally) news of a new one. */
+export interface IndexWatcher {
+  /** The current build's id, or undefined when there is none. */
+  current(): Promise<string | undefined>;
+  /** Loads and fully checks the current build. */
+  load(): Promise<IndexSource>;
+  /** Calls `changed` whenever a new build may be current; resolves once listening. */
+  listen?(changed: () => void, logger: Logger): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The file store's builds: the pointer file in the index folder. */
+export function fileWatcher(indexDir: string): IndexWatcher {
+  return {
+    current: () => readPointer(indexDir),
+    load: async () => {
+      const source = new FileSource(await loadIndex(indexDir));
+      await source.verify();
+      return source;
+    },
+    close: async () => undefined,
+  };
+}
+
+/** The PostgreSQL store's builds: the current row, and the build channel's notifications. */
+export function databaseWatcher(pool: pg.Pool): IndexWatcher {
+  let listener: pg.PoolClient | undefined;
+  let closed = false;
+  const watcher: IndexWatcher = {
+    current: async () => (await currentBuild(pool))?.name,
+    load: async () => {
+      const source = await PostgresSource.open(pool);
+      await source.verify();
+      return source;
+    },
+    listen: async (changed, logger) => {
+      const connect = async (): Promise<void> => {
+        const client = await pool.connect();
+        listener = client;
+        client.on("notification", (message) => {
+          if (message.channel === BUILD_CHANNEL) changed();
+        });
+        client.on("error", (error) => {
+          // The connection dropped: listen again on a new one, and look for a build missed meanwhile.
+          logger.warn({ err: error }, "lost the database connection that listens for new builds; reconnecting");
+          client.release(true);
+          listener = undefined;
+          if (!closed) setTimeout(() => void connect().then(changed, () => undefined), 1000).unref();
+        });
+        await client.query(`listen ${BUILD_CHANNEL}`);
+      };
+      await connect();
+    },
+    close: async () => {
+      closed = true;
+      if (listener) {
+        await listener.query(`unlisten ${BUILD_CHANNEL}`).catch(() => undefined);
+        listener.release();
+        listener = undefined;
+      }
+    },
+  };
+  return watcher;
+}
+

@@ -1,0 +1,58 @@
+/**
+ * The connection pool of the PostgreSQL store: one per process and address, made on first use.
+ * Every connection searches the HNSW graphs with the configured `hnsw.ef_search`.
+ */
+import pg from "pg";
+
+/** Connections per process: a question runs two queries side by side; a spare serves the rest. */
+const POOL_SIZE = 4;
+
+const pools = new Map<string, pg.Pool>();
+
+/** Whether a pg error means the server cannot be reached (the operator's address or network), not a bad query. */
+function unreachable(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT" || code === "EAI_AGAIN" || code === "28P01" || code === "3D000";
+}
+
+/** The store's database cannot be reached. */
+export class DatabaseUnreachableError extends Error {
+  constructor(url: string, cause: unknown) {
+    const address = url.replace(/\/\/[^@/]*@/, "//…@");
+    super(`Cannot connect to the PostgreSQL database at ${address} (${(cause as Error).message}): check DATABASE_URL, that the server runs, and that the user may log in.`, { cause });
+    this.name = "DatabaseUnreachableError";
+  }
+}
+
+/** The pool for a DATABASE_URL; it lets the process exit once every connection is idle. */
+export function poolFor(url: string, efSearch: number): pg.Pool {
+  const key = `${url}\u0000${efSearch}`;
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, allowExitOnIdle: true, connectionTimeoutMillis: 10_000 });
+    pool.on("connect", (client) => {
+      client.query(`set hnsw.ef_search = ${Math.trunc(efSearch)}`).catch(() => undefined);
+    });
+    // An idle connection that drops (a server restart) is replaced on the next query; do not crash.
+    pool.on("error", () => undefined);
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
+/** Checks that the database answers, naming what to fix when it does not. */
+export async function checkReachable(pool: pg.Pool, url: string): Promise<void> {
+  try {
+    await pool.query("select 1");
+  } catch (error) {
+    if (unreachable(error)) throw new DatabaseUnreachableError(url, error);
+    throw error;
+  }
+}
+
+/** Closes every pool this process opened (at shutdown, and between tests). */
+export async function closePools(): Promise<void> {
+  const open = [...pools.values()];
+  pools.clear();
+  await Promise.all(open.map((pool) => pool.end().catch(() => undefined)));
+}

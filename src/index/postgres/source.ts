@@ -1,0 +1,282 @@
+/**
+ * The PostgreSQL store's reader: an IndexSource over one build in the database. A process holds
+ * the article list (no bodies) and the lexicon (each term's spelling and document frequency, for
+ * typo correction and rarity); passages, their vectors, bodies, postings and word vectors stay in
+ * the database, and a question reads only its candidates' in three rounds of queries:
+ *   1. the BM25 ranking (SQL over the stored postings) and the HNSW vector ranking, side by side;
+ *   2. the candidate passages (and the one before each), their similarity, and their articles'
+ *      bodies with which of the question's terms each article uses, side by side;
+ *   3. the word vectors of the candidates' terms not already cached (a bounded cache).
+ */
+import type pg from "pg";
+import type { Article } from "../../corpus/article.js";
+import type { Passage } from "../../passages/passages.js";
+import type { Span } from "../../passages/sentences.js";
+import { IndexCorruptError, IndexOutdatedError } from "../errors.js";
+import { BM25_K1, type KeywordHit } from "../keyword.js";
+import { ManifestFormatError, parseManifestFields, sha256Hex, type Manifest } from "../manifest.js";
+import { VocabularyLexicon, type ArticleInfo, type Gathered, type IndexSource, type VectorHit } from "../source.js";
+import { dequantizeRow, type Vocabulary } from "../vocabulary.js";
+import { currentBuild, partition } from "./schema.js";
+import { vectorLiteral } from "./vectors.js";
+
+/** Word vectors kept between questions (about 200 bytes each): common terms are fetched once. */
+const TERM_CACHE_SIZE = 50_000;
+
+/** A build row, as `currentBuild` reads it. */
+export interface BuildRow {
+  id: number;
+  name: string;
+  manifest: unknown;
+  dimensions: number;
+}
+
+/** There is no build in the database yet. */
+export class DatabaseIndexMissingError extends Error {
+  constructor() {
+    super("The database has no index yet: build it with `npm run index` (DATABASE_URL set).");
+    this.name = "DatabaseIndexMissingError";
+  }
+}
+
+interface CatalogueEntry extends ArticleInfo {
+  row: number;
+  first: number;
+  end: number;
+}
+
+/** A cached word vector: dequantised, and whether the term is a name. */
+interface TermRow {
+  vector: Float32Array;
+  name: boolean;
+}
+
+export class PostgresSource implements IndexSource {
+  readonly store = "postgres";
+  readonly lexicon: VocabularyLexicon;
+  /** Each article's first passage, by article row (ascending): finds a passage's article. */
+  private readonly firsts: Int32Array;
+  private readonly byRow: CatalogueEntry[];
+  private readonly termCache = new Map<number, TermRow>();
+  private readonly where: string;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly build: BuildRow,
+    readonly manifest: Manifest,
+    readonly articles: ReadonlyMap<string, CatalogueEntry>,
+    private readonly terms: string[],
+    private readonly spellings: string[],
+    private readonly documents: Uint32Array,
+    private readonly termRow: ReadonlyMap<string, number>,
+  ) {
+    this.byRow = [...articles.values()].sort((a, b) => a.row - b.row);
+    this.firsts = Int32Array.from(this.byRow, (article) => article.first);
+    this.lexicon = new VocabularyLexicon(terms, spellings, termRow, (row) => documents[row]!, manifest.counts.passages, articles);
+    this.where = `build ${build.name} in PostgreSQL`;
+  }
+
+  get buildId(): string {
+    return this.build.name;
+  }
+
+  /** Opens the database's current build (or the given one): its manifest, article list and lexicon. */
+  static async open(pool: pg.Pool, build?: BuildRow): Promise<PostgresSource> {
+    const row = build ?? (await currentBuild(pool));
+    if (!row) throw new DatabaseIndexMissingError();
+    const where = `build ${row.name} in PostgreSQL`;
+    let manifest: Manifest;
+    try {
+      manifest = parseManifestFields(row.manifest);
+    } catch (error) {
+      if (error instanceof ManifestFormatError) throw new IndexOutdatedError(where, error.message);
+      throw new IndexCorruptError(where, (error as Error).message, error);
+    }
+    const [articleRows, termRows] = await Promise.all([
+      pool.query<{ row: number; id: string; title: string; outlet: string; published: string; url: string; file: string; hash: string; first_passage: number; end_passage: number }>(
+        `select row, id, title, outlet, published, url, file, hash, first_passage, end_passage from ${partition("articles", row.id)} order by row`,
+      ),
+      pool.query<{ id: number; term: string; spelling: string; documents: number }>(`select id, term, spelling, documents from ${partition("terms", row.id)} order by id`),
+    ]);
+    if (articleRows.rows.length !== manifest.counts.articles) throw new IndexCorruptError(where, `it holds ${articleRows.rows.length} articles, not the ${manifest.counts.articles} its manifest records`);
+    const articles = new Map<string, CatalogueEntry>();
+    for (const a of articleRows.rows) articles.set(a.id, { id: a.id, title: a.title, outlet: a.outlet, published: a.published, url: a.url, file: a.file, hash: a.hash, row: a.row, first: a.first_passage, end: a.end_passage });
+    const n = termRows.rows.length;
+    const terms = new Array<string>(n);
+    const spellings = new Array<string>(n);
+    const documents = new Uint32Array(n);
+    termRows.rows.forEach((t, i) => {
+      if (t.id !== i) throw new IndexCorruptError(where, "its terms are not numbered 0, 1, 2, …");
+      terms[i] = t.term;
+      spellings[i] = t.spelling;
+      documents[i] = t.documents;
+    });
+    return new PostgresSource(pool, row, manifest, articles, terms, spellings, documents, new Map(terms.map((term, i) => [term, i])));
+  }
+
+  private idfOf(id: number): number {
+    const n = this.documents[id]!;
+    return Math.log(1 + (this.manifest.counts.passages - n + 0.5) / (n + 0.5));
+  }
+
+  /** The article a passage row belongs to. */
+  private articleAt(item: number): CatalogueEntry {
+    let low = 0;
+    let high = this.firsts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (this.firsts[middle]! <= item) low = middle;
+      else high = middle - 1;
+    }
+    return this.byRow[low]!;
+  }
+
+  async gather(queryTerms: readonly string[], queryVector: Float32Array, limit: number): Promise<Gathered> {
+    const id = this.build.id;
+    const d = this.build.dimensions;
+    const queryIds = [...new Set(queryTerms.map((term) => this.termRow.get(term)).filter((row): row is number => row !== undefined))];
+    const vector = vectorLiteral(queryVector);
+    // 1. Both rankings.
+    const [keywordRows, vectorRows] = await Promise.all([
+      queryIds.length === 0
+        ? Promise.resolve({ rows: [] as { doc: number; score: number }[] })
+        : this.pool.query<{ doc: number; score: number }>(
+            `select doc, sum(f * w) as score from (select t.f, unnest(p.passages) as doc, unnest(p.weights) as w from ${partition("postings", id)} p join unnest($1::int[], $2::float8[]) as t (term, f) on p.term = t.term) x group by doc order by score desc, doc limit $3`,
+            [queryIds, queryIds.map((term) => this.idfOf(term) * (BM25_K1 + 1)), limit],
+          ),
+      this.pool.query<{ row: number; score: number }>(`select row, -((embedding::vector(${d})) <#> $1::vector(${d})) as score from ${partition("passages", id)} order by (embedding::vector(${d})) <#> $1::vector(${d}) limit $2`, [vector, limit]),
+    ]);
+    const keywordHits: KeywordHit[] = keywordRows.rows.map((row) => ({ doc: row.doc, score: Number(row.score) }));
+    const vectorHits: VectorHit[] = vectorRows.rows.map((row) => ({ row: row.row, score: Number(row.score) }));
+    // 2. The candidates, the passage before each (its last sentence may be context), and their articles.
+    const candidates = new Set([...keywordHits.map((hit) => hit.doc), ...vectorHits.map((hit) => hit.row)]);
+    const wanted = new Set(candidates);
+    const candidateArticles = new Map<number, CatalogueEntry>();
+    for (const item of candidates) {
+      const article = this.articleAt(item);
+      candidateArticles.set(article.row, article);
+      if (item - 1 >= article.first) wanted.add(item - 1);
+    }
+    const [passageRows, articleRows] = await Promise.all([
+      this.pool.query<{ row: number; article_row: number; start: number; end: number; sentences: number[]; term_ends: number[]; terms: number[]; score: number }>(
+        `select row, article_row, start, "end", sentences, term_ends, terms, -((embedding::vector(${d})) <#> $2::vector(${d})) as score from ${partition("passages", id)} where row = any($1::int[])`,
+        [[...wanted], vector],
+      ),
+      this.pool.query<{ row: number; body: string; body_sha256: string; covered: number[] }>(
+        `select row, body, body_sha256, array(select q from unnest($2::int[]) as q where q = any(a.terms)) as covered from ${partition("articles", id)} a where row = any($1::int[])`,
+        [[...candidateArticles.keys()], queryIds],
+      ),
+    ]);
+    if (passageRows.rows.length !== wanted.size) throw new IndexCorruptError(this.where, "a ranked passage is missing from its passages");
+    if (articleRows.rows.length !== candidateArticles.size) throw new IndexCorruptError(this.where, "a ranked passage's article is missing");
+    // 3. Word vectors for every term the candidates and the question use, as a vocabulary of their own.
+    const globalIds = new Set<number>(queryIds);
+    for (const row of passageRows.rows) for (const term of row.terms) globalIds.add(term);
+    await this.cacheTerms([...globalIds]);
+    const local = [...globalIds];
+    const localOf = new Map(local.map((global, i) => [global, i]));
+    const vocabulary = this.vocabularyOf(local, d);
+
+    const passages = new Map<number, { passage: Passage; terms: Int32Array[]; similarity: number }>();
+    for (const row of passageRows.rows) {
+      const article = this.byRow[row.article_row]!;
+      const sentences: Span[] = [];
+      for (let k = 0; k < row.sentences.length; k += 2) sentences.push({ start: row.sentences[k]!, end: row.sentences[k + 1]! });
+      const terms = row.term_ends.map((end, k) => Int32Array.from(row.terms.slice(k === 0 ? 0 : row.term_ends[k - 1]!, end), (global) => localOf.get(global)!));
+      if (terms.length !== sentences.length) throw new IndexCorruptError(this.where, `passage ${row.row}'s sentences and their terms disagree`);
+      passages.set(row.row, { passage: { id: `${article.id}#${row.row - article.first}`, articleId: article.id, start: row.start, end: row.end, sentences }, terms, similarity: Number(row.score) });
+    }
+    const bodies = new Map<string, Article>();
+    const covered = new Map<number, Set<number>>();
+    for (const row of articleRows.rows) {
+      const info = this.byRow[row.row]!;
+      if (sha256Hex(row.body) !== row.body_sha256) throw new IndexCorruptError(this.where, `the text of the article ${info.id} does not match its checksum`);
+      const { row: _row, first: _first, end: _end, ...fields } = info;
+      bodies.set(info.id, { ...fields, body: row.body });
+      covered.set(info.first, new Set(row.covered.map((global) => localOf.get(global)!)));
+    }
+    const weights = Float32Array.from(local, (global) => this.idfOf(global));
+    return {
+      keywordHits,
+      vectorHits,
+      similarity: (item) => passages.get(item)?.similarity ?? 0,
+      passage: (item) => passages.get(item)?.passage,
+      article: (articleId) => bodies.get(articleId)!,
+      vocabulary,
+      termWeight: (localId) => weights[localId]!,
+      sentenceTerms: (item, k) => passages.get(item)!.terms[k]!,
+      articleRange: (item) => {
+        const article = this.articleAt(item);
+        return { first: article.first, end: article.end };
+      },
+      hasTermIn: (localId, first) => covered.get(first)?.has(localId) ?? false,
+    };
+  }
+
+  /** Fetches the word vectors of the terms not in the cache; evicts the least recently used beyond its size. */
+  private async cacheTerms(ids: readonly number[]): Promise<void> {
+    const missing: number[] = [];
+    for (const term of ids) {
+      const cached = this.termCache.get(term);
+      if (cached) {
+        this.termCache.delete(term);
+        this.termCache.set(term, cached);
+      } else missing.push(term);
+    }
+    if (missing.length > 0) {
+      const d = this.vocabularyDimensions();
+      const { rows } = await this.pool.query<{ id: number; name: boolean; vector: Buffer }>(`select id, name, vector from ${partition("terms", this.build.id)} where id = any($1::int[])`, [missing]);
+      if (rows.length !== missing.length) throw new IndexCorruptError(this.where, "a passage names a term its vocabulary does not have");
+      for (const row of rows) {
+        const vector = new Float32Array(row.vector.length - 4);
+        if (d !== undefined && vector.length !== d) throw new IndexCorruptError(this.where, "its word vectors differ in size");
+        dequantizeRow(row.vector, vector.length, vector, 0);
+        this.termCache.set(row.id, { vector, name: row.name });
+      }
+    }
+    // Never evict this question's own terms: they are the most recently used.
+    for (const term of this.termCache.keys()) {
+      if (this.termCache.size <= Math.max(TERM_CACHE_SIZE, ids.length)) break;
+      this.termCache.delete(term);
+    }
+  }
+
+  private vocabularyDimensions(): number | undefined {
+    for (const row of this.termCache.values()) return row.vector.length;
+    return undefined;
+  }
+
+  /** A vocabulary of the given terms (global ids, cached), numbered in that order. */
+  private vocabularyOf(ids: readonly number[], fallbackDimensions: number): Vocabulary {
+    const dimensions = this.vocabularyDimensions() ?? fallbackDimensions;
+    const vectors = new Float32Array(ids.length * dimensions);
+    const names = new Uint8Array(ids.length);
+    ids.forEach((global, i) => {
+      const row = this.termCache.get(global)!;
+      vectors.set(row.vector, i * dimensions);
+      names[i] = row.name ? 1 : 0;
+    });
+    const terms = ids.map((global) => this.terms[global]!);
+    return { terms, spellings: ids.map((global) => this.spellings[global]!), names, dimensions, vectors, row: new Map(terms.map((term, i) => [term, i])) };
+  }
+
+  async body(articleId: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ body: string; body_sha256: string }>(`select body, body_sha256 from ${partition("articles", this.build.id)} where id = $1`, [articleId]);
+    const row = rows[0];
+    if (!row) return undefined;
+    if (sha256Hex(row.body) !== row.body_sha256) throw new IndexCorruptError(this.where, `the text of the article ${articleId} does not match its checksum`);
+    return row.body;
+  }
+
+  warmUp(): void {
+    this.lexicon.warmUp();
+  }
+
+  /** Checks every article's text against its checksum, in the database (nothing is sent back but a damaged article's id). */
+  async verify(): Promise<void> {
+    const { rows } = await this.pool.query<{ id: string }>(`select id from ${partition("articles", this.build.id)} where encode(sha256(convert_to(body, 'UTF8')), 'hex') <> body_sha256 limit 1`);
+    if (rows[0]) throw new IndexCorruptError(this.where, `the text of the article ${rows[0].id} does not match its checksum`);
+  }
+
+  async close(): Promise<void> {}
+}

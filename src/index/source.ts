@@ -1,0 +1,231 @@
+/**
+ * The storage seam: what retrieval reads of an index, whichever store holds it. The file store
+ * (an IndexSnapshot in memory, the default) and the PostgreSQL store (src/index/postgres/) both
+ * implement IndexSource; the retriever never knows which one it talks to.
+ *
+ * A question reads the index in three steps: its words against the lexicon (in memory in both
+ * stores: vocabulary spellings, rarity, typo correction, title words), then `gather`, which finds
+ * the candidate passages (BM25 and vector rankings) and returns everything scoring them reads, in
+ * one go (one round of queries for the database), then the scoring itself, synchronous.
+ */
+import type { Article } from "../corpus/article.js";
+import type { Passage } from "../passages/passages.js";
+import { tokenize } from "../text/terms.js";
+import { TypoCorrector } from "../text/typos.js";
+import type { KeywordHit } from "./keyword.js";
+import type { Manifest } from "./manifest.js";
+import { verifyBodies, type IndexSnapshot } from "./snapshot.js";
+import { topScores } from "./vectorMatrix.js";
+import type { Vocabulary } from "./vocabulary.js";
+
+/** An article as listed (by /sources, votes, replies): everything but its body. */
+export type ArticleInfo = Omit<Article, "body">;
+
+/** The corpus's words, in memory whichever the store: what a question's words are looked up in. */
+export interface Lexicon {
+  /** Whether some article's quotable text uses the term. */
+  has(term: string): boolean;
+  /** BM25 rarity of a term (the +1 form; the highest for a term no article uses). */
+  idf(term: string): number;
+  /** Whether the term is in an article's title or outlet. */
+  isTitleTerm(term: string): boolean;
+  /** The corpus word a typo is closest to, as term and spelling, or undefined. */
+  correct(spelling: string): { term: string; spelling: string } | undefined;
+}
+
+/** A vector-ranked candidate: passage row and similarity to the question. */
+export interface VectorHit {
+  row: number;
+  score: number;
+}
+
+/**
+ * What scoring one question's candidates reads: the candidate passages (and the passage before
+ * each), their articles with bodies, their sentences' terms, and word vectors for those terms.
+ * Term ids are rows of `vocabulary`, which covers at least the question's terms and the
+ * candidates' (the file store's is the whole vocabulary; the database's only those).
+ */
+export interface Gathered {
+  keywordHits: readonly KeywordHit[];
+  vectorHits: readonly VectorHit[];
+  /** The question's vector similarity to a candidate passage. */
+  similarity(item: number): number;
+  /** A candidate passage, or the passage just before one; undefined for any other. */
+  passage(item: number): Passage | undefined;
+  /** A candidate's article, its body verified. */
+  article(id: string): Article;
+  vocabulary: Vocabulary;
+  /** BM25 rarity of a vocabulary row's term. */
+  termWeight(id: number): number;
+  /** The term ids of sentence `k` of a gathered passage. */
+  sentenceTerms(item: number, k: number): ArrayLike<number>;
+  /** A candidate article's first passage and the one after its last. */
+  articleRange(item: number): { first: number; end: number };
+  /** Whether any passage in [first, end) of a candidate article uses a query term (vocabulary row). */
+  hasTermIn(id: number, first: number, end: number): boolean;
+}
+
+/** One index build, as retrieval and the replies see it. */
+export interface IndexSource {
+  readonly store: "files" | "postgres";
+  readonly buildId: string;
+  readonly manifest: Manifest;
+  /** Every article, by id, without bodies. */
+  readonly articles: ReadonlyMap<string, ArticleInfo>;
+  readonly lexicon: Lexicon;
+  /** Candidates for a question's terms (kept if the corpus uses them) and vector, `limit` from each ranking. */
+  gather(terms: readonly string[], queryVector: Float32Array, limit: number): Promise<Gathered>;
+  /** An article's body, verified, or undefined when the build has no such article. */
+  body(articleId: string): Promise<string | undefined>;
+  /** Builds now what a question would otherwise build on first use. */
+  warmUp(): void;
+  /**
+   * Checks all of the article text against its checksums now (a bot runs for weeks), rather than
+   * each article on first use; throws IndexCorruptError for a damaged build.
+   */
+  verify(): Promise<void>;
+  /** Lets go of what the source holds open (a database connection); the files need nothing. */
+  close(): Promise<void>;
+}
+
+/** Title and outlet terms of articles, tokenised per article on first use; all of them on warmUp. */
+export class TitleTerms {
+  private all: Set<string> | undefined;
+
+  constructor(private readonly articles: ReadonlyMap<string, ArticleInfo>) {}
+
+  has(term: string): boolean {
+    if (!this.all) {
+      this.all = new Set();
+      for (const article of this.articles.values()) for (const token of tokenize(`${article.title} ${article.outlet}`)) this.all.add(token.term);
+    }
+    return this.all.has(term);
+  }
+}
+
+/** The lexicon of a vocabulary: spellings, rarity by document frequency, typo correction. */
+export class VocabularyLexicon implements Lexicon {
+  private corrector: TypoCorrector | undefined;
+  private readonly titles: TitleTerms;
+
+  constructor(
+    private readonly terms: readonly string[],
+    private readonly spellings: readonly string[],
+    private readonly row: ReadonlyMap<string, number>,
+    private readonly documentFrequency: (row: number) => number,
+    private readonly documents: number,
+    articles: ReadonlyMap<string, ArticleInfo>,
+  ) {
+    this.titles = new TitleTerms(articles);
+  }
+
+  has(term: string): boolean {
+    return this.row.has(term);
+  }
+
+  idf(term: string): number {
+    const row = this.row.get(term);
+    const n = row === undefined ? 0 : this.documentFrequency(row);
+    return Math.log(1 + (this.documents - n + 0.5) / (n + 0.5));
+  }
+
+  isTitleTerm(term: string): boolean {
+    return this.titles.has(term);
+  }
+
+  correct(spelling: string): { term: string; spelling: string } | undefined {
+    this.corrector ??= new TypoCorrector(this.spellings, this.documentFrequency);
+    const row = this.corrector.correct(spelling);
+    return row === undefined ? undefined : { term: this.terms[row]!, spelling: this.spellings[row]! };
+  }
+
+  /** Builds the typo index and the title terms now (45 ms and 0.5 s at 10,000 articles). */
+  warmUp(): void {
+    this.isTitleTerm("");
+    this.corrector ??= new TypoCorrector(this.spellings, this.documentFrequency);
+  }
+}
+
+/** The file store: a build loaded into memory (see snapshot.ts); gathering reads it in place. */
+export class FileSource implements IndexSource {
+  readonly store = "files";
+  readonly lexicon: VocabularyLexicon;
+  private readonly ranges = new Map<string, { first: number; end: number }>();
+  private weightsOfTerms: Float32Array | undefined;
+
+  constructor(readonly snapshot: IndexSnapshot) {
+    const { vocabulary, keyword } = snapshot;
+    this.lexicon = new VocabularyLexicon(vocabulary.terms, vocabulary.spellings, vocabulary.row, (row) => keyword.documentFrequency(vocabulary.terms[row]!), keyword.size, snapshot.articles);
+  }
+
+  get buildId(): string {
+    return this.snapshot.buildId;
+  }
+
+  get manifest(): Manifest {
+    return this.snapshot.manifest;
+  }
+
+  get articles(): ReadonlyMap<string, Article> {
+    return this.snapshot.articles;
+  }
+
+  async gather(terms: readonly string[], queryVector: Float32Array, limit: number): Promise<Gathered> {
+    const { snapshot } = this;
+    const keywordHits = snapshot.keyword.search(new Map(terms.map((term) => [term, 1])), limit);
+    const similarities = snapshot.matrix.similarities(queryVector);
+    const vectorHits = topScores(similarities, limit);
+    const { passages, articles, sentenceTerms, keyword, vocabulary } = snapshot;
+    return {
+      keywordHits,
+      vectorHits,
+      similarity: (item) => similarities[item]!,
+      passage: (item) => passages[item],
+      article: (id) => articles.get(id)!,
+      vocabulary,
+      termWeight: (id) => this.termWeight(id),
+      sentenceTerms: (item, k) => sentenceTerms.of(item, k),
+      articleRange: (item) => this.articleRange(item),
+      hasTermIn: (id, first, end) => keyword.hasTermIn(id, first, end),
+    };
+  }
+
+  async body(articleId: string): Promise<string | undefined> {
+    return this.snapshot.articles.get(articleId)?.body;
+  }
+
+  warmUp(): void {
+    this.lexicon.warmUp();
+  }
+
+  verify(): Promise<void> {
+    return verifyBodies(this.snapshot);
+  }
+
+  async close(): Promise<void> {}
+
+  /** A vocabulary term's BM25 rarity (each looked up once, when first met). */
+  private termWeight(id: number): number {
+    const { vocabulary, keyword } = this.snapshot;
+    this.weightsOfTerms ??= new Float32Array(vocabulary.terms.length).fill(-1);
+    let weight = this.weightsOfTerms[id]!;
+    if (weight < 0) weight = this.weightsOfTerms[id] = keyword.idf(vocabulary.terms[id]!);
+    return weight;
+  }
+
+  /** An article's passage range around one of its passages (contiguous in the index), found when first needed. */
+  private articleRange(item: number): { first: number; end: number } {
+    const { passages } = this.snapshot;
+    const articleId = passages[item]!.articleId;
+    let range = this.ranges.get(articleId);
+    if (!range) {
+      let first = item;
+      while (first > 0 && passages[first - 1]!.articleId === articleId) first--;
+      let end = item + 1;
+      while (end < passages.length && passages[end]!.articleId === articleId) end++;
+      range = { first, end };
+      this.ranges.set(articleId, range);
+    }
+    return range;
+  }
+}

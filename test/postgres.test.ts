@@ -1,0 +1,204 @@
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildConfiguredIndex, embedderOptions, loadConfiguredSource, openRetriever } from "../src/app/open.js";
+import { LiveIndex } from "../src/app/liveIndex.js";
+import { databaseWatcher } from "../src/app/watchers.js";
+import { loadEmbedder, type Embedder } from "../src/embeddings/embedder.js";
+import { IndexCorruptError } from "../src/index/errors.js";
+import { closePools, poolFor } from "../src/index/postgres/database.js";
+import { buildPostgresIndex } from "../src/index/postgres/build.js";
+import { migrate, MIGRATIONS, SchemaTooNewError } from "../src/index/postgres/schema.js";
+import { DatabaseIndexMissingError, PostgresSource } from "../src/index/postgres/source.js";
+import { parseVector, vectorLiteral } from "../src/index/postgres/vectors.js";
+import { createLogger } from "../src/log.js";
+import { DEFAULT_PASSAGE_SETTINGS } from "../src/passages/passages.js";
+import { Retriever } from "../src/retrieval/retriever.js";
+import { loadShippedModels } from "../src/retrieval/shippedModels.js";
+import { copyOfTreatyCorpus, tempDir, testConfig } from "./helpers.js";
+import { startTestDatabase, type TestDatabase } from "./pglite.js";
+import fc from "fast-check";
+
+const QUESTIONS = ["does the treaty include mutual defence", "who signed the treaty", "how long will the agreement last", "drones used in Ukraine", "nuclear power plant", "sanctions", "what did Peskov say", "wat did pezeshkain say about the west", "How tall is Mount Everest?"];
+
+let embedder: Embedder;
+let database: TestDatabase;
+beforeAll(async () => {
+  [embedder, database] = await Promise.all([loadEmbedder(embedderOptions(testConfig({}))), startTestDatabase()]);
+});
+afterAll(async () => {
+  await closePools();
+  await database?.stop();
+});
+
+/** A fresh database schema for each test: everything of Verbatim's dropped. */
+async function emptyDatabase(): Promise<pg.Pool> {
+  const pool = poolFor(database.url, 200);
+  await pool.query("drop table if exists verbatim_current, verbatim_articles, verbatim_passages, verbatim_terms, verbatim_postings, verbatim_builds, verbatim_schema cascade");
+  return pool;
+}
+
+async function setup() {
+  const pool = await emptyDatabase();
+  const corpusDir = await copyOfTreatyCorpus();
+  const indexDir = await tempDir("verbatim-index-");
+  const files = testConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
+  const postgres = testConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, DATABASE_URL: database.url });
+  return { pool, corpusDir, files, postgres };
+}
+
+async function partitions(pool: pg.Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ name: string }>("select tablename as name from pg_tables where tablename ~ '^verbatim_.*_b[0-9]+$' order by 1");
+  return rows.map((row) => row.name);
+}
+
+describe("the PostgreSQL store (pgvector, on PGlite over the wire protocol)", () => {
+  it("writes pgvector's text form so that every float32 reads back bit for bit", () => {
+    fc.assert(
+      fc.property(fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 64 }), (values) => {
+        const vector = Float32Array.from(values);
+        expect(Array.from(parseVector(vectorLiteral(vector)))).toEqual(Array.from(vector));
+      }),
+    );
+    expect(() => parseVector("[1,,2]")).toThrow(/not a pgvector value/);
+    expect(() => vectorLiteral([Number.NaN])).toThrow(/NaN/);
+  });
+
+  it("migrates once, records the version, and refuses a database migrated by a newer Verbatim", async () => {
+    const pool = await emptyDatabase();
+    expect(await migrate(pool)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(await migrate(pool)).toEqual([]);
+    const { rows } = await pool.query("select version from verbatim_schema order by version");
+    expect(rows.map((row) => row.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    await pool.query("insert into verbatim_schema (version) values ($1)", [MIGRATIONS.length + 1]);
+    await expect(migrate(pool)).rejects.toThrow(SchemaTooNewError);
+  });
+
+  it("says there is no index yet, and how to build one", async () => {
+    const pool = await emptyDatabase();
+    await migrate(pool);
+    await expect(PostgresSource.open(pool)).rejects.toThrow(DatabaseIndexMissingError);
+    await expect(PostgresSource.open(pool)).rejects.toThrow(/npm run index/);
+  });
+
+  it("answers every question exactly as the file store does, quoting verbatim slices of the stored text", async () => {
+    const { pool, files, postgres, corpusDir } = await setup();
+    await buildConfiguredIndex(files, { embedder });
+    const report = await buildConfiguredIndex(postgres, { embedder });
+    expect(report.rebuilt).toBe(true);
+    expect(report.added).toHaveLength(6);
+    const shipped = await loadShippedModels(embedder.key);
+    const fromFiles = new Retriever(await loadConfiguredSource(files), embedder, shipped.models, "hand");
+    const source = await loadConfiguredSource(postgres);
+    expect(source.store).toBe("postgres");
+    const fromDatabase = new Retriever(source, embedder, shipped.models, "hand");
+    for (const question of QUESTIONS) {
+      const [a, b] = await Promise.all([fromFiles.ask(question, { limit: 8 }), fromDatabase.ask(question, { limit: 8 })]);
+      expect(b.answered, question).toBe(a.answered);
+      expect(b.results.map((r) => [r.source.id, r.start, r.end, r.quote]), question).toEqual(a.results.map((r) => [r.source.id, r.start, r.end, r.quote]));
+      b.results.forEach((r, i) => expect(r.score).toBeCloseTo(a.results[i]!.score, 5));
+      for (const result of b.results) {
+        const body = (await source.body(result.source.id))!;
+        expect(body.slice(result.start, result.end)).toBe(result.quote);
+        const file = (await readFile(join(corpusDir, source.articles.get(result.source.id)!.file), "utf8"));
+        expect(file).toContain(result.quote);
+      }
+    }
+    // The learned ranking reads every feature: the same there too.
+    const learnedFiles = new Retriever(await loadConfiguredSource(files), embedder, shipped.models, "learned");
+    const learnedDatabase = new Retriever(source, embedder, shipped.models, "learned");
+    for (const question of QUESTIONS.slice(0, 4)) {
+      const [a, b] = await Promise.all([learnedFiles.ask(question), learnedDatabase.ask(question)]);
+      expect(b.results.map((r) => r.quote), question).toEqual(a.results.map((r) => r.quote));
+    }
+    expect(source.articles.size).toBe(6);
+    expect(await partitions(pool)).toHaveLength(4);
+  });
+
+  it("embeds only what changed, reports an unchanged corpus as up to date, and keeps only the current build and the one before", async () => {
+    const { pool, postgres, corpusDir } = await setup();
+    const first = await buildConfiguredIndex(postgres, { embedder });
+    const again = await buildConfiguredIndex(postgres, { embedder });
+    expect(again).toMatchObject({ rebuilt: false, buildId: first.buildId, embedded: 0 });
+    const source = await loadConfiguredSource(postgres);
+    const [id, article] = [...source.articles].find(([, a]) => a.file.endsWith(".md"))!;
+    const path = join(corpusDir, article.file);
+    await writeFile(path, `${await readFile(path, "utf8")}\n\nThe ministry added a closing remark about the harbour agreement today.\n`);
+    const second = await buildConfiguredIndex(postgres, { embedder });
+    expect(second.changed).toEqual([id]);
+    expect(second.embedded).toBeGreaterThan(0);
+    expect(second.embedded).toBeLessThan(first.passages / 2);
+    const updated = await loadConfiguredSource(postgres);
+    expect(updated.buildId).toBe(second.buildId);
+    expect(updated.manifest.articles[id]!.passages).toBe(second.embedded);
+    // A third build drops the first: two builds' partitions at most.
+    await rm(join(corpusDir, [...source.articles.values()].find((a) => a.id !== id)!.file));
+    const third = await buildConfiguredIndex(postgres, { embedder });
+    expect(third.removed).toHaveLength(1);
+    expect(third.embedded).toBe(0);
+    expect((await pool.query("select count(*)::int as n from verbatim_builds")).rows[0].n).toBe(2);
+    expect(await partitions(pool)).toHaveLength(8);
+  });
+
+  it("leaves the previous build serving when a build dies before its commit, and the next build succeeds", async () => {
+    const { pool, postgres, corpusDir } = await setup();
+    const first = await buildConfiguredIndex(postgres, { embedder });
+    const served = await loadConfiguredSource(postgres);
+    const before = await new Retriever(served, embedder).ask(QUESTIONS[0]!);
+    await writeFile(join(corpusDir, "added.md"), "---\ntitle: An added report\noutlet: Test Wire\npublished: 2025-02-01\n---\nThe harbour authority said the new pier opens in March.\n");
+    const build = { corpusDir, passageSettings: DEFAULT_PASSAGE_SETTINGS, modelId: postgres.EMBEDDING_MODEL, modelKey: embedder.key, loadEmbedder: async () => embedder, pool };
+    await expect(buildPostgresIndex({ ...build, beforeCommit: async () => { throw new Error("killed"); } })).rejects.toThrow("killed");
+    expect((await loadConfiguredSource(postgres)).buildId).toBe(first.buildId);
+    expect(await partitions(pool)).toHaveLength(4);
+    const after = await new Retriever(await loadConfiguredSource(postgres), embedder).ask(QUESTIONS[0]!);
+    expect(after).toEqual(before);
+    const next = await buildPostgresIndex(build);
+    expect(next.added).toEqual(["added"]);
+    expect((await loadConfiguredSource(postgres)).buildId).toBe(next.buildId);
+  });
+
+  it("refuses to quote an article whose stored text was changed behind its checksum", async () => {
+    const { pool, postgres } = await setup();
+    await buildConfiguredIndex(postgres, { embedder });
+    const source = await loadConfiguredSource(postgres);
+    await source.verify();
+    const retriever = new Retriever(source, embedder);
+    const answer = await retriever.ask(QUESTIONS[0]!);
+    const target = answer.results[0]!.source.id;
+    const { rows } = await pool.query("select build from verbatim_current");
+    await pool.query(`update verbatim_articles_b${rows[0].build} set body = replace(body, 'treaty', 'treatx') where id = $1`, [target]);
+    await expect(source.verify()).rejects.toThrow(IndexCorruptError);
+    await expect(retriever.ask(QUESTIONS[0]!)).rejects.toThrow(/does not match its checksum/);
+    await expect(source.body(target)).rejects.toThrow(IndexCorruptError);
+  });
+
+  it("lets a running bot pick up a new build, and refuses a damaged one while the previous keeps serving", async () => {
+    const { pool, postgres, corpusDir } = await setup();
+    await buildConfiguredIndex(postgres, { embedder });
+    const logger = createLogger("silent");
+    const retriever = await openRetriever(postgres, logger);
+    const live = new LiveIndex(retriever, databaseWatcher(pool), logger);
+    await live.watch(3600);
+    try {
+      const first = live.source.buildId;
+      await writeFile(join(corpusDir, "added.md"), "---\ntitle: An added report\noutlet: Test Wire\npublished: 2025-02-01\n---\nThe harbour authority said the new pier opens in March.\n");
+      const second = await buildConfiguredIndex(postgres, { embedder });
+      await live.check();
+      expect(live.source.buildId).toBe(second.buildId);
+      expect(live.source.buildId).not.toBe(first);
+      expect((await live.current.ask("when does the new pier open")).results[0]!.quote).toContain("opens in March");
+      // A build whose text was damaged after it was written is refused; the one loaded keeps answering.
+      await writeFile(join(corpusDir, "added.md"), "---\ntitle: An added report\noutlet: Test Wire\npublished: 2025-02-01\n---\nThe harbour authority said the new pier opens in April.\n");
+      const third = await buildConfiguredIndex(postgres, { embedder });
+      const { rows } = await pool.query("select build from verbatim_current");
+      await pool.query(`update verbatim_articles_b${rows[0].build} set body = body || ' ' where id = 'added'`);
+      await live.check();
+      expect(live.source.buildId).toBe(second.buildId);
+      expect(third.buildId).not.toBe(second.buildId);
+      expect((await live.current.ask("when does the new pier open")).results[0]!.quote).toContain("opens in March");
+    } finally {
+      await live.close();
+    }
+  });
+});
