@@ -4,6 +4,8 @@
  *   build <corpusDir> <indexDir>            full build, the same call as `npm run index`
  *   query <corpusDir> <indexDir> <qfile>    warm questions through the /ask code path
  *   vectra <corpusDir> <indexDir> <qfile>   vectra's own queryItems on the same index
+ *   recall <corpusDir> <indexDir> <qfile>   (DATABASE_URL) the HNSW top 40 against an exact scan, and the time of each
+ * With DATABASE_URL in the environment, every phase uses the PostgreSQL store.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -14,9 +16,12 @@ import { loadConfig } from "../src/config.js";
 import { BUILD_FILES, buildPath, readPointer } from "../src/index/layout.js";
 import type { VectorMetadata } from "../src/index/snapshot.js";
 import { createLogger } from "../src/log.js";
+import { closePools, poolFor, searchQuery } from "../src/index/postgres/database.js";
+import { currentBuild, partition } from "../src/index/postgres/schema.js";
+import { vectorLiteral } from "../src/index/postgres/vectors.js";
 
 const [phase, corpusDir, indexDir, questionFile] = process.argv.slice(2);
-const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: "silent" });
+const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: "silent", ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, HNSW_EF_SEARCH: process.env.HNSW_EF_SEARCH ?? "200" } : {}) });
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 function percentile(values: number[], p: number): number {
@@ -28,6 +33,7 @@ if (phase === "build") {
   const started = performance.now();
   const report = await buildConfiguredIndex(config);
   const seconds = (performance.now() - started) / 1000;
+  await closePools();
   console.log(JSON.stringify({ passages: report.passages, buildSeconds: seconds, buildPassagesPerSec: report.passages / seconds, peakRssMb: peakRssMb() }));
 } else if (phase === "query") {
   const questions = JSON.parse(await readFile(questionFile!, "utf8")) as string[];
@@ -39,6 +45,7 @@ if (phase === "build") {
     await answerPage(retriever, question, 0);
     times.push(performance.now() - started);
   }
+  await closePools();
   console.log(JSON.stringify({ queryP50Ms: percentile(times, 50), queryP95Ms: percentile(times, 95), peakRssMb: peakRssMb() }));
 } else if (phase === "vectra") {
   // vectra's own vector query on the same index, as the reference point (its own process: loading
@@ -57,6 +64,42 @@ if (phase === "build") {
     vectraTimes.push(performance.now() - started);
   }
   console.log(JSON.stringify({ vectraQueryP50Ms: percentile(vectraTimes, 50), vectraPeakRssMb: peakRssMb() }));
+} else if (phase === "recall") {
+  // How many of the exact 40 nearest passages the HNSW search finds, at the configured ef_search.
+  const questions = JSON.parse(await readFile(questionFile!, "utf8")) as string[];
+  const embedder = await loadEmbedder(embedderOptions(config));
+  const queryVectors = await Promise.all(questions.map((q) => embedder.embedQuery(q)));
+  const pool = poolFor(config.DATABASE_URL!, config.HNSW_EF_SEARCH);
+  const build = (await currentBuild(pool))!;
+  const d = build.dimensions;
+  const table = partition("passages", build.id);
+  const nearest = `select row from ${table} order by (embedding::vector(${d})) <#> $1::vector(${d}) limit 40`;
+  let found = 0;
+  let total = 0;
+  const hnswTimes: number[] = [];
+  const exactTimes: number[] = [];
+  for (const vector of queryVectors) {
+    const literal = vectorLiteral(vector);
+    let started = performance.now();
+    const approximate = await searchQuery<{ row: number }>(pool, nearest, [literal]);
+    hnswTimes.push(performance.now() - started);
+    const client = await pool.connect();
+    try {
+      await client.query("begin");
+      await client.query("set local enable_indexscan = off");
+      started = performance.now();
+      const exact = await client.query<{ row: number }>(nearest, [literal]);
+      exactTimes.push(performance.now() - started);
+      await client.query("commit");
+      const rows = new Set(exact.rows.map((r) => r.row));
+      found += approximate.rows.filter((r) => rows.has(r.row)).length;
+      total += rows.size;
+    } finally {
+      client.release();
+    }
+  }
+  await closePools();
+  console.log(JSON.stringify({ recallAt40: found / total, efSearch: config.HNSW_EF_SEARCH, hnswP50Ms: percentile(hnswTimes, 50), exactP50Ms: percentile(exactTimes, 50) }));
 } else {
   process.stderr.write("usage: bench-worker build|query <corpusDir> <indexDir> [questions.json]\n");
   process.exit(2);

@@ -1,8 +1,11 @@
 /**
- * `npm run bench -- [--sizes 100,1000,10000] [--json] [--keep]` (or `-- --ceiling`, see bench-ceiling.ts): builds synthetic corpora of each size in a
+ * `npm run bench -- [--sizes 100,1000,10000] [--store files|postgres] [--json] [--keep]` (or `-- --ceiling`, see bench-ceiling.ts): builds synthetic corpora of each size in a
  * temporary folder with the real code path and the bundled model, and measures build speed, a
  * no-change `npm run index`, cold start, warm question latency, vectra's own query, index size and
  * peak memory. Prints a table, and with --json one JSON object as the last line.
+ * With `--store postgres` the index is in PostgreSQL with pgvector (PGlite, served over the wire by
+ * a process of its own: scripts/bench-database.ts), vectra's query is replaced by the recall of the
+ * HNSW top 40 against an exact scan, and the database's size and memory are reported beside the bot's.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
@@ -13,7 +16,40 @@ import { PROJECT_ROOT } from "../src/config.js";
 import { buildPath, readPointer } from "../src/index/layout.js";
 import { writeSyntheticCorpus } from "./bench-corpus.js";
 
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "100,1000,10000" }, json: { type: "boolean" }, keep: { type: "boolean" }, ceiling: { type: "boolean" } } });
+const { values } = parseArgs({ options: { sizes: { type: "string", default: "100,1000,10000" }, store: { type: "string", default: "files" }, json: { type: "boolean" }, keep: { type: "boolean" }, ceiling: { type: "boolean" } } });
+if (values.store !== "files" && values.store !== "postgres") {
+  process.stderr.write("--store takes files or postgres\n");
+  process.exit(2);
+}
+const postgres = values.store === "postgres";
+
+/** Starts the benchmark's PostgreSQL (PGlite + pgvector) on a data folder; resolves with its address and a stop that reports its size and memory. */
+async function startDatabase(dataDir: string): Promise<{ url: string; stop: () => Promise<{ peakRssMb: number; databaseBytes: number }> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench-database.ts", dataDir], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  process.on("exit", () => child.kill());
+  const lines: string[] = [];
+  let waiting: (() => void) | undefined;
+  let buffer = "";
+  child.stdout.on("data", (chunk) => {
+    buffer += String(chunk);
+    const parts = buffer.split("\n");
+    buffer = parts.pop()!;
+    lines.push(...parts.filter(Boolean));
+    waiting?.();
+  });
+  const next = async (): Promise<any> => {
+    while (lines.length === 0) await new Promise<void>((resolve) => (waiting = resolve));
+    return JSON.parse(lines.shift()!);
+  };
+  const { url } = await next();
+  return {
+    url,
+    stop: async () => {
+      child.kill("SIGTERM");
+      return next();
+    },
+  };
+}
 if (values.ceiling) {
   const { vectraCeiling } = await import("./bench-ceiling.js");
   const result = await vectraCeiling();
@@ -60,7 +96,8 @@ for (const articles of sizes) {
   try {
     const corpusDir = join(root, "corpus");
     const indexDir = join(root, "index");
-    const env = { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir };
+    const database = postgres ? await startDatabase(join(root, "database")) : undefined;
+    const env: Record<string, string> = { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, ...(database ? { DATABASE_URL: database.url } : {}) };
     process.stderr.write(`${articles} articles: writing the corpus…\n`);
     const { questions } = await writeSyntheticCorpus(corpusDir, articles);
     const questionFile = join(root, "questions.json");
@@ -73,8 +110,10 @@ for (const articles of sizes) {
     const cold = await run(["src/cli/ask.ts", questions[0]!], env);
     if (cold.code !== 0 || cold.stdout === "") throw new Error(`npm run ask failed: ${cold.stderr}`);
     const query = lastJson(await run(["scripts/bench-worker.ts", "query", corpusDir, indexDir, questionFile], env), "the queries");
-    const vectra = lastJson(await run(["scripts/bench-worker.ts", "vectra", corpusDir, indexDir, questionFile], env), "vectra's queries");
-    const indexBytes = await folderBytes(buildPath(indexDir, (await readPointer(indexDir))!));
+    const vectra = postgres ? undefined : lastJson(await run(["scripts/bench-worker.ts", "vectra", corpusDir, indexDir, questionFile], env), "vectra's queries");
+    const recall = postgres ? lastJson(await run(["scripts/bench-worker.ts", "recall", corpusDir, indexDir, questionFile], env), "the recall") : undefined;
+    const server = await database?.stop();
+    const indexBytes = server ? server.databaseBytes : await folderBytes(buildPath(indexDir, (await readPointer(indexDir))!));
     const result = {
       articles,
       passages: build.passages,
@@ -83,10 +122,12 @@ for (const articles of sizes) {
       coldStartMs: Math.round(cold.ms),
       queryP50Ms: Math.round(query.queryP50Ms * 10) / 10,
       queryP95Ms: Math.round(query.queryP95Ms * 10) / 10,
-      vectraQueryP50Ms: Math.round(vectra.vectraQueryP50Ms * 10) / 10,
+      ...(vectra ? { vectraQueryP50Ms: Math.round(vectra.vectraQueryP50Ms * 10) / 10, vectraPeakRssMb: vectra.vectraPeakRssMb } : {}),
+      ...(recall ? { recallAt40: Math.round(recall.recallAt40 * 1000) / 1000, efSearch: recall.efSearch, hnswP50Ms: Math.round(recall.hnswP50Ms * 10) / 10, exactScanP50Ms: Math.round(recall.exactP50Ms * 10) / 10 } : {}),
       indexBytes,
-      peakRssMb: Math.max(build.peakRssMb, query.peakRssMb),
-      vectraPeakRssMb: vectra.vectraPeakRssMb,
+      // The bot's memory: the query phase's process (the build's is reported apart).
+      peakRssMb: postgres ? query.peakRssMb : Math.max(build.peakRssMb, query.peakRssMb),
+      ...(server ? { buildPeakRssMb: build.peakRssMb, databasePeakRssMb: server.peakRssMb } : {}),
     };
     runs.push(result);
     process.stderr.write(`${JSON.stringify(result)}\n`);
@@ -95,7 +136,14 @@ for (const articles of sizes) {
   }
 }
 
-const header = ["articles", "passages", "build passages/s", "no-op index ms", "cold start ms", "query p50 ms", "query p95 ms", "vectra p50 ms", "index MB", "peak RSS MB"];
-const rows = runs.map((r) => [r.articles, r.passages, r.buildPassagesPerSec, r.noopReindexMs, r.coldStartMs, r.queryP50Ms, r.queryP95Ms, r.vectraQueryP50Ms, (r.indexBytes / 1e6).toFixed(1), r.peakRssMb].map(String));
+const header = postgres
+  ? ["articles", "passages", "build passages/s", "no-op index ms", "cold start ms", "query p50 ms", "query p95 ms", "HNSW recall@40", "HNSW p50 ms", "exact scan p50 ms", "database MB", "bot RSS MB", "build RSS MB", "database RSS MB"]
+  : ["articles", "passages", "build passages/s", "no-op index ms", "cold start ms", "query p50 ms", "query p95 ms", "vectra p50 ms", "index MB", "peak RSS MB"];
+const rows = runs.map((r: any) =>
+  (postgres
+    ? [r.articles, r.passages, r.buildPassagesPerSec, r.noopReindexMs, r.coldStartMs, r.queryP50Ms, r.queryP95Ms, r.recallAt40, r.hnswP50Ms, r.exactScanP50Ms, (r.indexBytes / 1e6).toFixed(1), r.peakRssMb, r.buildPeakRssMb, r.databasePeakRssMb]
+    : [r.articles, r.passages, r.buildPassagesPerSec, r.noopReindexMs, r.coldStartMs, r.queryP50Ms, r.queryP95Ms, r.vectraQueryP50Ms, (r.indexBytes / 1e6).toFixed(1), r.peakRssMb]
+  ).map(String),
+);
 process.stdout.write(`| ${header.join(" | ")} |\n| ${header.map(() => "---").join(" | ")} |\n${rows.map((row) => `| ${row.join(" | ")} |`).join("\n")}\n`);
 if (values.json) process.stdout.write(`${JSON.stringify({ runs })}\n`);

@@ -45,18 +45,39 @@ const schema = z.object({
     .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// (or postgresql://) connection address" })
     .optional(),
   HNSW_EF_SEARCH: z.coerce.number().int().min(1).max(1000).default(200),
+  SHARDS: z
+    .union([z.literal("auto"), z.coerce.number().int().min(1).max(1000)], { error: 'must be "auto" or a number of shards (1 runs one process)' })
+    .default(1),
 });
+
+/** Set in a shard's process by discord.js's ShardingManager: which shards this process runs, of how many. */
+export interface ShardProcess {
+  ids: number[];
+  count: number;
+}
+
+/**
+ * The shard this process runs, when the sharding manager started it (discord.js passes SHARDS as
+ * the shard ids, which is not our SHARDS setting, and SHARD_COUNT).
+ */
+function shardProcess(env: NodeJS.ProcessEnv): ShardProcess | undefined {
+  if (env.SHARDING_MANAGER === undefined) return undefined;
+  const ids = JSON.parse(env.SHARDS ?? "0") as number | number[];
+  return { ids: Array.isArray(ids) ? ids : [ids], count: Number(env.SHARD_COUNT ?? 1) };
+}
 
 /** The names of every configuration variable. */
 export const CONFIG_VARIABLES = Object.keys(schema.shape) as (keyof z.output<typeof schema>)[];
 
 /** Validated, frozen configuration: the only place `process.env` is read. */
-export type Config = Readonly<z.output<typeof schema>>;
+export type Config = Readonly<z.output<typeof schema> & { SHARD_PROCESS?: ShardProcess }>;
 
 /** Reads `.env` (if present) and the environment once; throws naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dotenvPath?: string } = {}): Config {
   if (env === process.env) loadDotenv({ path: options.dotenvPath ?? join(PROJECT_ROOT, ".env"), quiet: true });
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const shard = shardProcess(env);
+  if (shard) delete present.SHARDS;
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
@@ -70,5 +91,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     MODEL_CACHE_DIR: resolve(PROJECT_ROOT, value.MODEL_CACHE_DIR),
     FEED_STATE_FILE: resolve(PROJECT_ROOT, value.FEED_STATE_FILE),
     FEEDBACK_DIR: resolve(PROJECT_ROOT, value.FEEDBACK_DIR),
+    ...(shard ? { SHARD_PROCESS: shard } : {}),
   });
 }

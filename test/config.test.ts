@@ -26,3 +26,19 @@ describe("configuration", () => {
     expect(loadConfig({ FETCH_ALLOW_PRIVATE_NETWORK: "true" }).FETCH_ALLOW_PRIVATE_NETWORK).toBe(true);
   });
 });
+
+describe("the scale settings", () => {
+  it("reads SHARDS as auto or a count, DATABASE_URL as a postgres address, and in a shard's process leaves discord.js's SHARDS to discord.js", () => {
+    expect(loadConfig({}).SHARDS).toBe(1);
+    expect(loadConfig({ SHARDS: "auto" }).SHARDS).toBe("auto");
+    expect(loadConfig({ SHARDS: "4" }).SHARDS).toBe(4);
+    expect(() => loadConfig({ SHARDS: "two" })).toThrow(/SHARDS: must be "auto" or a number of shards/);
+    expect(() => loadConfig({ SHARDS: "0" })).toThrow(/SHARDS/);
+    expect(loadConfig({ DATABASE_URL: "postgresql://u:p@db:5432/verbatim?sslmode=require" }).DATABASE_URL).toContain("db:5432");
+    expect(() => loadConfig({ DATABASE_URL: "mysql://db/verbatim" })).toThrow(/DATABASE_URL: must be a postgres:\/\//);
+    const shard = loadConfig({ SHARDING_MANAGER: "true", SHARDS: "1", SHARD_COUNT: "2" });
+    expect(shard.SHARDS).toBe(1);
+    expect(shard.SHARD_PROCESS).toEqual({ ids: [1], count: 2 });
+    expect(loadConfig({ SHARDS: "2" }).SHARD_PROCESS).toBeUndefined();
+  });
+});

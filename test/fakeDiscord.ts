@@ -71,6 +71,8 @@ export class FakeDiscord {
   /** Tokens the bot identified with on the gateway. */
   readonly identifies: string[] = [];
   private readonly sockets = new Set<WebSocket>();
+  /** The shard each gateway connection identified as ([id, count]), in order of identifying. */
+  readonly shards = new Map<WebSocket, [number, number]>();
   private readonly waiters: { test: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
   private sequence = 0;
   /** Holds the response to matching REST calls until `release` is called (to keep an interaction in flight). */
@@ -177,15 +179,24 @@ export class FakeDiscord {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
-  /** Sends a slash command as INTERACTION_CREATE; returns the interaction's id and token. */
-  sendCommand(name: string, options: { name: string; type: number; value: unknown }[] = [], user: User = ASKER, timing: InteractionTiming = {}): { id: string; token: string } {
+  /** Sends a slash command as INTERACTION_CREATE (to every connection, or only to one shard's); returns the interaction's id and token. */
+  sendCommand(name: string, options: { name: string; type: number; value: unknown }[] = [], user: User = ASKER, timing: InteractionTiming = {}, shard?: number): { id: string; token: string } {
     const { id, token } = this.newInteraction(timing);
-    this.dispatch("INTERACTION_CREATE", {
-      ...this.interactionBase(id, token, user),
-      type: 2,
-      data: { id: snowflake(), name, type: 1, options },
-    });
+    this.dispatch(
+      "INTERACTION_CREATE",
+      {
+        ...this.interactionBase(id, token, user),
+        type: 2,
+        data: { id: snowflake(), name, type: 1, options },
+      },
+      shard,
+    );
     return { id, token };
+  }
+
+  /** The shard ids identified so far, sorted. */
+  get identifiedShards(): number[] {
+    return [...this.shards.values()].map(([id]) => id).sort((a, b) => a - b);
   }
 
   /** Sends a button click on a message the bot sent (as its PATCH body, with `id` to click the same message again), by `user`. */
@@ -230,21 +241,26 @@ export class FakeDiscord {
     return { id, token, application_id: APP_ID, channel_id: CHANNEL_ID, user, version: 1, locale: "en-US", app_permissions: "0", entitlements: [], authorizing_integration_owners: {}, context: 1 };
   }
 
-  private dispatch(t: string, d: unknown): void {
+  private dispatch(t: string, d: unknown, shard?: number): void {
     const payload = JSON.stringify({ op: 0, t, s: ++this.sequence, d });
-    for (const socket of this.sockets) socket.send(payload);
+    for (const socket of this.sockets) if (shard === undefined || this.shards.get(socket)?.[0] === shard) socket.send(payload);
   }
 
   private gateway(socket: WebSocket): void {
     this.sockets.add(socket);
-    socket.on("close", () => this.sockets.delete(socket));
+    socket.on("close", () => {
+      this.sockets.delete(socket);
+      this.shards.delete(socket);
+    });
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41_250 } }));
     socket.on("message", (raw) => {
       const message = JSON.parse(String(raw)) as { op: number; d: any };
       if (message.op === 1) socket.send(JSON.stringify({ op: 11 }));
       if (message.op === 2) {
         this.identifies.push(String(message.d.token));
-        const ready = { v: 10, user: BOT_USER, guilds: [], session_id: `session-${snowflake()}`, resume_gateway_url: `ws://127.0.0.1:${this.port}`, shard: [0, 1], application: { id: APP_ID, flags: 0 } };
+        const shard: [number, number] = Array.isArray(message.d.shard) ? [Number(message.d.shard[0]), Number(message.d.shard[1])] : [0, 1];
+        this.shards.set(socket, shard);
+        const ready = { v: 10, user: BOT_USER, guilds: [], session_id: `session-${snowflake()}`, resume_gateway_url: `ws://127.0.0.1:${this.port}`, shard, application: { id: APP_ID, flags: 0 } };
         socket.send(JSON.stringify({ op: 0, t: "READY", s: ++this.sequence, d: ready }));
       }
     });

@@ -75,6 +75,14 @@ describe("the PostgreSQL store (pgvector, on PGlite over the wire protocol)", ()
     await expect(migrate(pool)).rejects.toThrow(SchemaTooNewError);
   });
 
+  it("names DATABASE_URL when the database cannot be reached, without showing the password", async () => {
+    const config = testConfig({ CORPUS_DIR: await copyOfTreatyCorpus(), DATABASE_URL: "postgres://verbatim:s3cret@127.0.0.1:1/verbatim" });
+    const failure = buildConfiguredIndex(config, { embedder });
+    await expect(failure).rejects.toThrow(/Cannot connect to the PostgreSQL database at postgres:\/\/….*@127\.0\.0\.1:1\/verbatim .*check DATABASE_URL/);
+    await expect(failure).rejects.not.toThrow(/s3cret/);
+    await expect(loadConfiguredSource(config)).rejects.toThrow(/check DATABASE_URL/);
+  });
+
   it("says there is no index yet, and how to build one", async () => {
     const pool = await emptyDatabase();
     await migrate(pool);

@@ -12,13 +12,15 @@ import { LiveIndex } from "../app/liveIndex.js";
 import { configuredWatcher, openRetriever } from "../app/open.js";
 import { VerbatimBot } from "../bot/bot.js";
 import { loadConfig, type Config } from "../config.js";
-import { verifyBodies } from "../index/snapshot.js";
 import { createLogger, type Logger } from "../log.js";
 import { CONSOLE_HELP, CONSOLE_INTRO } from "../reply/wording.js";
 import { runConsole } from "./console.js";
 import { ConsoleLog } from "./consoleLog.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
+import { fileURLToPath } from "node:url";
+import { closePools } from "../index/postgres/database.js";
+import { startShards, stopShards, type ShardFleet, type ShardReport } from "../bot/shards.js";
 import { parseCommand } from "./usage.js";
 
 const USAGE = `Usage:
@@ -41,13 +43,40 @@ async function main(argv: string[]): Promise<number> {
   // The local console shares the terminal with the log: readable lines, printed between its turns.
   const consoleLog = config.DISCORD_TOKEN ? undefined : new ConsoleLog(process.stderr);
   const logger = createLogger(config.LOG_LEVEL, consoleLog);
+  if (config.DISCORD_TOKEN && config.SHARDS !== 1 && !config.SHARD_PROCESS) return runShards(config, logger);
   // The health check answers from the start: 503 while loading and connecting, 200 once serving.
   const health: Health = { discord: () => (config.DISCORD_TOKEN ? "connecting" : "not used"), stopping: false };
-  const healthServer = config.HEALTH_PORT === undefined ? undefined : new HealthServer(config.HEALTH_HOST, config.HEALTH_PORT, () => ({ index: health.index && indexHealth(health.index.source), discord: health.discord(), stopping: health.stopping, uptimeSeconds: process.uptime() }), logger);
+  // A shard's health is the sharding manager's to report (one HEALTH_PORT for them all).
+  const healthServer = config.HEALTH_PORT === undefined || config.SHARD_PROCESS ? undefined : new HealthServer(config.HEALTH_HOST, config.HEALTH_PORT, () => ({ index: health.index && indexHealth(health.index.source), discord: health.discord(), stopping: health.stopping, uptimeSeconds: process.uptime() }), logger);
   await healthServer?.start();
   try {
     return await serve(config, logger, consoleLog, health);
   } finally {
+    await healthServer?.stop();
+    await closePools();
+    // A shard's channel to the sharding manager would keep the process alive: let it go.
+    if (config.SHARD_PROCESS && process.connected) process.disconnect();
+  }
+}
+
+/** The sharding manager: starts the shards, answers the health check for them, stops them on SIGINT / SIGTERM. */
+async function runShards(config: Config, logger: Logger): Promise<number> {
+  let fleet: ShardFleet | undefined;
+  let stopping = false;
+  const healthServer = config.HEALTH_PORT === undefined ? undefined : new HealthServer(config.HEALTH_HOST, config.HEALTH_PORT, () => fleet?.health() ?? { discord: "connecting", stopping, uptimeSeconds: process.uptime() }, logger);
+  await healthServer?.start();
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+  try {
+    fleet = await Promise.race([startShards(config, fileURLToPath(import.meta.url), logger), stopped.then(() => undefined)]);
+    const signal = await stopped;
+    stopping = true;
+    logger.info({ signal }, "stopping the shards");
+    return 0;
+  } finally {
+    if (fleet) await stopShards(fleet);
     await healthServer?.stop();
   }
 }
@@ -71,8 +100,10 @@ async function serve(config: Config, logger: Logger, consoleLog: ConsoleLog | un
   const feedback = await FeedbackStore.open(config.FEEDBACK_DIR, logger);
   const index = new LiveIndex(retriever, configuredWatcher(config), logger);
   await index.watch(config.INDEX_POLL_SECONDS);
+  // One process pulls the feeds: the first shard's, when the bot runs as shards.
   const feeds = new FeedPoller(config, index, logger);
-  feeds.start();
+  if (!config.SHARD_PROCESS || config.SHARD_PROCESS.ids.includes(0)) feeds.start();
+  if (config.SHARD_PROCESS) reportToManager(index);
   if (feeds.enabled) logger.info({ feeds: config.FEEDS.length, minutes: config.FEEDS_POLL_MINUTES }, "pulling the feeds on a timer");
   const { manifest } = retriever.source;
   logger.info({ buildId: retriever.source.buildId, articles: manifest.counts.articles, passages: manifest.counts.passages, model: manifest.model.id, ms: Math.round(performance.now() - started) }, "model and index loaded");
@@ -115,6 +146,16 @@ async function serve(config: Config, logger: Logger, consoleLog: ConsoleLog | un
   await feeds.stop();
   await index.close();
   return 0;
+}
+
+/** In a shard's process: tells the sharding manager which index it serves, now and every few seconds (for its health check). */
+function reportToManager(index: LiveIndex): void {
+  const report = () => {
+    const message: ShardReport = { verbatimIndex: indexHealth(index.source) };
+    process.send?.(message);
+  };
+  report();
+  setInterval(report, 5_000).unref();
 }
 
 runCli(main);

@@ -8,6 +8,26 @@ import pg from "pg";
 const POOL_SIZE = 4;
 
 const pools = new Map<string, pg.Pool>();
+/** Each pool's HNSW search breadth (hnsw.ef_search), and the connections already set to it. */
+const searchBreadth = new WeakMap<pg.Pool, number>();
+const searchReady = new WeakSet<pg.PoolClient>();
+
+/**
+ * Runs a vector search on a connection whose `hnsw.ef_search` is the pool's (set once per
+ * connection with SET: a startup parameter would do on PostgreSQL, but not every server honours it).
+ */
+export async function searchQuery<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  const client = await pool.connect();
+  try {
+    if (!searchReady.has(client)) {
+      await client.query(`set hnsw.ef_search = ${searchBreadth.get(pool) ?? 40}`);
+      searchReady.add(client);
+    }
+    return await client.query<R>(text, values);
+  } finally {
+    client.release();
+  }
+}
 
 /** Whether a pg error means the server cannot be reached (the operator's address or network), not a bad query. */
 function unreachable(error: unknown): boolean {
@@ -30,9 +50,7 @@ export function poolFor(url: string, efSearch: number): pg.Pool {
   let pool = pools.get(key);
   if (!pool) {
     pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, allowExitOnIdle: true, connectionTimeoutMillis: 10_000 });
-    pool.on("connect", (client) => {
-      client.query(`set hnsw.ef_search = ${Math.trunc(efSearch)}`).catch(() => undefined);
-    });
+    searchBreadth.set(pool, Math.trunc(efSearch));
     // An idle connection that drops (a server restart) is replaced on the next query; do not crash.
     pool.on("error", () => undefined);
     pools.set(key, pool);

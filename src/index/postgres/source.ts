@@ -17,6 +17,7 @@ import { BM25_K1, type KeywordHit } from "../keyword.js";
 import { ManifestFormatError, parseManifestFields, sha256Hex, type Manifest } from "../manifest.js";
 import { VocabularyLexicon, type ArticleInfo, type Gathered, type IndexSource, type VectorHit } from "../source.js";
 import { dequantizeRow, type Vocabulary } from "../vocabulary.js";
+import { searchQuery } from "./database.js";
 import { currentBuild, partition } from "./schema.js";
 import { vectorLiteral } from "./vectors.js";
 
@@ -144,7 +145,7 @@ export class PostgresSource implements IndexSource {
             `select doc, sum(f * w) as score from (select t.f, unnest(p.passages) as doc, unnest(p.weights) as w from ${partition("postings", id)} p join unnest($1::int[], $2::float8[]) as t (term, f) on p.term = t.term) x group by doc order by score desc, doc limit $3`,
             [queryIds, queryIds.map((term) => this.idfOf(term) * (BM25_K1 + 1)), limit],
           ),
-      this.pool.query<{ row: number; score: number }>(`select row, -((embedding::vector(${d})) <#> $1::vector(${d})) as score from ${partition("passages", id)} order by (embedding::vector(${d})) <#> $1::vector(${d}) limit $2`, [vector, limit]),
+      searchQuery<{ row: number; score: number }>(this.pool, `select row, -((embedding::vector(${d})) <#> $1::vector(${d})) as score from ${partition("passages", id)} order by (embedding::vector(${d})) <#> $1::vector(${d}) limit $2`, [vector, limit]),
     ]);
     const keywordHits: KeywordHit[] = keywordRows.rows.map((row) => ({ doc: row.doc, score: Number(row.score) }));
     const vectorHits: VectorHit[] = vectorRows.rows.map((row) => ({ row: row.row, score: Number(row.score) }));
