@@ -21,7 +21,8 @@ const port = Number(server.getServerConn().split(":").at(-1));
 console.log(JSON.stringify({ url: `postgres://postgres@127.0.0.1:${port}/postgres` }));
 process.on("SIGTERM", () => {
   void (async () => {
-    const size = await db.query<{ bytes: string }>("select pg_database_size(current_database())::text as bytes");
+    // The index's own tables and their indexes (HNSW, keys), not the catalog.
+    const size = await db.query<{ bytes: string }>("select coalesce(sum(pg_total_relation_size(oid)), 0)::text as bytes from pg_class where relkind = 'r' and relname like 'verbatim\\_%'");
     console.log(JSON.stringify({ peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), databaseBytes: Number(size.rows[0]!.bytes) }));
     await server.stop();
     await db.close();

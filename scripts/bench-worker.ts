@@ -19,6 +19,8 @@ import { createLogger } from "../src/log.js";
 import { closePools, poolFor, searchQuery } from "../src/index/postgres/database.js";
 import { currentBuild, partition } from "../src/index/postgres/schema.js";
 import { vectorLiteral } from "../src/index/postgres/vectors.js";
+import { KEYWORD_POSTINGS_DEPTH, PostgresSource } from "../src/index/postgres/source.js";
+import { tokenize } from "../src/text/terms.js";
 
 const [phase, corpusDir, indexDir, questionFile] = process.argv.slice(2);
 const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: "silent", ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, HNSW_EF_SEARCH: process.env.HNSW_EF_SEARCH ?? "200" } : {}) });
@@ -98,8 +100,28 @@ if (phase === "build") {
       client.release();
     }
   }
+  // The keyword ranking's top 40 reading KEYWORD_POSTINGS_DEPTH of each term's postings, against reading them all.
+  const source = await PostgresSource.open(pool);
+  let keywordFound = 0;
+  let keywordTotal = 0;
+  const depthTimes: number[] = [];
+  const fullTimes: number[] = [];
+  for (const [i, question] of questions.entries()) {
+    const terms = tokenize(question).filter((token) => !token.stop).map((token) => token.term);
+    source.postingsDepth = 2 ** 31 - 1; // every posting (the bound of an int4 array slice)
+    let started = performance.now();
+    const full = await source.gather(terms, queryVectors[i]!, 40);
+    fullTimes.push(performance.now() - started);
+    source.postingsDepth = KEYWORD_POSTINGS_DEPTH;
+    started = performance.now();
+    const pruned = await source.gather(terms, queryVectors[i]!, 40);
+    depthTimes.push(performance.now() - started);
+    const exact = new Set(full.keywordHits.map((hit) => hit.doc));
+    keywordFound += pruned.keywordHits.filter((hit) => exact.has(hit.doc)).length;
+    keywordTotal += exact.size;
+  }
   await closePools();
-  console.log(JSON.stringify({ recallAt40: found / total, efSearch: config.HNSW_EF_SEARCH, hnswP50Ms: percentile(hnswTimes, 50), exactP50Ms: percentile(exactTimes, 50) }));
+  console.log(JSON.stringify({ keywordRecallAt40: keywordTotal === 0 ? 1 : keywordFound / keywordTotal, postingsDepth: KEYWORD_POSTINGS_DEPTH, gatherFullP50Ms: percentile(fullTimes, 50), gatherPrunedP50Ms: percentile(depthTimes, 50), recallAt40: found / total, efSearch: config.HNSW_EF_SEARCH, hnswP50Ms: percentile(hnswTimes, 50), exactP50Ms: percentile(exactTimes, 50) }));
 } else {
   process.stderr.write("usage: bench-worker build|query <corpusDir> <indexDir> [questions.json]\n");
   process.exit(2);

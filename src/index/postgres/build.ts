@@ -141,8 +141,10 @@ async function writeBuild(client: pg.PoolClient, build: number, articles: readon
   const documents = vocabulary.terms.map((term) => keyword.documentFrequency(term));
   await insertRows(client, partition("terms", build), ["build", "id", "term", "spelling", "documents", "name", "vector"], [], termCount, (id) => [build, id, vocabulary.terms[id], vocabulary.spellings[id], documents[id], vocabulary.names[id] === 1, quantizedRow(vocabulary, id)]);
   await insertRows(client, partition("postings", build), ["build", "term", "passages", "weights"], [], termCount, (id) => {
+    // Impact-ordered: highest term-frequency part first (ties by passage), so a query may read only each list's head.
     const { docs, weights } = keyword.postingsOf(id);
-    return [build, id, Array.from(docs), Array.from(weights)];
+    const order = Array.from(docs, (_, i) => i).sort((x, y) => weights[y]! - weights[x]! || docs[x]! - docs[y]!);
+    return [build, id, order.map((i) => docs[i]!), order.map((i) => weights[i]!)];
   });
   await client.query(`create index on ${partition("passages", build)} using hnsw ((embedding::vector(${dimensions})) vector_ip_ops) with (m = ${hnsw.m}, ef_construction = ${hnsw.efConstruction})`);
   await client.query(`analyze ${partition("passages", build)}`);

@@ -21,8 +21,21 @@ import { searchQuery } from "./database.js";
 import { currentBuild, partition } from "./schema.js";
 import { vectorLiteral } from "./vectors.js";
 
-/** Word vectors kept between questions (about 200 bytes each): common terms are fetched once. */
-const TERM_CACHE_SIZE = 50_000;
+/**
+ * Word vectors kept between questions, as stored (int8, 104 bytes each with 100 dimensions): common
+ * terms are fetched once. 200,000 terms hold the whole vocabulary of 10,000 news articles (71,000
+ * terms) in about 30 MB, and bound the memory of a larger one.
+ */
+const TERM_CACHE_SIZE = 200_000;
+
+/**
+ * How much of each query term's postings the SQL ranking reads: the highest-impact passages of the
+ * term (the postings are stored impact-ordered), as search engines' "top-k per term" pruning does.
+ * Below this many passages per term it is exact BM25; above, a common word's long tail (which
+ * adds little to any passage's score) is not read. Its effect on the top 40 is measured by
+ * `npm run bench -- --store postgres` (keyword recall@40).
+ */
+export const KEYWORD_POSTINGS_DEPTH = 4_000;
 
 /** A build row, as `currentBuild` reads it. */
 export interface BuildRow {
@@ -46,9 +59,9 @@ interface CatalogueEntry extends ArticleInfo {
   end: number;
 }
 
-/** A cached word vector: dequantised, and whether the term is a name. */
+/** A cached word vector, as stored (see quantizedRow), and whether the term is a name. */
 interface TermRow {
-  vector: Float32Array;
+  stored: Uint8Array;
   name: boolean;
 }
 
@@ -60,6 +73,8 @@ export class PostgresSource implements IndexSource {
   private readonly byRow: CatalogueEntry[];
   private readonly termCache = new Map<number, TermRow>();
   private readonly where: string;
+  /** See KEYWORD_POSTINGS_DEPTH (the benchmark reads whole lists to measure what it costs). */
+  postingsDepth = KEYWORD_POSTINGS_DEPTH;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -142,8 +157,8 @@ export class PostgresSource implements IndexSource {
       queryIds.length === 0
         ? Promise.resolve({ rows: [] as { doc: number; score: number }[] })
         : this.pool.query<{ doc: number; score: number }>(
-            `select doc, sum(f * w) as score from (select t.f, unnest(p.passages) as doc, unnest(p.weights) as w from ${partition("postings", id)} p join unnest($1::int[], $2::float8[]) as t (term, f) on p.term = t.term) x group by doc order by score desc, doc limit $3`,
-            [queryIds, queryIds.map((term) => this.idfOf(term) * (BM25_K1 + 1)), limit],
+            `select doc, sum(f * w) as score from (select t.f, unnest(p.passages[1:$4]) as doc, unnest(p.weights[1:$4]) as w from ${partition("postings", id)} p join unnest($1::int[], $2::float8[]) as t (term, f) on p.term = t.term) x group by doc order by score desc, doc limit $3`,
+            [queryIds, queryIds.map((term) => this.idfOf(term) * (BM25_K1 + 1)), limit, this.postingsDepth],
           ),
       searchQuery<{ row: number; score: number }>(this.pool, `select row, -((embedding::vector(${d})) <#> $1::vector(${d})) as score from ${partition("passages", id)} order by (embedding::vector(${d})) <#> $1::vector(${d}) limit $2`, [vector, limit]),
     ]);
@@ -229,10 +244,9 @@ export class PostgresSource implements IndexSource {
       const { rows } = await this.pool.query<{ id: number; name: boolean; vector: Buffer }>(`select id, name, vector from ${partition("terms", this.build.id)} where id = any($1::int[])`, [missing]);
       if (rows.length !== missing.length) throw new IndexCorruptError(this.where, "a passage names a term its vocabulary does not have");
       for (const row of rows) {
-        const vector = new Float32Array(row.vector.length - 4);
-        if (d !== undefined && vector.length !== d) throw new IndexCorruptError(this.where, "its word vectors differ in size");
-        dequantizeRow(row.vector, vector.length, vector, 0);
-        this.termCache.set(row.id, { vector, name: row.name });
+        if (d !== undefined && row.vector.length - 4 !== d) throw new IndexCorruptError(this.where, "its word vectors differ in size");
+        // A copy of its own: the driver's buffers may be slices of a larger one, which the cache would keep alive.
+        this.termCache.set(row.id, { stored: new Uint8Array(row.vector), name: row.name });
       }
     }
     // Never evict this question's own terms: they are the most recently used.
@@ -243,7 +257,7 @@ export class PostgresSource implements IndexSource {
   }
 
   private vocabularyDimensions(): number | undefined {
-    for (const row of this.termCache.values()) return row.vector.length;
+    for (const row of this.termCache.values()) return row.stored.length - 4;
     return undefined;
   }
 
@@ -254,7 +268,7 @@ export class PostgresSource implements IndexSource {
     const names = new Uint8Array(ids.length);
     ids.forEach((global, i) => {
       const row = this.termCache.get(global)!;
-      vectors.set(row.vector, i * dimensions);
+      dequantizeRow(row.stored, dimensions, vectors, i * dimensions);
       names[i] = row.name ? 1 : 0;
     });
     const terms = ids.map((global) => this.terms[global]!);
