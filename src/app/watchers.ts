@@ -54,9 +54,19 @@ export function databaseWatcher(pool: pg.Pool): IndexWatcher {
           logger.warn({ err: error }, "lost the database connection that listens for new builds; reconnecting");
           client.release(true);
           listener = undefined;
-          if (!closed) setTimeout(() => void connect().then(changed, () => undefined), 1000).unref();
+          retry(1000);
         });
         await client.query(`listen ${BUILD_CHANNEL}`);
+      };
+      // Until it listens again, the poll still finds new builds; retried with a growing pause, up to a minute.
+      const retry = (pause: number): void => {
+        if (closed) return;
+        setTimeout(() => {
+          connect().then(changed, (error: unknown) => {
+            logger.warn({ err: error, retryInSeconds: Math.min(60, (pause * 2) / 1000) }, "cannot listen for new builds yet; the poll still finds them");
+            retry(Math.min(60_000, pause * 2));
+          });
+        }, pause).unref();
       };
       await connect();
     },

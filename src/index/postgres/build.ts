@@ -225,7 +225,8 @@ export async function buildPostgresIndex(options: PostgresBuildOptions): Promise
     await lock.query("select pg_notify($1, $2)", [BUILD_CHANNEL, name]);
     await options.beforeCommit?.();
     await lock.query("commit");
-    await dropOldBuilds(pool, [build, ...(last ? [last.id] : [])]);
+    // The build is in use: failing to drop an old one only leaves it for the next build to drop.
+    await dropOldBuilds(pool, [build, ...(last ? [last.id] : [])]).catch(() => undefined);
     return { ...report, buildId: name, rebuilt: true, passages: built.passages.length, embedded: built.embedded };
   } catch (error) {
     await lock.query("rollback").catch(() => undefined);
