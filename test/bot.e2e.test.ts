@@ -1,5 +1,6 @@
 /**
- * The bot end to end: the unmodified discord.js client against the fake Discord on loopback.
+ * The bot end to end: the unmodified discord.js client against the fake Discord on loopback, on
+ * each store: the file index, and PostgreSQL with pgvector (PGlite over the wire, test/pglite.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -14,7 +15,12 @@ import { DISCORD_LIMITS, isInert } from "../src/reply/markdown.js";
 import { NOTICES } from "../src/reply/wording.js";
 import { PROJECT_ROOT } from "../src/config.js";
 import { buildPath, readPointer, switchPointer } from "../src/index/layout.js";
+import { closePools, poolFor } from "../src/index/postgres/database.js";
+import { currentBuild } from "../src/index/postgres/schema.js";
+import { buildPostgresIndex } from "../src/index/postgres/build.js";
+import { DEFAULT_PASSAGE_SETTINGS } from "../src/passages/passages.js";
 import { callback, FAKE_TOKEN, finalReply, startBot, type RunningBot } from "./botHarness.js";
+import { startTestDatabase, type TestDatabase } from "./pglite.js";
 import { ASKER, FakeDiscord, OTHER_USER, snowflake, type RecordedRequest } from "./fakeDiscord.js";
 import { copyOfTreatyCorpus, TREATY_CORPUS, tempDir, testConfig } from "./helpers.js";
 
@@ -24,8 +30,15 @@ const PRIVATE_QUESTION = "does the treaty say anything about my cousin Farida's 
 const EPHEMERAL = 64;
 const ask = (question: string, extra: { name: string; type: number; value: unknown }[] = []) => [{ name: "question", type: 3, value: question }, ...extra];
 
+type Store = "files" | "postgres";
+const STORES: Store[] = ["files", "postgres"];
+
 let fake: FakeDiscord;
+/** The shared index of the store under test (see `onStore`). */
 let env: Record<string, string>;
+let store: Store;
+const envs = {} as Record<Store, Record<string, string>>;
+const databases: TestDatabase[] = [];
 const running: RunningBot[] = [];
 const children: ChildProcess[] = [];
 
@@ -35,9 +48,37 @@ beforeAll(async () => {
   // Made here, not with tempDir (which is emptied after each test): every test shares this index.
   shared = await mkdtemp(join(tmpdir(), "verbatim-bot-"));
   await cp(TREATY_CORPUS, join(shared, "corpus"), { recursive: true });
-  env = { CORPUS_DIR: join(shared, "corpus"), INDEX_DIR: join(shared, "index") };
-  await buildConfiguredIndex(testConfig(env));
+  envs.files = { CORPUS_DIR: join(shared, "corpus"), INDEX_DIR: join(shared, "index") };
+  const database = await startTestDatabase();
+  databases.push(database);
+  // INDEX_DIR points where nothing is: with DATABASE_URL, no file index is read or written.
+  envs.postgres = { CORPUS_DIR: join(shared, "corpus"), INDEX_DIR: join(shared, "no-file-index"), DATABASE_URL: database.url };
+  await buildConfiguredIndex(testConfig(envs.files));
+  await buildConfiguredIndex(testConfig(envs.postgres));
 });
+
+/** Runs a describe block's tests on the given store's shared index. */
+function onStore(which: Store): void {
+  beforeAll(() => {
+    store = which;
+    env = envs[which];
+  });
+}
+
+/** A store of its own for a test's own corpus: a fresh index folder, or a fresh database too. */
+async function ownStore(): Promise<Record<string, string>> {
+  const indexDir = await tempDir("verbatim-index-");
+  if (store === "files") return { INDEX_DIR: indexDir };
+  const database = await startTestDatabase();
+  databases.push(database);
+  return { INDEX_DIR: join(indexDir, "no-file-index"), DATABASE_URL: database.url };
+}
+
+/** The build the store serves now. */
+async function currentBuildId(of: Record<string, string>): Promise<string | undefined> {
+  if (!of.DATABASE_URL) return readPointer(of.INDEX_DIR!);
+  return (await currentBuild(poolFor(of.DATABASE_URL, 200)))?.name;
+}
 
 afterEach(async () => {
   fake.release();
@@ -49,6 +90,10 @@ afterEach(async () => {
 
 afterAll(async () => {
   await fake.close();
+  await closePools();
+  await Promise.all(databases.map((database) => database.stop()));
+  // Nothing was written where the PostgreSQL store's file index would be.
+  expect(existsSync(envs.postgres.INDEX_DIR!)).toBe(false);
   await rm(shared, { recursive: true, force: true });
   // No test's votes landed in the folder a test without its own FEEDBACK_DIR points at.
   expect(existsSync(join(PROJECT_ROOT, "test", "no-feedback-configured"))).toBe(false);
@@ -112,7 +157,8 @@ async function until(test: () => boolean, what: string, timeoutMs = 30_000): Pro
   }
 }
 
-describe("the bot on a fake Discord", () => {
+describe.each(STORES)("the bot on a fake Discord (%s store)", (which) => {
+  onStore(which);
   it("logs in with the token and gets ready", async () => {
     const { logs } = await bot();
     expect(fake.identifies.at(-1)).toBe(FAKE_TOKEN);
@@ -298,8 +344,8 @@ describe("the bot on a fake Discord", () => {
 
   it("picks up a rebuilt index without a restart, and refuses a broken one", async () => {
     const corpusDir = await copyOfTreatyCorpus();
-    const indexDir = await tempDir("verbatim-index-");
-    const own = { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir };
+    const own: Record<string, string> = { CORPUS_DIR: corpusDir, ...(await ownStore()) };
+    const indexDir = own.INDEX_DIR!;
     await buildConfiguredIndex(testConfig(own));
     const { index, logs } = await bot({ INDEX_POLL_SECONDS: "0.2" }, own);
     const before = index.source.buildId;
@@ -313,11 +359,30 @@ describe("the bot on a fake Discord", () => {
     const reply = await finalReply(fake, token);
     expect(reply.body.embeds[0].description).toContain("Skerry Point");
 
-    // A build whose files are damaged: the pointer moves to it, the bot keeps the good one.
-    const good = (await readPointer(indexDir))!;
-    await cp(buildPath(indexDir, good), buildPath(indexDir, "broken-build"), { recursive: true });
-    await writeFile(join(buildPath(indexDir, "broken-build"), "passages.bin"), "not passages");
-    await switchPointer(indexDir, "broken-build");
+    // A damaged build becomes current (the pointer moves to a copy with a broken file; or a
+    // build's text is changed behind its checksum in the database): the bot keeps the good one.
+    const good = (await currentBuildId(own))!;
+    if (store === "files") {
+      await cp(buildPath(indexDir, good), buildPath(indexDir, "broken-build"), { recursive: true });
+      await writeFile(join(buildPath(indexDir, "broken-build"), "passages.bin"), "not passages");
+      await switchPointer(indexDir, "broken-build");
+    } else {
+      // Damaged inside the transaction that makes it current, so that no poll can load it intact first.
+      await writeFile(join(corpusDir, "lighthouse.md"), (await readFile(join(corpusDir, "lighthouse.md"), "utf8")).replace("April", "May"));
+      const { embedder } = index.current;
+      const broken = await buildPostgresIndex({
+        corpusDir,
+        passageSettings: DEFAULT_PASSAGE_SETTINGS,
+        modelId: BUNDLED_MODEL_ID,
+        modelKey: embedder.key,
+        loadEmbedder: async () => embedder,
+        pool: poolFor(own.DATABASE_URL!, 200),
+        beforeCommit: async (client, build) => {
+          await client.query(`update verbatim_articles_b${build} set body = body || ' ' where id = 'lighthouse'`);
+        },
+      });
+      expect(broken.buildId).not.toBe(good);
+    }
     await until(() => logs.some((l) => l.includes("the new index cannot be loaded")), "the refusal to be logged");
     expect(index.source.buildId).toBe(good);
     const after = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
@@ -326,7 +391,6 @@ describe("the bot on a fake Discord", () => {
 
   it("escapes a hostile article: no mention, formatting or link, within every limit, emoji whole", async () => {
     const corpusDir = await tempDir("verbatim-corpus-");
-    const indexDir = await tempDir("verbatim-index-");
     const long = `The harbour committee reported ${"that the quay repairs continued and the budget grew again while the tide rose ".repeat(70)}until the end.`;
     const body = [
       "@everyone the harbour committee met <@222222222222222222> and <@&555555555555555555> about the quay 🧑🏽‍🚒🇬🇧 repairs.",
@@ -336,7 +400,7 @@ describe("the bot on a fake Discord", () => {
       long,
     ].join("\n");
     await writeFile(join(corpusDir, "hostile.md"), `---\nid: hostile\ntitle: "**Hostile** @everyone <@1> title"\noutlet: "@here Outlet"\npublished: 2025-01-01\nurl: https://example.com/a_b*c\n---\n${body}\n`);
-    const own = { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir };
+    const own: Record<string, string> = { CORPUS_DIR: corpusDir, ...(await ownStore()) };
     await buildConfiguredIndex(testConfig(own));
     await bot({}, own);
     for (const question of ["what did the harbour committee say about the quay repairs", "budget tide quay"]) {
@@ -387,7 +451,8 @@ describe("the bot on a fake Discord", () => {
   });
 });
 
-describe("feedback on answers", () => {
+describe.each(STORES)("feedback on answers (%s store)", (which) => {
+  onStore(which);
   /** A click on a button of `message` by `user`; resolves with the private note it got. */
   async function click(label: string, message: any, user: typeof ASKER): Promise<string> {
     const button = message.components[0].components.find((b: any) => b.label === label);
@@ -410,7 +475,7 @@ describe("feedback on answers", () => {
 
   it("takes 👍 / 👎 from anyone, one vote per person per answer, and moves a quote several people marked wrong below the others for similar questions; the votes survive a restart and a re-index", async () => {
     const corpusDir = await copyOfTreatyCorpus();
-    const own = { CORPUS_DIR: corpusDir, INDEX_DIR: await tempDir("verbatim-index-"), FEEDBACK_DIR: join(await tempDir("verbatim-feedback-"), "feedback"), INDEX_POLL_SECONDS: "0.2" };
+    const own: Record<string, string> = { CORPUS_DIR: corpusDir, ...(await ownStore()), FEEDBACK_DIR: join(await tempDir("verbatim-feedback-"), "feedback"), INDEX_POLL_SECONDS: "0.2" };
     await buildConfiguredIndex(testConfig(own));
     let running = await bot({}, own);
     const asked = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
@@ -442,7 +507,7 @@ describe("feedback on answers", () => {
     // An unrelated question is not affected.
     const other = (await finalReply(fake, fake.sendCommand("ask", ask("who signed the treaty")).token)).body;
     expect(footers(other).join(" ")).not.toContain("marked wrong");
-    expect((await readFile(join(own.FEEDBACK_DIR, "votes.jsonl"), "utf8")).trim().split("\n")).toHaveLength(7);
+    expect((await readFile(join(own.FEEDBACK_DIR!, "votes.jsonl"), "utf8")).trim().split("\n")).toHaveLength(7);
 
     // A restart reads the votes back.
     await running.stop();
@@ -469,7 +534,8 @@ describe("feedback on answers", () => {
   });
 });
 
-describe("the bot as a process", () => {
+describe.each(STORES)("the bot as a process (%s store)", (which) => {
+  onStore(which);
   it("keeps the More button working after a restart, and says so kindly once the index changed", async () => {
     const first = startProcess({});
     await until(() => first.output().includes("logged in to Discord"), "the first bot to log in");
@@ -538,7 +604,7 @@ describe("the bot as a process", () => {
     await until(() => proc.output().includes("logged in to Discord"), "the bot to log in");
     const ready = await healthz();
     expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ status: "ok", discord: "connected", model: BUNDLED_MODEL_ID, index: { buildId: await readPointer(env.INDEX_DIR!), model: BUNDLED_MODEL_ID, articles: 6 } });
+    expect(ready.body).toMatchObject({ status: "ok", discord: "connected", model: BUNDLED_MODEL_ID, index: { buildId: await currentBuildId(env), model: BUNDLED_MODEL_ID, articles: 6 } });
     expect(ready.body.uptimeSeconds).toBeGreaterThanOrEqual(0);
     expect(JSON.stringify(ready.body)).not.toContain(FAKE_TOKEN);
     proc.child.kill("SIGTERM");

@@ -1,6 +1,6 @@
 /** Runs the bot in this process against the fake Discord, with its log lines collected. */
 import { Writable } from "node:stream";
-import { openRetriever } from "../src/app/open.js";
+import { configuredWatcher, openRetriever } from "../src/app/open.js";
 import { VerbatimBot } from "../src/bot/bot.js";
 import { FeedbackStore } from "../src/app/feedback.js";
 import { LiveIndex } from "../src/app/liveIndex.js";
@@ -31,8 +31,9 @@ export async function startBot(fake: FakeDiscord, env: Record<string, string>): 
   const config = testConfig({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_URL: fake.apiUrl, ASK_COOLDOWN_SECONDS: "0", ...env, LOG_LEVEL: "info" });
   const logger = createLogger("info", sink);
   const retriever = await openRetriever(config, logger);
-  const index = new LiveIndex(retriever, config.INDEX_DIR, logger);
-  index.watch(config.INDEX_POLL_SECONDS);
+  // As `npm start` does: the configured store's builds, watched (the pointer file, or the database).
+  const index = new LiveIndex(retriever, configuredWatcher(config), logger);
+  await index.watch(config.INDEX_POLL_SECONDS);
   const feedback = await FeedbackStore.open(config.FEEDBACK_DIR, logger);
   const bot = new VerbatimBot(config, index, logger, feedback);
   const before = fake.identifies.length;
@@ -45,7 +46,7 @@ export async function startBot(fake: FakeDiscord, env: Record<string, string>): 
     feedback,
     logs,
     stop: async () => {
-      index.close();
+      await index.close();
       await bot.stop();
     },
   };

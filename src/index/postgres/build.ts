@@ -40,8 +40,8 @@ export class DatabaseBuildLockedError extends Error {
 export interface PostgresBuildOptions extends Omit<BuildOptions, "indexDir"> {
   pool: pg.Pool;
   hnsw?: HnswSettings;
-  /** Called inside the write transaction, just before it commits (tests kill a build there). */
-  beforeCommit?: () => Promise<void>;
+  /** Called inside the write transaction, on its connection, just before it commits (tests kill or damage a build there). */
+  beforeCommit?: (client: pg.PoolClient, build: number) => Promise<void>;
 }
 
 /** The build in use, as buildPlan.ts reads a previous build. */
@@ -223,7 +223,7 @@ export async function buildPostgresIndex(options: PostgresBuildOptions): Promise
     await writeBuild(lock, build, articles, built, options.hnsw ?? DEFAULT_HNSW);
     await lock.query("insert into verbatim_current (singleton, build) values (true, $1) on conflict (singleton) do update set build = excluded.build", [build]);
     await lock.query("select pg_notify($1, $2)", [BUILD_CHANNEL, name]);
-    await options.beforeCommit?.();
+    await options.beforeCommit?.(lock, build);
     await lock.query("commit");
     // The build is in use: failing to drop an old one only leaves it for the next build to drop.
     await dropOldBuilds(pool, [build, ...(last ? [last.id] : [])]).catch(() => undefined);
