@@ -19,7 +19,7 @@ import { closePools, poolFor } from "../src/index/postgres/database.js";
 import { currentBuild } from "../src/index/postgres/schema.js";
 import { buildPostgresIndex } from "../src/index/postgres/build.js";
 import { DEFAULT_PASSAGE_SETTINGS } from "../src/passages/passages.js";
-import { callback, FAKE_TOKEN, finalReply, startBot, type RunningBot } from "./botHarness.js";
+import { callback, FAKE_TOKEN, finalReply, startBot, startBotProcess, type BotProcess, type RunningBot } from "./botHarness.js";
 import { startTestDatabase, type TestDatabase } from "./pglite.js";
 import { ASKER, FakeDiscord, OTHER_USER, snowflake, type RecordedRequest } from "./fakeDiscord.js";
 import { copyOfTreatyCorpus, TREATY_CORPUS, tempDir, testConfig } from "./helpers.js";
@@ -28,6 +28,8 @@ const MUTUAL_DEFENCE = "does the treaty include mutual defence";
 /** A question whose text must never reach a log line (LOG_QUESTIONS is off). */
 const PRIVATE_QUESTION = "does the treaty say anything about my cousin Farida's visa";
 const EPHEMERAL = 64;
+/** An article added to a corpus to see a rebuild served. */
+const LIGHTHOUSE = "---\nid: lighthouse\ntitle: Lighthouse keepers return\noutlet: Harbour Post\npublished: 2025-02-01\n---\nThe old lighthouse on Skerry Point will be staffed by keepers again from April, the harbour board said.\n";
 const ask = (question: string, extra: { name: string; type: number; value: unknown }[] = []) => [{ name: "question", type: 3, value: question }, ...extra];
 
 type Store = "files" | "postgres";
@@ -126,19 +128,11 @@ function expectWithinLimits(body: any): void {
   expect(total).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
 }
 
-/** Spawns `npm start`'s entry point as its own process. */
-function startProcess(extra: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/start.ts"], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, LOG_LEVEL: "info", DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_URL: fake.apiUrl, ASK_COOLDOWN_SECONDS: "0", ...env, ...extra },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += String(chunk)));
-  child.stderr!.on("data", (chunk) => (output += String(chunk)));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
+/** Spawns `npm start`'s entry point as its own process, on the store under test. */
+function startProcess(extra: Record<string, string>): BotProcess {
+  const started = startBotProcess(fake, { ...env, ...extra });
+  children.push(started.child);
+  return started;
 }
 
 /** Checks that no log line carries the interaction's token, the bot's token, or the question. */
@@ -349,10 +343,7 @@ describe.each(STORES)("the bot on a fake Discord (%s store)", (which) => {
     await buildConfiguredIndex(testConfig(own));
     const { index, logs } = await bot({ INDEX_POLL_SECONDS: "0.2" }, own);
     const before = index.source.buildId;
-    await writeFile(
-      join(corpusDir, "lighthouse.md"),
-      "---\nid: lighthouse\ntitle: Lighthouse keepers return\noutlet: Harbour Post\npublished: 2025-02-01\n---\nThe old lighthouse on Skerry Point will be staffed by keepers again from April, the harbour board said.\n",
-    );
+    await writeFile(join(corpusDir, "lighthouse.md"), LIGHTHOUSE);
     await buildConfiguredIndex(testConfig(own));
     await until(() => index.source.buildId !== before, "the new index to be served");
     const { token } = fake.sendCommand("ask", ask("when will the lighthouse have keepers again"));
@@ -616,4 +607,43 @@ describe.each(STORES)("the bot as a process (%s store)", (which) => {
     expect(await proc.exited).toBe(1);
     expect(proc.output()).toContain("DISCORD_TOKEN is not set");
   });
+});
+
+describe("the bot as shards (postgres store)", () => {
+  onStore("postgres");
+  it("runs as two shards from the one index, each answering its own servers, and both serve a rebuild", async () => {
+    // A corpus and a database of its own: the rebuild below must not reach the other tests.
+    const own: Record<string, string> = { CORPUS_DIR: await copyOfTreatyCorpus(), ...(await ownStore()) };
+    await buildConfiguredIndex(testConfig(own));
+    const proc = startProcess({ ...own, SHARDS: "2", INDEX_POLL_SECONDS: "0.5", HEALTH_PORT: "0" });
+    await until(() => fake.identifiedShards.join(",") === "0,1", "both shards to identify", 120_000);
+    await until(() => (proc.output().match(/"msg":"logged in to Discord/g) ?? []).length === 2, "both shards to log in", 60_000);
+    expect(proc.output()).toContain('"msg":"running the bot as shards"');
+    for (const shard of [0, 1]) {
+      const { token } = fake.sendCommand("ask", ask(MUTUAL_DEFENCE), undefined, undefined, shard);
+      const reply = (await finalReply(fake, token)).body;
+      expect(reply.embeds[0].description).toMatch(/not expected to include a mutual defense clause|will not assist the aggressor/);
+    }
+    // The manager's health check speaks for both shards.
+    const listening = proc.output().split("\n").find((line) => line.includes('"msg":"health check listening"'))!;
+    const { port } = JSON.parse(listening);
+    await until(() => proc.output().includes('"msg":"shard connected to Discord"'), "the manager to see the shards ready");
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    const body = (await health.json()) as any;
+    expect(health.status).toBe(200);
+    expect(body).toMatchObject({ status: "ok", discord: "connected", index: { articles: 6 } });
+
+    await writeFile(join(own.CORPUS_DIR!, "lighthouse.md"), LIGHTHOUSE);
+    const rebuilt = await buildConfiguredIndex(testConfig(own));
+    await until(() => (proc.output().match(new RegExp(`"buildId":"${rebuilt.buildId}"[^\\n]*"msg":"serving the new index"`, "g")) ?? []).length === 2, "both shards to serve the rebuild");
+    for (const shard of [0, 1]) {
+      const { token } = fake.sendCommand("ask", ask("when will the lighthouse have keepers again"), undefined, undefined, shard);
+      expect((await finalReply(fake, token)).body.embeds[0].description).toContain("Skerry Point");
+    }
+    proc.child.kill("SIGTERM");
+    expect(await proc.exited, proc.output().slice(-3000)).toBe(0);
+    expect((proc.output().match(/"msg":"logged out of Discord"/g) ?? []).length).toBe(2);
+    expect(proc.output()).not.toContain(FAKE_TOKEN);
+    expect(fake.connections).toBe(0);
+  }, 240_000);
 });

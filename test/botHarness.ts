@@ -1,5 +1,7 @@
 /** Runs the bot in this process against the fake Discord, with its log lines collected. */
+import { spawn, type ChildProcess } from "node:child_process";
 import { Writable } from "node:stream";
+import { PROJECT_ROOT } from "../src/config.js";
 import { configuredWatcher, openRetriever } from "../src/app/open.js";
 import { VerbatimBot } from "../src/bot/bot.js";
 import { FeedbackStore } from "../src/app/feedback.js";
@@ -50,6 +52,27 @@ export async function startBot(fake: FakeDiscord, env: Record<string, string>): 
       await bot.stop();
     },
   };
+}
+
+/** A bot started as `npm start`'s own process: its output so far (stdout and stderr), and its exit code. */
+export interface BotProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Spawns `npm start`'s entry point against `fake` with `env`; the caller kills it after the test. */
+export function startBotProcess(fake: FakeDiscord, env: Record<string, string>): BotProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/start.ts"], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, LOG_LEVEL: "info", DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_URL: fake.apiUrl, ASK_COOLDOWN_SECONDS: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += String(chunk)));
+  child.stderr!.on("data", (chunk) => (output += String(chunk)));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
 }
 
 /** The interaction's final message: the last PATCH of @original (or a follow-up). */
