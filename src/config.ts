@@ -45,6 +45,8 @@ const schema = z.object({
     .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// (or postgresql://) connection address" })
     .optional(),
   HNSW_EF_SEARCH: z.coerce.number().int().min(1).max(1000).default(200),
+  HNSW_M: z.coerce.number().int().min(2).max(100).default(16),
+  HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(4).max(1000).default(64),
   SHARDS: z
     .union([z.literal("auto"), z.coerce.number().int().min(1).max(1000)], { error: 'must be "auto" or a number of shards (1 runs one process)' })
     .default(1),

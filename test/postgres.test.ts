@@ -83,6 +83,17 @@ describe("the PostgreSQL store (pgvector, on PGlite over the wire protocol)", ()
     await expect(loadConfiguredSource(config)).rejects.toThrow(/check DATABASE_URL/);
   });
 
+  it("builds the HNSW graph with the configured settings, and refuses settings pgvector cannot build before building anything", async () => {
+    const { pool, corpusDir } = await setup();
+    const config = testConfig({ CORPUS_DIR: corpusDir, DATABASE_URL: database.url, HNSW_M: "8", HNSW_EF_CONSTRUCTION: "32" });
+    await buildConfiguredIndex(config, { embedder });
+    const { rows } = await pool.query<{ indexdef: string }>("select indexdef from pg_indexes where indexdef like '%hnsw%'");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.indexdef).toMatch(/m='?8'?, ef_construction='?32'?/);
+    const thin = testConfig({ CORPUS_DIR: corpusDir, DATABASE_URL: database.url, HNSW_M: "32", HNSW_EF_CONSTRUCTION: "40" });
+    await expect(buildConfiguredIndex(thin, { embedder })).rejects.toThrow("HNSW_EF_CONSTRUCTION (40) must be at least twice HNSW_M (32)");
+  });
+
   it("says there is no index yet, and how to build one", async () => {
     const pool = await emptyDatabase();
     await migrate(pool);

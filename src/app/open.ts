@@ -50,8 +50,10 @@ export async function buildConfiguredIndex(config: Config, options: { progress?:
   };
   const pool = configuredPool(config);
   if (pool) {
+    // pgvector refuses such a graph only after the whole build is embedded and written: say so first.
+    if (config.HNSW_EF_CONSTRUCTION < 2 * config.HNSW_M) throw new Error(`HNSW_EF_CONSTRUCTION (${config.HNSW_EF_CONSTRUCTION}) must be at least twice HNSW_M (${config.HNSW_M}): pgvector builds no graph otherwise. Change one of them in .env.`);
     await checkReachable(pool, config.DATABASE_URL!);
-    return buildPostgresIndex({ ...settings, pool });
+    return buildPostgresIndex({ ...settings, pool, hnsw: { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION } });
   }
   return buildIndex({ ...settings, indexDir: config.INDEX_DIR });
 }
