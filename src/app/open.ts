@@ -6,7 +6,7 @@ import type { Config } from "../config.js";
 import { loadEmbedder, modelKey, type Embedder, type EmbedderOptions } from "../embeddings/embedder.js";
 import { buildIndex, type BuildReport, type ProgressReporter } from "../index/build.js";
 import type pg from "pg";
-import { IndexMissingError, IndexOutdatedError, loadIndex, type IndexSnapshot } from "../index/snapshot.js";
+import { IndexMissingError, IndexOutdatedError, loadIndex } from "../index/snapshot.js";
 import { buildPostgresIndex } from "../index/postgres/build.js";
 import { checkReachable, poolFor } from "../index/postgres/database.js";
 import { migrate } from "../index/postgres/schema.js";
@@ -77,16 +77,16 @@ export function configuredWatcher(config: Config): IndexWatcher {
  * Why an index cannot answer questions embedded by `embedder`, or undefined when it can: quotes
  * ranked with vectors from one model against questions embedded by another would be noise.
  */
-export function modelMismatch(snapshot: { manifest: Manifest }, embedder: Embedder): string | undefined {
-  const built = snapshot.manifest.model;
+export function modelMismatch(index: { manifest: Manifest }, embedder: Embedder): string | undefined {
+  const built = index.manifest.model;
   return built.key === embedder.key ? undefined : `it was built with the model ${built.id}, but the bot runs ${embedder.key}`;
 }
 
 /** A retriever like `previous` (same model, same ranking) over another index. */
-export function retrieverFor(source: IndexSource | IndexSnapshot, previous: Retriever): Retriever {
+export function retrieverFor(source: IndexSource, previous: Retriever): Retriever {
   const mismatch = modelMismatch(source, previous.embedder);
   if (mismatch) throw new Error(`${mismatch}; restart the bot after changing EMBEDDING_MODEL`);
-  return previous.withSource("gather" in source ? source : new FileSource(source));
+  return previous.withSource(source);
 }
 
 /** Names, in the log, every corpus file a build left out. */
@@ -102,26 +102,26 @@ export async function openRetriever(config: Config, logger: Logger, options: { p
   // The model and the index load side by side: file reads and ONNX set-up overlap.
   const [embedder, loaded] = await Promise.all([loadEmbedder(embedderOptions(config)), loadConfiguredSource(config).catch((error: unknown) => error as Error)]);
   const where = config.DATABASE_URL ? { store: "postgres" } : { indexDir: config.INDEX_DIR };
-  let snapshot: IndexSource;
+  let source: IndexSource;
   try {
     if (loaded instanceof Error) throw loaded;
-    snapshot = loaded;
+    source = loaded;
   } catch (error) {
     if (error instanceof IndexMissingError || error instanceof DatabaseIndexMissingError) logger.info(where, "no index yet: building it now (first run)");
     else if (error instanceof IndexOutdatedError) logger.warn(where, "the index was built by another version of Verbatim: rebuilding it now");
     else throw error;
     logSkipped(logger, await buildConfiguredIndex(config, { progress: options.progress, embedder }));
-    snapshot = await loadConfiguredSource(config);
+    source = await loadConfiguredSource(config);
   }
-  if (modelMismatch(snapshot, embedder)) {
-    logger.warn({ ...where, built: snapshot.manifest.model.key, configured: embedder.key }, `the index was built with the embedding model ${snapshot.manifest.model.id}, not the configured ${config.EMBEDDING_MODEL}: rebuilding it now`);
+  if (modelMismatch(source, embedder)) {
+    logger.warn({ ...where, built: source.manifest.model.key, configured: embedder.key }, `the index was built with the embedding model ${source.manifest.model.id}, not the configured ${config.EMBEDDING_MODEL}: rebuilding it now`);
     logSkipped(logger, await buildConfiguredIndex(config, { progress: options.progress, embedder }));
-    snapshot = await loadConfiguredSource(config);
+    source = await loadConfiguredSource(config);
   }
   // Both rankings read the learned models: the learned one ranks with them, and each has its own
   // learned scores and refusal. Without them (another embedding model), the hand-tuned weights
   // rank and a fixed threshold refuses.
   const shipped = await loadShippedModels(embedder.key);
   if (!shipped.models) logger.warn({ reason: shipped.reason }, `the learned models cannot be used: ranking with the hand-tuned weights and refusing below a fixed confidence (RANKING=${config.RANKING})`);
-  return new Retriever(snapshot, embedder, shipped.models, config.RANKING);
+  return new Retriever(source, embedder, shipped.models, config.RANKING);
 }

@@ -14,7 +14,7 @@ import { assembleBuild, CorpusInvalidError, CorpusSkipsRefusedError, type Assemb
 import { articleChanges, changesNothing, fullRebuildReason, newManifest, noArticlesMessage, quotableArticles, sameFiles, upToDateReport, type BuildReport, type PreviousBuild } from "../buildPlan.js";
 import { newBuildName } from "../layout.js";
 import { ManifestFormatError, parseManifestFields, type Manifest } from "../manifest.js";
-import { quantizedRow } from "../vocabulary.js";
+import { dequantizeRow, quantizedRow } from "../vocabulary.js";
 import { BUILD_CHANNEL, BUILD_LOCK, BUILD_TABLES, currentBuild, LOCK_NAMESPACE, migrate, partition } from "./schema.js";
 import { parseVector, vectorLiteral } from "./vectors.js";
 
@@ -74,11 +74,8 @@ async function reusableTermVectors(client: pg.PoolClient, build: number): Promis
   const { rows } = await client.query<{ term: string; spelling: string; vector: Buffer }>(`select term, spelling, vector from ${partition("terms", build)}`);
   const terms = new Map<string, { spelling: string; vector: Float32Array }>();
   for (const row of rows) {
-    const d = row.vector.length - 4;
-    const vector = new Float32Array(d);
-    const view = new DataView(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength);
-    const scale = view.getFloat32(0, true);
-    for (let k = 0; k < d; k++) vector[k] = view.getInt8(4 + k) * scale;
+    const vector = new Float32Array(row.vector.length - 4);
+    dequantizeRow(row.vector, vector.length, vector, 0);
     terms.set(row.term, { spelling: row.spelling, vector });
   }
   return terms;
@@ -183,7 +180,7 @@ export async function buildPostgresIndex(options: PostgresBuildOptions): Promise
     if (!rows[0]?.locked) throw new DatabaseBuildLockedError();
     const previous = await previousBuild(lock);
     let reason = fullRebuildReason(previous, options);
-    const last = previous && "manifest" in previous ? { ...previous, manifest: previous.manifest } : undefined;
+    const last = previous && "manifest" in previous ? previous : undefined;
     if (!reason && sameFiles(last!.manifest, corpus.files)) {
       if (options.strict && corpus.skipped.length > 0) throw new CorpusSkipsRefusedError(corpus.skipped);
       return upToDateReport(last!, corpus.skipped);

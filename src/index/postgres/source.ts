@@ -191,7 +191,7 @@ export class PostgresSource implements IndexSource {
     await this.cacheTerms([...globalIds]);
     const local = [...globalIds];
     const localOf = new Map(local.map((global, i) => [global, i]));
-    const vocabulary = this.vocabularyOf(local, d);
+    const vocabulary = this.vocabularyOf(local);
 
     const passages = new Map<number, { passage: Passage; terms: Int32Array[]; similarity: number }>();
     for (const row of passageRows.rows) {
@@ -240,11 +240,11 @@ export class PostgresSource implements IndexSource {
       } else missing.push(term);
     }
     if (missing.length > 0) {
-      const d = this.vocabularyDimensions();
+      const d = this.build.dimensions;
       const { rows } = await this.pool.query<{ id: number; name: boolean; vector: Buffer }>(`select id, name, vector from ${partition("terms", this.build.id)} where id = any($1::int[])`, [missing]);
       if (rows.length !== missing.length) throw new IndexCorruptError(this.where, "a passage names a term its vocabulary does not have");
       for (const row of rows) {
-        if (d !== undefined && row.vector.length - 4 !== d) throw new IndexCorruptError(this.where, "its word vectors differ in size");
+        if (row.vector.length - 4 !== d) throw new IndexCorruptError(this.where, "its word vectors differ in size");
         // A copy of its own: the driver's buffers may be slices of a larger one, which the cache would keep alive.
         this.termCache.set(row.id, { stored: new Uint8Array(row.vector), name: row.name });
       }
@@ -256,14 +256,9 @@ export class PostgresSource implements IndexSource {
     }
   }
 
-  private vocabularyDimensions(): number | undefined {
-    for (const row of this.termCache.values()) return row.stored.length - 4;
-    return undefined;
-  }
-
-  /** A vocabulary of the given terms (global ids, cached), numbered in that order. */
-  private vocabularyOf(ids: readonly number[], fallbackDimensions: number): Vocabulary {
-    const dimensions = this.vocabularyDimensions() ?? fallbackDimensions;
+  /** A vocabulary of the given terms (global ids, cached), numbered in that order; its vectors are the model's size, as the passages'. */
+  private vocabularyOf(ids: readonly number[]): Vocabulary {
+    const { dimensions } = this.build;
     const vectors = new Float32Array(ids.length * dimensions);
     const names = new Uint8Array(ids.length);
     ids.forEach((global, i) => {
@@ -292,6 +287,4 @@ export class PostgresSource implements IndexSource {
     const { rows } = await this.pool.query<{ id: string }>(`select id from ${partition("articles", this.build.id)} where encode(sha256(convert_to(body, 'UTF8')), 'hex') <> body_sha256 limit 1`);
     if (rows[0]) throw new IndexCorruptError(this.where, `the text of the article ${rows[0].id} does not match its checksum`);
   }
-
-  async close(): Promise<void> {}
 }
