@@ -80,6 +80,22 @@ describe("the feedback store", () => {
     expect(warnings[0]).toMatch(/cannot be read/);
   });
 
+  it("starts a new line after a torn last line, so the next vote survives a restart", async () => {
+    const dir = await tempDir("verbatim-feedback-");
+    await (await FeedbackStore.open(dir)).record(click());
+    // A crash (or a full disk) in the middle of a write: a last line with no newline.
+    await appendFile(join(dir, VOTES_FILE), '{"v":1,"at":"2026-01-01T00:00:00Z","answer":"m7","vo');
+    const afterCrash = await FeedbackStore.open(dir);
+    expect(afterCrash.unreadableLines).toBe(1);
+    expect(await afterCrash.record(click({ user: "444444444444444444", answer: "m8", choice: "right" }))).toBe("right");
+    const restarted = await FeedbackStore.open(dir);
+    expect(restarted.unreadableLines).toBe(1);
+    expect([...restarted.votes()].map((vote) => [vote.answer, vote.vote])).toEqual([
+      ["m1", "wrong"],
+      ["m8", "right"],
+    ]);
+  });
+
   it("starts empty when there is no folder yet, and says what to do when it cannot read or write", async () => {
     const dir = join(await tempDir("verbatim-feedback-"), "not", "yet");
     const store = await FeedbackStore.open(dir);

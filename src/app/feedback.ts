@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open } from "node:fs/promises";
+import { mkdir, open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
@@ -52,6 +52,15 @@ export interface Click {
   start: number;
   end: number;
   quote: string;
+}
+
+/** Whether a file is empty or ends with a newline (where the next line can start). */
+async function endsWithNewline(file: FileHandle): Promise<boolean> {
+  const { size } = await file.stat();
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  await file.read(last, 0, 1, size - 1);
+  return last[0] === 0x0a;
 }
 
 /** Hex characters kept of a voter's hash: 128 bits, no collisions among any number of people. */
@@ -146,9 +155,12 @@ export class FeedbackStore {
   private async append(vote: Vote): Promise<void> {
     try {
       await mkdir(this.dir, { recursive: true });
-      const file = await open(join(this.dir, VOTES_FILE), "a");
+      const file = await open(join(this.dir, VOTES_FILE), "a+");
       try {
-        await file.write(`${JSON.stringify(vote)}\n`);
+        // A line cut short by a crash (or a full disk) has no newline: glued onto it, this vote
+        // would be unreadable after a restart. Start a line of its own.
+        const torn = !(await endsWithNewline(file));
+        await file.write(`${torn ? "\n" : ""}${JSON.stringify(vote)}\n`);
         await file.datasync();
       } finally {
         await file.close();
