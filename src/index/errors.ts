@@ -28,3 +28,11 @@ export class IndexOutdatedError extends IndexCorruptError {
     this.name = "IndexOutdatedError";
   }
 }
+
+/** INDEX_DIR/current names something other than a build inside the index folder: it is never followed there. */
+export class IndexPointerError extends Error {
+  constructor(pointerFile: string, buildsDir: string, name: string, problem: string) {
+    super(`The index pointer ${pointerFile}${name ? ` names "${name}", which` : ""} cannot be used: ${problem}. It must name one build folder in ${buildsDir}: remove the file and run \`npm run index\` to build the index again.`);
+    this.name = "IndexPointerError";
+  }
+}

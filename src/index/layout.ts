@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
-import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { lstat, mkdir, readFile, readdir, realpath, rename, rm, writeFile } from "node:fs/promises";
+import { join, sep } from "node:path";
+import { IndexPointerError } from "./errors.js";
 
 /**
  * An index folder holds complete builds side by side and a pointer to the one in use:
@@ -55,20 +56,52 @@ export function newBuildName(now: Date = new Date()): string {
   return `${now.toISOString().replace(/[-:.]/g, "").replace("T", "-").replace("Z", "")}-${randomBytes(3).toString("hex")}`;
 }
 
-/** The folder of a named build. */
+/**
+ * What a build name may be: one plain folder name, as newBuildName makes them (letters, digits,
+ * `-` and `_`), so that no name can lead out of the builds folder (`..`, `/etc`, `a/../../b`).
+ */
+const BUILD_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
+/** Why a build name cannot be used, or undefined when it can. */
+function badBuildName(name: string): string | undefined {
+  return BUILD_NAME.test(name) ? undefined : "a build's name is one folder name of letters, digits, - and _";
+}
+
+function pointerError(indexDir: string, name: string, problem: string): IndexPointerError {
+  return new IndexPointerError(join(indexDir, POINTER_FILE), join(indexDir, BUILDS_DIR), name, problem);
+}
+
+/** The folder of a named build; throws for a name that is not one plain folder name. */
 export function buildPath(indexDir: string, name: string): string {
+  const problem = badBuildName(name);
+  if (problem) throw pointerError(indexDir, name, problem);
   return join(indexDir, BUILDS_DIR, name);
 }
 
-/** The name of the build in use, or undefined when there is none yet. */
+/**
+ * The name of the build in use, or undefined when there is none yet. The pointer is refused
+ * (IndexPointerError) when it could lead outside the index folder: a name that is not one plain
+ * folder name, a pointer file that is a symbolic link, or a build folder that is a symbolic link
+ * to somewhere outside INDEX_DIR/builds.
+ */
 export async function readPointer(indexDir: string): Promise<string | undefined> {
+  const pointer = join(indexDir, POINTER_FILE);
+  let name: string;
   try {
-    const name = (await readFile(join(indexDir, POINTER_FILE), "utf8")).trim();
-    return name === "" ? undefined : name;
+    if ((await lstat(pointer)).isSymbolicLink()) throw pointerError(indexDir, "", `${POINTER_FILE} is a symbolic link, not the file \`npm run index\` writes`);
+    name = (await readFile(pointer, "utf8")).trim();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
+  if (name === "") return undefined;
+  const folder = buildPath(indexDir, name);
+  const link = await lstat(folder).catch(() => undefined);
+  if (link?.isSymbolicLink()) {
+    const [target, builds] = await Promise.all([realpath(folder).catch(() => folder), realpath(join(indexDir, BUILDS_DIR))]);
+    if (!target.startsWith(builds + sep)) throw pointerError(indexDir, name, `builds/${name} is a symbolic link to ${target}, outside the index folder`);
+  }
+  return name;
 }
 
 /** Points readers at a build: writes a temporary pointer and renames it over the old one. */
