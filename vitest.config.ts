@@ -1,8 +1,14 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * The slow tier: the bot's end-to-end suite (a fake Discord, real bot processes, on both stores)
+ * and the PostgreSQL store's suite (PGlite). `npm test` runs everything else (the fast tier);
+ * `npm run test:all` runs both tiers.
+ */
+const SLOW_TESTS = ["test/bot.e2e.test.ts", "test/postgres.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
@@ -10,5 +16,9 @@ export default defineConfig({
     // forgets to set CORPUS_DIR must fail here, not quietly read whatever corpus/ holds; likewise
     // a test's votes never land in data/feedback.
     env: { CORPUS_DIR: "test/no-corpus-configured", INDEX_DIR: "test/no-index-configured", FEEDBACK_DIR: "test/no-feedback-configured" },
+    projects: [
+      { extends: true, test: { name: "fast", include: ["test/**/*.test.ts"], exclude: SLOW_TESTS } },
+      { extends: true, test: { name: "slow", include: SLOW_TESTS } },
+    ],
   },
 });
