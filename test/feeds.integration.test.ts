@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -35,13 +35,17 @@ describe("npm run add against a feed server", () => {
   it("adds the feed's items with front matter and indexes them; twice adds nothing; --json prints only JSON", { timeout: 120_000 }, async () => {
     const root = await tempDir();
     const env = { CORPUS_DIR: await copyOfTreatyCorpus(), INDEX_DIR: join(root, "index"), FEED_STATE_FILE: join(root, "feeds.json") };
+    // A picture saved under an article's name: skipped, and named with why.
+    await writeFile(join(env.CORPUS_DIR, "photo.md"), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46]));
     const first = await add(["--json", `${server.base}/rss.xml`], env);
     expect(first.code, first.stderr).toBe(0);
     const report = JSON.parse(first.stdout);
     expect(first.stdout.trim().split("\n")).toHaveLength(1);
     expect(report.added).toHaveLength(2);
     // No index yet: the six treaty articles and the two new ones are all indexed.
-    expect(report.index.summary).toMatch(/^8 added, 0 changed, 0 removed, 0 unchanged/);
+    expect(report.index.summary).toMatch(/^8 added, 0 changed, 0 removed, 0 unchanged, 1 skipped/);
+    expect(report.index.skipped).toEqual([{ file: "photo.md", reason: expect.stringMatching(/^looks like a JPEG image/) }]);
+    expect(first.stderr).toMatch(/^skipped photo\.md: looks like a JPEG image, not text/m);
     expect(first.stderr).toMatch(/: 2 added, 0 already in the corpus, 0 failed/);
     const saved = await readFile(join(env.CORPUS_DIR, report.added[0]), "utf8");
     expect(saved).toMatch(/^---\nid: coast-gazette-2026-03-02-harbour-deal-signed-after-long-talks\ntitle: Harbour deal signed after long talks\noutlet: Coast Gazette\npublished: 2026-03-02\nurl: http:\/\/127\.0\.0\.1:\d+\/articles\/harbour\.html\n---\nThe port authority/);

@@ -105,6 +105,36 @@ describe("readCorpus", () => {
     ]);
   });
 
+  it("skips a picture, a document or other binary data saved under an article's name, naming what it looks like", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "a.md"), good);
+    const files: Record<string, number[]> = {
+      "photo.md": [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13],
+      "camera.txt": [0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46],
+      "anim.md": [...Buffer.from("GIF89a"), 1, 0, 1, 0],
+      "report.md": [...Buffer.from("%PDF-1.7\n%"), 0xe2, 0xe3, 0xcf, 0xd3],
+      "letter.md": [0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0],
+      "old.md": [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
+      "archive.html": [0x1f, 0x8b, 8, 0],
+      "blob.md": [...Buffer.from("---\ntitle: x\n---\n"), 0, 1, 2, 3],
+    };
+    for (const [name, bytes] of Object.entries(files)) await writeFile(join(dir, name), Buffer.from(bytes));
+    const { articles, errors, skipped } = await readCorpus(dir);
+    expect(errors).toEqual([]);
+    expect(articles.map((article) => article.file)).toEqual(["a.md"]);
+    expect(Object.fromEntries(skipped.map((skip) => [skip.file, skip.reason.replace(/, not text.*/, "")]))).toEqual({
+      "anim.md": "looks like a GIF image",
+      "archive.html": "looks like gzip-compressed data",
+      "blob.md": "looks like binary data",
+      "camera.txt": "looks like a JPEG image",
+      "letter.md": "looks like a ZIP archive (a .docx or .odt document is one)",
+      "old.md": "looks like a Microsoft Office document (.doc)",
+      "photo.md": "looks like a PNG image",
+      "report.md": "looks like a PDF document",
+    });
+    expect(skipped[0]!.reason).toBe("looks like a GIF image, not text: an article is a UTF-8 text file (.md, .txt or .html)");
+  });
+
   it("reads articles in subfolders, of every supported type, and skips a second copy of the same text", async () => {
     const dir = await tempDir();
     await mkdir(join(dir, "world", "asia"), { recursive: true });

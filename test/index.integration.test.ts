@@ -117,13 +117,15 @@ describe("index build and retrieval on the treaty articles", () => {
     const first = await buildConfiguredIndex(config, { embedder });
     await writeFile(join(corpusDir, "pasted.md"), "---\ntitle: Pasted page\n---\n<div class=\"story\"><p>The port signed a ten-year contract on Monday.</p></div>\n");
     await writeFile(join(corpusDir, "photo.jpg"), "not an article");
+    // A picture renamed .md: skipped like the others, not fatal.
+    await writeFile(join(corpusDir, "scan.md"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]));
     const strict = await buildConfiguredIndex(config, { embedder, strict: true }).catch((error: unknown) => error as Error);
     expect(strict).toBeInstanceOf(CorpusSkipsRefusedError);
-    expect((strict as Error).message).toMatch(/2 files are not indexable and --strict was given[\s\S]*pasted\.md: no quotable sentence[\s\S]*photo\.jpg: unsupported type/);
+    expect((strict as Error).message).toMatch(/3 files are not indexable and --strict was given[\s\S]*pasted\.md: no quotable sentence[\s\S]*photo\.jpg: unsupported type[\s\S]*scan\.md: looks like a PNG image/);
     expect(await readPointer(indexDir)).toBe(first.buildId);
     const report = await buildConfiguredIndex(config, { embedder });
-    expect(report.skipped.map((skip) => skip.file)).toEqual(["pasted.md", "photo.jpg"]);
-    expect(summarize(report)).toMatch(/0 added, 0 changed, 0 removed, 6 unchanged, 2 skipped$/);
+    expect(report.skipped.map((skip) => skip.file)).toEqual(["pasted.md", "photo.jpg", "scan.md"]);
+    expect(summarize(report)).toMatch(/0 added, 0 changed, 0 removed, 6 unchanged, 3 skipped$/);
     expect(report.passages).toBe(first.passages);
   });
 

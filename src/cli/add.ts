@@ -7,7 +7,7 @@
 import { buildConfiguredIndex } from "../app/open.js";
 import { loadConfig } from "../config.js";
 import { addArticles, describeAdd } from "../corpus/addArticles.js";
-import { summarize } from "../index/build.js";
+import { skippedLines, summarize } from "../index/build.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
 import { terminalSafe } from "../reply/terminal.js";
@@ -33,11 +33,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const report = await addArticles(urls, { corpusDir: config.CORPUS_DIR, stateFile: config.FEED_STATE_FILE, allowPrivateNetwork: config.FETCH_ALLOW_PRIVATE_NETWORK });
   process.stderr.write(`${describeAdd(report).map(terminalSafe).join("\n")}\n`);
-  let index: { summary: string; buildId: string } | undefined;
+  let index: { summary: string; buildId: string; skipped: { file: string; reason: string }[] } | undefined;
   if (report.added.length > 0 && !values["no-index"]) {
     const built = await buildConfiguredIndex(config, { progress: createProgress() });
-    index = { summary: summarize(built), buildId: built.buildId };
-    process.stderr.write(`${summarize(built)}: index ${built.buildId} is now in use\n`);
+    index = { summary: summarize(built), buildId: built.buildId, skipped: built.skipped };
+    process.stderr.write([...skippedLines(built), `${summarize(built)}: index ${built.buildId} is now in use`].map(terminalSafe).join("\n") + "\n");
   } else if (report.added.length > 0) process.stderr.write("run `npm run index` to make the new articles answerable\n");
   if (values.json) process.stdout.write(`${JSON.stringify({ ...report, ...(index ? { index } : {}) })}\n`);
   return report.failures > 0 ? 1 : 0;

@@ -5,7 +5,7 @@
  */
 import { buildConfiguredIndex } from "../app/open.js";
 import { loadConfig } from "../config.js";
-import { summarize } from "../index/build.js";
+import { skippedLines, summarize } from "../index/build.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
 import { parseCommand } from "./usage.js";
@@ -25,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   const report = await buildConfiguredIndex(config, { progress: createProgress(), force: values.force, strict: values.strict });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const lines = [...report.skipped.map((skip) => `skipped ${skip.file}: ${skip.reason}`), `${summarize(report)} (${report.passages} passages, ${report.embedded} embedded, ${seconds}s)`];
+  const lines = [...skippedLines(report), `${summarize(report)} (${report.passages} passages, ${report.embedded} embedded, ${seconds}s)`];
   if (report.fullRebuildReason && report.rebuilt) lines.unshift(`embedded everything: ${report.fullRebuildReason}`);
   const where = config.DATABASE_URL ? "the PostgreSQL database (DATABASE_URL)" : config.INDEX_DIR;
   lines.push(report.rebuilt ? `index ${report.buildId} is now in use in ${where}` : `index ${report.buildId} is up to date`);

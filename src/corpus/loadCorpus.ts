@@ -3,6 +3,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpat
 import { readdir } from "node:fs/promises";
 import { extname, join, sep } from "node:path";
 import type { Article } from "./article.js";
+import { binaryKind } from "./fileKind.js";
 import { ArticleSkipped, CorpusFileError, parseArticleFile, type ArticleFileType } from "./frontMatter.js";
 
 /** Article files by extension: Markdown (front matter optional), plain text, saved web pages. */
@@ -152,6 +153,9 @@ function parseArticle(read: CorpusFile): Loaded {
   if (!("bytes" in read)) return { error: read.problem };
   const name = read.file;
   try {
+    // A picture or a document saved under an article's name is left out, named, like an empty file.
+    const kind = binaryKind(read.bytes);
+    if (kind) throw new ArticleSkipped(name, `looks like ${kind}, not text: an article is a UTF-8 text file (.md, .txt or .html)`);
     let text: string;
     try {
       text = utf8.decode(read.bytes);

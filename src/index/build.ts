@@ -38,7 +38,7 @@ import {
   type PreviousBuild,
 } from "./buildPlan.js";
 
-export { summarize, type BuildReport } from "./buildPlan.js";
+export { skippedLines, summarize, type BuildReport } from "./buildPlan.js";
 
 /** Words per model call when embedding the vocabulary: single words are short, so batches can be big. */
 const VOCABULARY_BATCH_SIZE = 256;

@@ -47,6 +47,11 @@ export interface ArticleChanges {
   unchanged: string[];
 }
 
+/** One line for people per file a build left out: "skipped scan.md: looks like a PNG image, …". */
+export function skippedLines(report: Pick<BuildReport, "skipped">): string[] {
+  return report.skipped.map((skip) => `skipped ${skip.file}: ${skip.reason}`);
+}
+
 /** One line for people: "1 added, 1 changed, 0 removed, 4 unchanged, 2 skipped". */
 export function summarize(report: BuildReport): string {
   const skipped = report.skipped.length > 0 ? `, ${report.skipped.length} skipped` : "";
