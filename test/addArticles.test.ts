@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addArticles, describeAdd, type AddOptions } from "../src/corpus/addArticles.js";
-import { articleFileText, articlePlace } from "../src/corpus/articleFile.js";
+import { articleFileText, articlePlace, cutAtWord } from "../src/corpus/articleFile.js";
 import { resourceKind } from "../src/corpus/feed.js";
 import { fetchText, forbiddenAddress } from "../src/corpus/fetch.js";
 import { parseArticleFile } from "../src/corpus/frontMatter.js";
@@ -173,5 +173,17 @@ describe("the saved article file", () => {
     const parsed = parseArticleFile(place.file, articleFileText(place.id, article));
     expect(parsed.source).toEqual({ id: place.id, title: 'He said: "no" — #1 --- new line', outlet: "Le Monde: Économie", published: "", url: "https://example.org/a?b=1#c" });
     expect(parsed.body).toBe("Text.\n\n---\n\nMore text.\n");
+  });
+
+  it("cuts a long title's file name and id after a whole word, never inside one", () => {
+    const article = { title: "Strengthening Alliances: A New Era for Russia and Iran in Central Asia", outlet: "The International Herald Tribune", published: "2025-01-17", url: "https://example.org/a", body: "Text." };
+    expect(articlePlace(article, "web")).toEqual({
+      id: "the-international-herald-2025-01-17-strengthening-alliances-a",
+      file: "web/the-international-herald/2025-01-17-strengthening-alliances-a-new-era-for.md",
+    });
+    expect(cutAtWord("supercalifragilistic-words", 10)).toBe("supercalif");
+    expect(cutAtWord("new-era-for-russia", 14)).toBe("new-era-for");
+    expect(cutAtWord("new-era-for-russia", 11)).toBe("new-era-for");
+    expect(cutAtWord("new-era", 20)).toBe("new-era");
   });
 });

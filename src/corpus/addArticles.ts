@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import lockfile from "proper-lockfile";
-import { articleFileText, articlePlace, type FetchedArticle } from "./articleFile.js";
+import { articleFileText, articlePlace, cutAtWord, MAX_ID_LENGTH, type FetchedArticle } from "./articleFile.js";
 import { FeedParseError, parseFeed, resourceKind } from "./feed.js";
 import { FetchError, fetchText, type FetchOptions, type Validators } from "./fetch.js";
 import { extractHtmlArticle } from "./html.js";
@@ -105,7 +105,7 @@ async function save(corpusDir: string, known: Knowledge, article: FetchedArticle
   let id = place.id;
   let file = place.file;
   for (let n = 2; known.ids.has(id) || known.files.has(file.toLowerCase()); n++) {
-    id = `${place.id.slice(0, 60)}-${n}`;
+    id = `${cutAtWord(place.id, MAX_ID_LENGTH - `-${n}`.length)}-${n}`;
     file = place.file.replace(/\.md$/, `-${n}.md`);
   }
   await writeAtomically(join(corpusDir, file), articleFileText(id, article));

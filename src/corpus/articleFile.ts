@@ -5,6 +5,9 @@
 import { stringify } from "yaml";
 import { MAX_OUTLET_LENGTH, MAX_TITLE_LENGTH, MAX_URL_LENGTH } from "./frontMatter.js";
 
+/** Longest id given to a fetched article (the corpus reader takes ids of up to 64 characters). */
+export const MAX_ID_LENGTH = 64;
+
 /** What is known of a fetched article. */
 export interface FetchedArticle {
   title: string;
@@ -15,7 +18,18 @@ export interface FetchedArticle {
   body: string;
 }
 
-/** Lowercase ASCII words joined by hyphens, accents folded: "Le Monde — Économie" → "le-monde-economie". */
+/**
+ * Hyphenated words cut to at most `max` characters after a whole word ("new-era-for-russia" at 14
+ * → "new-era-for"); a first word longer than `max` is cut where it must be.
+ */
+export function cutAtWord(words: string, max: number): string {
+  if (words.length <= max) return words;
+  const cut = words.slice(0, max + 1);
+  const end = cut.lastIndexOf("-");
+  return (end > 0 ? cut.slice(0, end) : words.slice(0, max)).replace(/-+$/, "");
+}
+
+/** Lowercase ASCII words joined by hyphens, accents folded, at most `max` characters of whole words: "Le Monde — Économie" → "le-monde-economie". */
 export function slug(text: string, max: number): string {
   const plain = text
     .normalize("NFKD")
@@ -23,7 +37,7 @@ export function slug(text: string, max: number): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
-  return plain.slice(0, max).replace(/-+$/, "");
+  return cutAtWord(plain, max);
 }
 
 function cut(text: string, max: number): string {
@@ -35,7 +49,7 @@ export function articlePlace(article: FetchedArticle, folder: string): { id: str
   const outlet = slug(article.outlet || new URL(article.url).hostname.replace(/^www\./, ""), 24) || "web";
   const title = slug(article.title, 40) || "article";
   const date = article.published || "undated";
-  return { id: `${outlet}-${date}-${title}`.slice(0, 64).replace(/-+$/, ""), file: `${folder}/${outlet}/${date}-${title}.md` };
+  return { id: cutAtWord(`${outlet}-${date}-${title}`, MAX_ID_LENGTH), file: `${folder}/${outlet}/${date}-${title}.md` };
 }
 
 /** The Markdown file for a fetched article, with front matter our corpus reader accepts. */
