@@ -114,6 +114,20 @@ describe("npm run add: pages, and what goes wrong", () => {
     expect(report.outcomes[0]).toMatchObject({ status: "failed", reason: "it took longer than 0.5 s" });
   });
 
+  it("leaves what it has not fetched by the pull's deadline for the next pull, without counting it failed", async () => {
+    const opts = await options({ deadlineMs: 1_000 });
+    const report = await addArticles([`${server.base}/slow-feed.xml`, `${server.base}/articles/harbour.html`], opts);
+    expect(report.outcomes[0]).toMatchObject({ status: "checked", added: [], failed: [], deferred: 3 });
+    expect(report.outcomes[1]).toEqual({ url: `${server.base}/articles/harbour.html`, status: "deferred" });
+    expect(report).toMatchObject({ failures: 0, deferred: 4, added: [] });
+    expect(describeAdd(report)).toEqual([
+      `feed ${server.base}/slow-feed.xml (Coast Gazette): 0 added, 0 already in the corpus, 0 failed, 3 left for the next pull (the pull's time ran out)`,
+      `left for the next pull ${server.base}/articles/harbour.html: the pull's time ran out before it was fetched`,
+    ]);
+    // No validators kept: the next pull asks for the whole feed again and fetches the items left.
+    expect(JSON.parse(await readFile(opts.stateFile, "utf8")).feeds).toEqual({});
+  });
+
   it("goes on after a bad address, adding the good ones", async () => {
     const opts = await options();
     const report = await addArticles(["not a url", `${server.base}/missing.html`, `${server.base}/articles/harbour.html`], opts);

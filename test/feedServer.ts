@@ -1,6 +1,6 @@
 /**
  * A real HTTP server on 127.0.0.1 serving fixture feeds and article pages, and the ways sites
- * go wrong: a broken feed, a slow server, a 404, a redirect loop, a huge page, a picture. It
+ * go wrong: a broken feed, a slow server, a feed of slow pages, a 404, a redirect loop, a huge page, a picture. It
  * answers conditional requests as a feed server does, and counts what it was asked.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -97,6 +97,11 @@ export async function startFeedServer(): Promise<FeedServer> {
       if (version > 1) items.unshift({ path: "/articles/storm.html", title: "Storm closes the coastal road", date: "Wed, 04 Mar 2026 18:30:00 GMT" });
       res.writeHead(200, { "content-type": "application/rss+xml; charset=utf-8", etag, "last-modified": lastModified }).end(rss(base, items));
       return;
+    }
+    if (path === "/slow-feed.xml") {
+      // A feed whose three items are slow pages (5 s each).
+      const items = [1, 2, 3].map((n) => ({ path: `/slow?item=${n}`, title: `Slow item ${n}`, date: "Mon, 02 Mar 2026 09:00:00 GMT" }));
+      return void res.writeHead(200, { "content-type": "application/rss+xml" }).end(rss(base, items));
     }
     if (path === "/atom.xml") return void res.writeHead(200, { "content-type": "application/atom+xml" }).end(atom(base));
     if (path === "/feed-as-text.xml") return void res.writeHead(200, { "content-type": "text/plain" }).end(atom(base));

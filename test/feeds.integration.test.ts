@@ -96,4 +96,17 @@ describe("the running bot's feed poller", () => {
     await poller.stop();
     index.close();
   });
+
+  it("leaves a feed's slow items for the next poll at the pull's deadline, and logs them, instead of holding the lock for minutes", async () => {
+    const root = await tempDir();
+    const config = testConfig({ CORPUS_DIR: join(root, "corpus"), FEED_STATE_FILE: join(root, "feeds.json"), FEEDS: `${server.base}/slow-feed.xml`, FEEDS_POLL_MINUTES: "60", FETCH_ALLOW_PRIVATE_NETWORK: "true" });
+    const lines: string[] = [];
+    const logger = createLogger("info", new Writable({ write: (chunk, _, done) => (lines.push(String(chunk)), done()) }));
+    // Nothing is added in time, so the index is never touched: no model or index is loaded for it.
+    const poller = new FeedPoller(config, undefined as never, logger, 1_000);
+    const report = await poller.pull();
+    expect(report).toMatchObject({ added: [], failures: 0, deferred: 3 });
+    const logged = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(logged).toContainEqual(expect.objectContaining({ level: 40, msg: expect.stringMatching(/slow-feed\.xml .*3 left for the next pull/) }));
+  });
 });

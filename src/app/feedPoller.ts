@@ -10,6 +10,14 @@ import { summarize } from "../index/build.js";
 import type { Logger } from "../log.js";
 import type { LiveIndex } from "./liveIndex.js";
 
+/**
+ * How long one pull may take once it holds the feeds' lock. Each request is capped at 30 s and a
+ * feed lists up to 50 items, so without a deadline a feed of slow pages could hold the lock (and
+ * keep an operator's `npm run add` waiting) for many minutes; what is not fetched in time is
+ * left for the next pull, and logged.
+ */
+export const FEED_PULL_DEADLINE_MS = 2 * 60_000;
+
 /** Pulls the configured feeds on a timer; one pull at a time. */
 export class FeedPoller {
   private timer: NodeJS.Timeout | undefined;
@@ -19,6 +27,8 @@ export class FeedPoller {
     private readonly config: Config,
     private readonly index: LiveIndex,
     private readonly logger: Logger,
+    /** How long a pull may take (FEED_PULL_DEADLINE_MS; shorter in tests). */
+    private readonly deadlineMs: number = FEED_PULL_DEADLINE_MS,
   ) {}
 
   /** Whether there is anything to poll. */
@@ -52,8 +62,8 @@ export class FeedPoller {
   private async pullOnce(): Promise<AddReport | undefined> {
     const { config, logger } = this;
     try {
-      const report = await addArticles(config.FEEDS, { corpusDir: config.CORPUS_DIR, stateFile: config.FEED_STATE_FILE, allowPrivateNetwork: config.FETCH_ALLOW_PRIVATE_NETWORK });
-      for (const line of describeAdd(report)) (/^\s*failed /.test(line) ? logger.warn.bind(logger) : logger.info.bind(logger))({ feeds: config.FEEDS.length }, line);
+      const report = await addArticles(config.FEEDS, { corpusDir: config.CORPUS_DIR, stateFile: config.FEED_STATE_FILE, allowPrivateNetwork: config.FETCH_ALLOW_PRIVATE_NETWORK, deadlineMs: this.deadlineMs });
+      for (const line of describeAdd(report)) (/^\s*failed |left for the next pull/.test(line) ? logger.warn.bind(logger) : logger.info.bind(logger))({ feeds: config.FEEDS.length }, line);
       if (report.added.length === 0) return report;
       const built = await buildConfiguredIndex(config, { embedder: this.index.current.embedder });
       logSkipped(logger, built);

@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import lockfile from "proper-lockfile";
 import { articleFileText, articlePlace, cutAtWord, MAX_ID_LENGTH, type FetchedArticle } from "./articleFile.js";
 import { FeedParseError, parseFeed, resourceKind } from "./feed.js";
-import { FetchError, fetchText, type FetchOptions, type Validators } from "./fetch.js";
+import { FetchError, fetchText, TOTAL_TIMEOUT_MS, type FetchOptions, type Validators } from "./fetch.js";
 import { extractHtmlArticle } from "./html.js";
 import { readCorpus } from "./loadCorpus.js";
 
@@ -27,9 +27,21 @@ const LOCK_WAIT_MS = 120_000;
 export type AddOutcome =
   | { url: string; kind: "page"; status: "added"; file: string; title: string }
   | { url: string; kind: "page"; status: "known"; reason: string }
-  | { url: string; kind: "feed"; status: "checked"; title: string; added: { url: string; file: string; title: string }[]; known: number; failed: { url: string; reason: string }[] }
+  | {
+      url: string;
+      kind: "feed";
+      status: "checked";
+      title: string;
+      added: { url: string; file: string; title: string }[];
+      known: number;
+      failed: { url: string; reason: string }[];
+      /** Items not fetched before the pull's deadline: left for the next pull. */
+      deferred: number;
+    }
   | { url: string; kind: "feed"; status: "unchanged" }
-  | { url: string; status: "failed"; reason: string };
+  | { url: string; status: "failed"; reason: string }
+  /** Not fetched before the pull's deadline: left for the next pull. */
+  | { url: string; status: "deferred" };
 
 /** What a pull did, address by address. */
 export interface AddReport {
@@ -38,6 +50,8 @@ export interface AddReport {
   added: string[];
   /** Addresses (or feed items) that could not be added. */
   failures: number;
+  /** Addresses (or feed items) not fetched before the pull's deadline, left for the next pull. */
+  deferred: number;
 }
 
 /** Where and how to add. */
@@ -45,6 +59,33 @@ export interface AddOptions extends FetchOptions {
   corpusDir: string;
   /** The feeds' conditional-request state (JSON). */
   stateFile: string;
+  /**
+   * How long the pull may take once it holds the lock, in milliseconds (none when unset): what is
+   * not fetched by then is left for the next pull, so slow items cannot hold the lock for minutes.
+   */
+  deadlineMs?: number;
+}
+
+/** When a pull must stop fetching: the time left, and fetch options whose timeout does not run past it. */
+class Deadline {
+  private readonly endsAt: number;
+
+  constructor(
+    ms: number | undefined,
+    private readonly options: AddOptions,
+  ) {
+    this.endsAt = ms === undefined ? Infinity : Date.now() + ms;
+  }
+
+  get passed(): boolean {
+    return Date.now() >= this.endsAt;
+  }
+
+  /** The fetch options with the request's time cut to what is left of the pull. */
+  get fetchOptions(): AddOptions {
+    const left = this.endsAt - Date.now();
+    return Number.isFinite(left) ? { ...this.options, timeoutMs: Math.max(1, Math.min(this.options.timeoutMs ?? TOTAL_TIMEOUT_MS, left)) } : this.options;
+  }
 }
 
 interface FeedState {
@@ -158,12 +199,15 @@ async function addItem(url: string, fallback: Partial<FetchedArticle>, known: Kn
 }
 
 /** Adds what one address holds: a page, or a feed's new items. */
-async function addOne(url: string, known: Knowledge, state: FeedState, options: AddOptions): Promise<AddOutcome> {
+async function addOne(url: string, known: Knowledge, state: FeedState, deadline: Deadline): Promise<AddOutcome> {
   if (known.urls.has(urlKey(url))) return { url, kind: "page", status: "known", reason: `already in the corpus (${known.urls.get(urlKey(url))})` };
+  if (deadline.passed) return { url, status: "deferred" };
+  const options = deadline.fetchOptions;
   let fetched;
   try {
     fetched = await fetchText(url, options, state.feeds[url] ?? {});
   } catch (error) {
+    if (deadline.passed) return { url, status: "deferred" };
     return { url, status: "failed", reason: error instanceof FetchError ? error.problem : (error as Error).message };
   }
   if (fetched.status === "not-modified") return { url, kind: "feed", status: "unchanged" };
@@ -179,15 +223,25 @@ async function addOne(url: string, known: Knowledge, state: FeedState, options: 
   } catch (error) {
     return { url, status: "failed", reason: error instanceof FeedParseError ? error.message : `is not a readable feed: ${(error as Error).message}` };
   }
-  const outcome: Extract<AddOutcome, { status: "checked" }> = { url, kind: "feed", status: "checked", title: feed.title, added: [], known: 0, failed: [] };
-  for (const item of feed.items.slice(0, MAX_ITEMS_PER_FEED)) {
-    const result = await addItem(item.url, { title: item.title, outlet: feed.title, published: item.published }, known, options);
+  const outcome: Extract<AddOutcome, { status: "checked" }> = { url, kind: "feed", status: "checked", title: feed.title, added: [], known: 0, failed: [], deferred: 0 };
+  const items = feed.items.slice(0, MAX_ITEMS_PER_FEED);
+  for (const [i, item] of items.entries()) {
+    if (deadline.passed) {
+      outcome.deferred = items.length - i;
+      break;
+    }
+    const result = await addItem(item.url, { title: item.title, outlet: feed.title, published: item.published }, known, deadline.fetchOptions);
+    // An item cut off by the deadline did not fail: it is tried again at the next pull.
+    if ("failed" in result && deadline.passed) {
+      outcome.deferred = items.length - i;
+      break;
+    }
     if ("file" in result) outcome.added.push({ url: item.url, file: result.file, title: result.title });
     else if ("known" in result) outcome.known++;
     else outcome.failed.push({ url: item.url, reason: result.failed });
   }
-  // Validators are kept only once every item was dealt with: a failed item is tried again next time.
-  if (outcome.failed.length === 0) state.feeds[url] = { ...(fetched.etag ? { etag: fetched.etag } : {}), ...(fetched.lastModified ? { lastModified: fetched.lastModified } : {}), checked: new Date().toISOString() };
+  // Validators are kept only once every item was dealt with: a failed or deferred item is tried again next time.
+  if (outcome.failed.length === 0 && outcome.deferred === 0) state.feeds[url] = { ...(fetched.etag ? { etag: fetched.etag } : {}), ...(fetched.lastModified ? { lastModified: fetched.lastModified } : {}), checked: new Date().toISOString() };
   else delete state.feeds[url];
   return outcome;
 }
@@ -210,14 +264,16 @@ export async function addArticles(urls: readonly string[], options: AddOptions):
   await mkdir(dirname(options.stateFile), { recursive: true });
   const release = await lockfile.lock(options.stateFile, { realpath: false, retries: { retries: Math.ceil(LOCK_WAIT_MS / 1000), minTimeout: 1000, maxTimeout: 1000 }, stale: 60_000 });
   try {
+    const deadline = new Deadline(options.deadlineMs, options);
     const known = await corpusKnowledge(options.corpusDir);
     const state = await readState(options.stateFile);
     const outcomes: AddOutcome[] = [];
-    for (const url of urls) outcomes.push(await addOne(url, known, state, options));
+    for (const url of urls) outcomes.push(await addOne(url, known, state, deadline));
     await writeAtomically(options.stateFile, `${JSON.stringify(state, null, 1)}\n`);
     const added = outcomes.flatMap((o) => (o.status === "added" ? [o.file] : o.status === "checked" ? o.added.map((a) => a.file) : []));
     const failures = outcomes.reduce((sum, o) => sum + (o.status === "failed" ? 1 : o.status === "checked" ? o.failed.length : 0), 0);
-    return { outcomes, added, failures };
+    const deferred = outcomes.reduce((sum, o) => sum + (o.status === "deferred" ? 1 : o.status === "checked" ? o.deferred : 0), 0);
+    return { outcomes, added, failures, deferred };
   } finally {
     await release();
   }
@@ -231,8 +287,10 @@ export function describeAdd(report: AddReport): string[] {
     else if (o.status === "known") lines.push(`not added ${o.url}: ${o.reason}`);
     else if (o.status === "unchanged") lines.push(`feed ${o.url}: unchanged since the last pull`);
     else if (o.status === "failed") lines.push(`failed ${o.url}: ${o.reason}`);
+    else if (o.status === "deferred") lines.push(`left for the next pull ${o.url}: the pull's time ran out before it was fetched`);
     else {
-      lines.push(`feed ${o.url}${o.title ? ` (${o.title})` : ""}: ${o.added.length} added, ${o.known} already in the corpus, ${o.failed.length} failed`);
+      const deferred = o.deferred > 0 ? `, ${o.deferred} left for the next pull (the pull's time ran out)` : "";
+      lines.push(`feed ${o.url}${o.title ? ` (${o.title})` : ""}: ${o.added.length} added, ${o.known} already in the corpus, ${o.failed.length} failed${deferred}`);
       for (const a of o.added) lines.push(`  added ${a.file}: ${a.title}`);
       for (const f of o.failed) lines.push(`  failed ${f.url}: ${f.reason}`);
     }
