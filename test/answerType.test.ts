@@ -45,3 +45,41 @@ describe("hasAnswerType", () => {
     expect(hasAnswerType("anything", undefined)).toBe(false);
   });
 });
+
+describe("expectedAnswerType on chat questions and on why and quote questions", () => {
+  it.each([
+    ["rail strike how long", "duration"],
+    ["so they signed it when", "time"],
+    ["who bought it", "person"],
+    ["the factory closes when", "time"],
+    ["where did they meet before this visit", "place"],
+    ["why did the bakery close", "reason"],
+    ["how come the merger was blocked", "reason"],
+    ["what was the reason for the strike", "reason"],
+    ["what caused the flood", "reason"],
+    ["what did putin call the treaty", "quote"],
+    ["how did the minister describe the ruling", "quote"],
+    ["what is the nuclear plant russia built in iran called", undefined],
+    ["did russia promise to defend iran if its attacked", undefined],
+  ] as const)("%s → %s", (question, type) => {
+    expect(expectedAnswerType(question)).toBe(type);
+  });
+});
+
+describe("hasAnswerType for reasons, quotes and spans of time", () => {
+  it("sees a cause and a quoted phrase", () => {
+    expect(hasAnswerType("The bakery closed because its rent almost doubled.", "reason")).toBe(true);
+    expect(hasAnswerType("Drivers walked out over pay and staffing.", "reason")).toBe(true);
+    expect(hasAnswerType("The bakery closed on Saturday.", "reason")).toBe(false);
+    expect(hasAnswerType("Putin described the deal as a “real breakthrough”.", "quote")).toBe(true);
+    expect(hasAnswerType("Putin met Pezeshkian in Moscow.", "quote")).toBe(false);
+  });
+
+  it("does not take 'the first in eleven years' or 'two years ago' for how long something lasts", () => {
+    expect(hasAnswerType("It is the first national rail strike in eleven years.", "duration")).toBe(false);
+    expect(hasAnswerType("the worst flood in a decade", "duration")).toBe(false);
+    expect(hasAnswerType("The talks began two years ago.", "duration")).toBe(false);
+    expect(hasAnswerType("The strike is due to last 48 hours.", "duration")).toBe(true);
+    expect(hasAnswerType("the first strike in years, due to last 48 hours", "duration")).toBe(true);
+  });
+});

@@ -51,3 +51,12 @@ describe("how good a match a quote is shown to be", () => {
     }
   });
 });
+
+describe("a quote without the kind of thing asked for", () => {
+  it("is at best a possible match, however high its score", () => {
+    expect(matchStrength(0.99, true, true)).toBe("possible");
+    expect(matchStrength(0.99, true, false)).toBe("strong");
+    expect(matchStrength(0.3, true, true)).toBe("weak");
+    expect(matchStrength(0.99, false, true)).toBe("none");
+  });
+});

@@ -4,6 +4,7 @@
  * the same sentences (the baseline), so every run says how far above it we are.
  *   --verbose   every miss, with the question and the quote that won instead
  *   --json      the figures as one JSON object
+ *   --why       for each miss, the stage that lost it (see src/evaluation/stages.ts), and the counts
  */
 import { FileSource } from "../index/source.js";
 import { readFile } from "node:fs/promises";
@@ -11,6 +12,8 @@ import { openRetriever } from "../app/open.js";
 import { loadConfig } from "../config.js";
 import { figuresLine, grade, parseQuestionSet, summarizeOutcomes, type Outcome } from "../evaluation/metrics.js";
 import { SentenceBaseline } from "../evaluation/baseline.js";
+import { missStage, stageLine } from "../evaluation/stages.js";
+import { evaluate } from "../evaluation/evaluate.js";
 import { createLogger } from "../log.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
@@ -21,6 +24,7 @@ const USAGE = `Usage:
 Options:
   -v, --verbose   every miss, with the question and the quote that won instead
   --json          the figures as one JSON object on stdout
+  --why           each miss with the stage that lost it (retrieval, sentence, ranking, refused, answered), and the counts
   -h, --help      this help`;
 
 function describeMiss(outcome: Outcome): string {
@@ -36,7 +40,7 @@ function isMiss(outcome: Outcome): boolean {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const parsed = parseCommand(argv, { verbose: { type: "boolean", short: "v" }, json: { type: "boolean" } }, USAGE, true);
+  const parsed = parseCommand(argv, { verbose: { type: "boolean", short: "v" }, json: { type: "boolean" }, why: { type: "boolean" } }, USAGE, true);
   if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) {
@@ -53,14 +57,15 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const retriever = await openRetriever(config, createLogger(config.LOG_LEVEL), { progress: createProgress() });
   await retriever.ask("warm-up question");
-  const outcomes: Outcome[] = [];
-  for (const question of questions) {
-    const started = performance.now();
-    const answer = await retriever.ask(question.q);
-    outcomes.push(grade(question, answer, performance.now() - started));
+  const { outcomes, traces, figures: summary, stages } = await evaluate(retriever, questions, values.why === true);
+  if (values.verbose || values.why) {
+    for (const [i, outcome] of outcomes.entries()) {
+      if (!isMiss(outcome)) continue;
+      const stage = values.why ? missStage(traces[i]!) : undefined;
+      process.stdout.write(`${stage ? `[${stage}] ` : ""}${describeMiss(outcome)}\n`);
+    }
   }
-  if (values.verbose) for (const outcome of outcomes.filter(isMiss)) process.stdout.write(describeMiss(outcome) + "\n");
-  const figures = summarizeOutcomes(outcomes);
+  const figures = { ...summary, ...(stages ? { stages } : {}) };
   // The baseline reads every article in memory: the file store's build (see SentenceBaseline).
   const { source } = retriever;
   const baseline = source instanceof FileSource ? new SentenceBaseline(source.snapshot) : undefined;
@@ -74,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
       }),
     );
   if (values.json) process.stdout.write(`${JSON.stringify({ ...figures, baseline: baselineFigures ?? null })}\n`);
-  else process.stdout.write(`${baselineFigures ? `baseline (BM25 over the same sentences, MiniSearch): ${figuresLine(baselineFigures)}` : "baseline: not measured (it reads the file store's build; unset DATABASE_URL to measure it)"}\n${figuresLine(figures)}\n`);
+  else process.stdout.write(`${baselineFigures ? `baseline (BM25 over the same sentences, MiniSearch): ${figuresLine(baselineFigures)}` : "baseline: not measured (it reads the file store's build; unset DATABASE_URL to measure it)"}\n${stages ? `${stageLine(stages)}\n` : ""}${figuresLine(figures)}\n`);
   return 0;
 }
 

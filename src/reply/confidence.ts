@@ -21,10 +21,15 @@ export const STRONG_MATCH_MIN = 0.8;
 /** At or above this score (below STRONG_MATCH_MIN) a possible match. */
 export const POSSIBLE_MATCH_MIN = 0.4;
 
-/** How good a match a quote is, from its score and whether the question is answered. */
-export function matchStrength(score: number, answered: boolean): MatchStrength {
+/**
+ * How good a match a quote is, from its score, whether the question is answered, and whether the
+ * quote lacks the kind of thing the question asks for (a date for "when", a span of time for "how
+ * long", a cause for "why"): such a quote is at best a possible match, whatever its score, since a
+ * high score there means the quote is about the question, not that it answers it.
+ */
+export function matchStrength(score: number, answered: boolean, kindMissing = false): MatchStrength {
   if (!answered) return "none";
-  if (score >= STRONG_MATCH_MIN) return "strong";
+  if (score >= STRONG_MATCH_MIN && !kindMissing) return "strong";
   if (score >= POSSIBLE_MATCH_MIN) return "possible";
   return "weak";
 }

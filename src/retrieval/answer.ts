@@ -15,6 +15,8 @@ export interface Quote {
   alsoReportedBy: string[];
   /** The sentence of the quote that best matches the question (offsets in the article, within the quote). */
   focus: { start: number; end: number };
+  /** The question asks for a kind of thing (a date for "when", a span of time for "how long", a cause for "why") and the quote holds none: never shown as a strong match. */
+  kindMissing?: boolean;
   /** How many people marked this quote wrong for a similar question, when that moved it down (set after ranking, by src/app/demotion.ts). */
   markedWrongBy?: number;
 }

@@ -6,6 +6,7 @@ import type { Passage } from "../passages/passages.js";
 import type { Span } from "../passages/sentences.js";
 import { tokenize } from "../text/terms.js";
 import { foreignLanguage } from "./language.js";
+import { plainQuestion } from "./chatQuestion.js";
 import { MAX_QUOTE_CHARS, validateQuestion, type Answer, type Quote } from "./answer.js";
 import { answerTypeWords, expectedAnswerType, hasAnswerType, type AnswerType } from "./answerType.js";
 import { collapseSameFacts, type QuoteWithTerms } from "./dedupe.js";
@@ -75,6 +76,8 @@ function clamp01(x: number): number {
 /** A candidate quote with what the ranking knows of it. */
 export interface ScoredCandidate extends QuoteWithTerms {
   rank: number;
+  /** The candidate passage the quote comes from: its offsets in the article (for telling where an answer was lost). */
+  passage: { start: number; end: number };
   features: CandidateFeatures;
   /** Fills in the features only a learned model reads, if they are not there yet. */
   complete: () => void;
@@ -185,6 +188,8 @@ interface PassageAt {
   passageShare: number;
   linked: boolean;
   view: ArticleView | undefined;
+  passageStart: number;
+  passageEnd: number;
 }
 
 /** Features the learned ranking compares across one question's candidates: each value against the best of them. */
@@ -371,11 +376,13 @@ export class Retriever {
    */
   async rank(rawQuestion: string, allFeatures = this.models !== undefined && this.ranking === "learned"): Promise<RankedCandidates> {
     const question = validateQuestion(rawQuestion);
+    // What is asked, without chat filler and shorthand ("ok dumb question but … or nah").
+    const asked = plainQuestion(question);
     const { source } = this;
-    const { terms: query, unmentioned } = await this.queryTerms(question);
-    const g = await source.gather(query.map((q) => q.term), await this.embedder.embedQuery(question), CANDIDATES_PER_RANKING);
+    const { terms: query, unmentioned } = await this.queryTerms(asked);
+    const g = await source.gather(query.map((q) => q.term), await this.embedder.embedQuery(asked), CANDIDATES_PER_RANKING);
     const matcher = new SoftMatcher(query, g.vocabulary);
-    const answerType = expectedAnswerType(question);
+    const answerType = expectedAnswerType(asked);
 
     const { keywordHits, vectorHits } = g;
     const keywordScore = new Map(keywordHits.map((hit) => [hit.doc, hit.score / keywordHits[0]!.score]));
@@ -387,7 +394,7 @@ export class Retriever {
       answerType,
       articles: allFeatures || this.judge ? this.articleViews(g, candidates, matcher) : new Map(),
       vector: allFeatures || this.judge ? weightedMean(query.map((q) => q.vector), query.map((q) => q.weight), g.vocabulary.dimensions) : undefined,
-      words: new Set(question.toLowerCase().match(WORDS) ?? []),
+      words: new Set(asked.toLowerCase().match(WORDS) ?? []),
     };
 
     const scored: Scored[] = [];
@@ -396,7 +403,7 @@ export class Retriever {
       const place = { keyword: keywordPlace.get(item), vector: vectorPlace.get(item) };
       for (const quote of this.passageQuotes(g, item, passage, this.previousSentence(g, item), context, g.similarity(item), keywordScore.get(item), place)) scored.push(quote);
     }
-    const questionFeatures = questionFeaturesOf(question, answerType, query.length, source.articles.size);
+    const questionFeatures = questionFeaturesOf(asked, answerType, query.length, source.articles.size);
     scored.sort(byRank);
     if (allFeatures) {
       // The learned ranking re-ranks the hand-tuned ranking's first LEARNED_RERANK_DEPTH
@@ -556,7 +563,7 @@ export class Retriever {
     for (let s = firstOwn; s < sentences.length; s++) {
       // A sentence with none of the question's words is no candidate, unless the passage has none better.
       if (s !== best && shares[s]! === 0) continue;
-      out.push(this.sentenceQuote(g, s, s === best, { item, article, sentences, sentenceTerms, coverages, shares, passageShare, linked: linked !== undefined, view }, question, similarity, keywordHit, place));
+      out.push(this.sentenceQuote(g, s, s === best, { item, article, sentences, sentenceTerms, coverages, shares, passageShare, linked: linked !== undefined, view, passageStart: passage.start, passageEnd: passage.end }, question, similarity, keywordHit, place));
     }
     return out;
   }
@@ -602,7 +609,7 @@ export class Retriever {
     const rank = quoteShare + w.context * context + w.vector * similarity + w.keyword * keyword + w.answerType * typed + w.exact * exact;
     const confidence = clamp01(0.8 * (quoteShare + w.context * context) + 0.2 * clamp01((similarity - 0.2) / 0.6));
     const focus = { start: Math.max(start, sentences[s]!.start), end: Math.min(end, sentences[s]!.end) };
-    const quote: Quote = { quote: text, source: sourceOf(article), start, end, offsetsIn: offsetsIn(article.file), score: Math.round(confidence * 1000) / 1000, alsoReportedBy: [], focus };
+    const quote: Quote = { quote: text, source: sourceOf(article), start, end, offsetsIn: offsetsIn(article.file), score: Math.round(confidence * 1000) / 1000, alsoReportedBy: [], focus, ...(answerType !== undefined && !typed ? { kindMissing: true } : {}) };
     const termSet = new Set<number>();
     for (const list of terms) for (let t = 0; t < list.length; t++) termSet.add(list[t]!);
     // The hand-tuned rank is a feature too: a sum of features that trees only approximate in steps.
@@ -639,6 +646,6 @@ export class Retriever {
         ...novelty(text, question.words),
       });
     };
-    return { quote, terms: termSet, rank, features, complete };
+    return { quote, terms: termSet, rank, features, complete, passage: { start: at.passageStart, end: at.passageEnd } };
   }
 }
