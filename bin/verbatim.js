@@ -6,14 +6,15 @@
  * cleanly under a service manager.
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { constants } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const COMMANDS = {
-  ask: { script: "src/cli/ask.ts", what: "answer a question with quotes (--json for JSON)" },
-  sources: { script: "src/cli/ask.ts", args: ["--sources"], what: "list the articles the bot has read" },
+  ask: { script: "src/cli/ask.ts", what: "answer a question with quotes (--json for JSON, --limit N for how many)" },
+  sources: { script: "src/cli/ask.ts", args: ["--sources"], what: "list the articles the bot has read (sources 2: the second page)" },
   index: { script: "src/cli/index.ts", what: "bring the index up to date with the corpus" },
   add: { script: "src/cli/add.ts", what: "add article pages and feeds' new items to the corpus" },
   start: { script: "src/cli/start.ts", what: "run the bot (or, without a token, a local console)" },
@@ -25,12 +26,16 @@ const COMMANDS = {
 
 const usage = `Usage: verbatim <command> [options]   (verbatim <command> --help for its options)\n\n${Object.entries(COMMANDS)
   .map(([name, command]) => `  ${name.padEnd(9)} ${command.what}`)
-  .join("\n")}`;
+  .join("\n")}\n\n  --version  print Verbatim's version`;
 
 const [name, ...rest] = process.argv.slice(2);
 if (name === undefined || name === "--help" || name === "-h" || name === "help") {
   process.stdout.write(`${usage}\n`);
   process.exit(name === undefined ? 2 : 0);
+}
+if (name === "--version" || name === "-v" || name === "version") {
+  process.stdout.write(`${JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version}\n`);
+  process.exit(0);
 }
 const command = COMMANDS[name];
 if (!command) {

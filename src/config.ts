@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { config as loadDotenv } from "dotenv";
 import { z } from "zod";
 import { BUNDLED_MODEL_ID } from "./embeddings/bundledModel.js";
+import { MAX_QUESTION_LENGTH } from "./retrieval/answer.js";
 
 /** The project's root folder, so default paths work from any working directory. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -47,6 +48,8 @@ const schema = z.object({
   HNSW_EF_SEARCH: z.coerce.number().int().min(1).max(1000).default(200),
   HNSW_M: z.coerce.number().int().min(2).max(100).default(16),
   HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(4).max(1000).default(64),
+  /** The example question of /help, the console's help, /ask's description and the empty-question note (default: one made from a title of the index). */
+  EXAMPLE_QUESTION: z.string().trim().min(1).max(MAX_QUESTION_LENGTH, `must be a question of at most ${MAX_QUESTION_LENGTH} characters`).optional(),
   SHARDS: z
     .union([z.literal("auto"), z.coerce.number().int().min(1).max(1000)], { error: 'must be "auto" or a number of shards (1 runs one process)' })
     .default(1),

@@ -225,6 +225,8 @@ describe.each(STORES)("the bot on a fake Discord (%s store)", (which) => {
     const embed = reply.body.data.embeds[0];
     expect(embed.title).toBe("What Verbatim does");
     expect(embed.description).toMatch(/\*\*How to ask\*\*\n.*\/ask/);
+    // The example question is made from a title of the articles read, not written into the code.
+    expect(embed.description).toContain("e.g. “/ask question: What does this partnership really mean for Iran’s future?”");
     expect(embed.description).toMatch(/6 articles from .*Voice of America/);
     expect(embed.description).toContain("I only quote.");
     await until(() => logs.some((l) => l.includes('"outcome":"help"')), "the interaction log line");
@@ -425,7 +427,7 @@ describe.each(STORES)("the bot on a fake Discord (%s store)", (which) => {
         child.stderr.on("data", (chunk) => (out += String(chunk)));
         child.on("exit", (code) => resolve({ code, out }));
       });
-    const guild = await run({ DISCORD_GUILD_ID: "666666666666666666" });
+    const guild = await run({ DISCORD_GUILD_ID: "666666666666666666", EXAMPLE_QUESTION: "who paid for the new cranes" });
     expect(guild.code).toBe(0);
     expect(guild.out).toContain("Registered /ask, /sources, /help in the server 666666666666666666");
     const put = fake.requests.find((r) => r.method === "PUT" && r.path === "/applications/111111111111111111/guilds/666666666666666666/commands")!;
@@ -433,6 +435,7 @@ describe.each(STORES)("the bot on a fake Discord (%s store)", (which) => {
     const askCommand = put.body.find((c: any) => c.name === "ask");
     expect(askCommand.options.map((o: any) => [o.name, o.required ?? false])).toEqual([["question", true], ["private", false]]);
     expect(askCommand.options[0].max_length).toBe(300);
+    expect(askCommand.options[0].description).toBe("What you want to know, e.g. who paid for the new cranes");
     const global = await run({});
     expect(global.code).toBe(0);
     expect(fake.requests.some((r) => r.method === "PUT" && r.path === "/applications/111111111111111111/commands")).toBe(true);

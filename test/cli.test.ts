@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/config.js";
@@ -83,7 +84,7 @@ describe("npm run ask", () => {
   it.each([
     [["   "], /question is empty|No question given/],
     [["x".repeat(301)], /301 characters long; the limit is 300/],
-    [["--bogus", "q"], /Unknown option/],
+    [["--bogus", "q"], /^unknown option --bogus\n/],
   ])("exits 2 with a clear message for a bad question %#", async (args, message) => {
     const env = await folders();
     const { code, stderr, stdout } = ask(args, env);
@@ -105,16 +106,98 @@ describe("npm run ask", () => {
   });
 });
 
+describe("npm run ask: --json, pages and mistakes", () => {
+  it("prints a JSON error object, not text, for a question that cannot be asked with --json", async () => {
+    const env = await folders();
+    for (const args of [["--json", ""], ["--json", "   "], ["--json", "--limit", "0", "who signed"], ["--json", "x".repeat(301)]]) {
+      const { code, stdout, stderr } = ask(args, env);
+      expect(code).toBe(2);
+      expect(stderr).toBe("");
+      expect(Object.keys(JSON.parse(stdout))).toEqual(["question", "error"]);
+    }
+    expect(JSON.parse(ask(["--json", ""], env).stdout)).toEqual({ question: "", error: "No question given: put the question after the command, in quotation marks." });
+  });
+
+  it("suggests the flag meant for a mistyped one, instead of Node's parser error", () => {
+    const { code, stdout, stderr } = ask(["--jsn", "who signed"], {});
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/^unknown option --jsn \(did you mean --json\?\)\nUsage:/);
+    expect(stderr).not.toContain("positional argument");
+    expect(ask(["--limt", "3", "q"], {}).stderr).toMatch(/^unknown option --limt \(did you mean --limit\?\)/);
+    expect(ask(["--zzzzzz", "q"], {}).stderr).toMatch(/^unknown option --zzzzzz\n/);
+    expect(ask(["--limit"], {}).stderr).toMatch(/^option --limit needs a value\n/);
+  });
+
+  it("lists the sources as JSON with --json, and one page of them when a page is given", async () => {
+    const corpus = await tempDir("verbatim-corpus-");
+    for (let i = 1; i <= 12; i++) await writeFile(join(corpus, `a${String(i).padStart(2, "0")}.md`), `---\ntitle: Ferry timetable ${i}\noutlet: Island Post\npublished: 2026-01-${String(i).padStart(2, "0")}\n---\nThe ferry number ${i} leaves the harbour at dawn every day of the week.\n`);
+    const env = { CORPUS_DIR: corpus, INDEX_DIR: join(await tempDir(), "index") };
+    const json = ask(["--sources", "--json"], env);
+    expect(json.code).toBe(0);
+    const all = JSON.parse(json.stdout);
+    expect(all).toMatchObject({ articles: 12, model: BUNDLED_MODEL_ID });
+    expect(all.sources.map((source: { title: string }) => source.title).slice(0, 2)).toEqual(["Ferry timetable 12", "Ferry timetable 11"]);
+    expect(Object.keys(all.sources[0])).toEqual(["id", "title", "outlet", "published", "url", "passages"]);
+    const second = ask(["--sources", "2"], env);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/Ferry timetable 2\n.*Ferry timetable 1\n\npage 2 of 2\n$/);
+    expect(second.stdout).not.toContain("Ferry timetable 3");
+    expect(JSON.parse(ask(["--sources", "--json", "2"], env).stdout)).toMatchObject({ page: 2, pages: 2, sources: [{ title: "Ferry timetable 2" }, { title: "Ferry timetable 1" }] });
+    const past = ask(["--sources", "3"], env);
+    expect(past.code).toBe(2);
+    expect(past.stderr).toBe("There are only 2 pages of sources: try verbatim sources 2.\n");
+  });
+});
+
+describe("every --json mode", () => {
+  const run = (script: string, args: string[], env: Record<string, string>) => spawnSync(process.execPath, ["--import", "tsx", `src/cli/${script}.ts`, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, encoding: "utf8", timeout: 60_000 });
+
+  it("prints its errors as JSON on stdout", async () => {
+    const file = join(await tempDir("verbatim-feedback-"), "a-file");
+    await writeFile(file, "");
+    const feedback = run("feedback", ["--json"], { FEEDBACK_DIR: join(file, "feedback") });
+    expect(feedback.status).toBe(1);
+    expect(JSON.parse(feedback.stdout).error).toMatch(/^Cannot read the feedback in /);
+    const add = run("add", ["--json"], { FEEDS: "" });
+    expect(add.status).toBe(2);
+    expect(JSON.parse(add.stdout).error).toMatch(/^No address given and FEEDS is empty/);
+    const typo = run("feedback", ["--json", "--bogus"], {});
+    expect(typo.status).toBe(2);
+    expect(JSON.parse(typo.stdout)).toEqual({ error: "unknown option --bogus" });
+  });
+});
+
 describe("the verbatim command", () => {
   const verbatim = (args: string[], env: Record<string, string> = {}) => {
     const result = spawnSync(process.execPath, ["bin/verbatim.js", ...args], { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: "info", ...env }, encoding: "utf8", timeout: 60_000 });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   };
 
-  it.each(["ask", "sources", "index", "add", "start", "register", "eval", "feedback", "health"])("prints the usage of `%s --help` on stdout and exits 0", (command) => {
+  const commands = ["ask", "sources", "index", "add", "start", "register", "eval", "feedback", "health"];
+  const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
+
+  it.each(commands)("prints the usage of `%s --help` on stdout, as verbatim commands with the npm script that runs the same, and exits 0", (command) => {
     const { code, stdout } = verbatim([command, "--help"]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage:/);
+    // eval's usage is the evaluation's own.
+    if (command === "eval") return;
+    expect(stdout).toMatch(new RegExp(`^  verbatim ${command}\\b`, "m"));
+    expect(stdout).toMatch(/^From a clone: `npx verbatim .*`npm (start|run -s \w+) -- …`/m);
+    expect(stdout).not.toMatch(/^  npm /m);
+  });
+
+  it("documents --limit and --json in ask's usage", () => {
+    const { stdout } = verbatim(["ask", "--help"]);
+    expect(stdout).toMatch(/^  --limit N +how many quotes at most \(1–25, default 4\)$/m);
+    expect(stdout).toMatch(/^  --json +print JSON on stdout, errors included$/m);
+  });
+
+  it.each(["", ...commands])("prints the version for `verbatim %s --version`", (command) => {
+    const { code, stdout } = verbatim([...(command ? [command] : []), "--version"]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${version}\n`);
   });
 
   it("names its commands, and refuses an unknown one with exit code 2", () => {

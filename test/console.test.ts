@@ -5,7 +5,8 @@ import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { LiveIndex } from "../src/app/liveIndex.js";
 import { buildConfiguredIndex, openRetriever } from "../src/app/open.js";
-import { runConsole } from "../src/cli/console.js";
+import { runConsole, type ConsoleOptions } from "../src/cli/console.js";
+import { FeedbackStore } from "../src/app/feedback.js";
 import { ConsoleLog } from "../src/cli/consoleLog.js";
 import { createLogger } from "../src/log.js";
 import { tempDir, testConfig, TREATY_CORPUS } from "./helpers.js";
@@ -13,7 +14,7 @@ import { tempDir, testConfig, TREATY_CORPUS } from "./helpers.js";
 const MUTUAL_DEFENCE = "does the treaty include mutual defence";
 
 /** Runs the console over `lines` on a live index of `config`, returning what it printed (as a terminal would get it, with `tty`). */
-async function converse(config: ReturnType<typeof testConfig>, lines: string, { tty = false, logs }: { tty?: boolean; logs?: (output: PassThrough) => ConsoleLog } = {}): Promise<string> {
+async function converse(config: ReturnType<typeof testConfig>, lines: string, { tty = false, logs, ...options }: { tty?: boolean; logs?: (output: PassThrough) => ConsoleLog } & Pick<ConsoleOptions, "feedback" | "exampleQuestion"> = {}): Promise<string> {
   const output = Object.assign(new PassThrough(), tty ? { isTTY: true } : {});
   const consoleLog = logs?.(output);
   const logger = createLogger(consoleLog ? "info" : "silent", consoleLog);
@@ -28,7 +29,7 @@ async function converse(config: ReturnType<typeof testConfig>, lines: string, { 
   const input = new PassThrough();
   let printed = "";
   output.on("data", (chunk) => (printed += String(chunk)));
-  const done = runConsole(index, input, output, { prompt: "> ", logs: consoleLog });
+  const done = runConsole(index, input, output, { prompt: "> ", logs: consoleLog, ...options });
   input.end(lines);
   await done;
   return printed;
@@ -64,6 +65,61 @@ describe("the local console on the treaty articles", () => {
     expect(printed).toContain("Articles I have read");
     expect(printed).toContain("The question is empty");
     expect(printed).toContain('Unknown command "/hello"');
+  });
+
+  it("numbers the quotes of a later page as its headline does: Quotes 5–8 are 5 to 8", async () => {
+    const printed = await converse(config, `${MUTUAL_DEFENCE}\nmore\n`);
+    const second = printed.slice(printed.indexOf("Quotes 5–"));
+    const last = Number(/Quotes 5–(\d+):/.exec(second)![1]);
+    const numbers = [...second.matchAll(/^(\d+)\. “/gm)].map((match) => Number(match[1]));
+    expect(numbers).toEqual(Array.from({ length: last - 4 }, (_, i) => 5 + i));
+  });
+
+  it("gives an example question from the articles, or the configured one, for an empty question and in its help", async () => {
+    const fromTitles = await converse(config, "/ask\n/help\n");
+    expect(fromTitles).toContain("The question is empty: ask something about the articles, e.g. “What does this partnership really mean for Iran’s future?”.");
+    expect(fromTitles).toContain("Type a question, e.g. “What does this partnership really mean for Iran’s future?”.");
+    const configured = await converse(config, "/ask   \n/nonsense\n", { exampleQuestion: "who paid for the new cranes" });
+    expect(configured).toContain("e.g. “who paid for the new cranes”");
+    expect(configured).toContain("/ask <question>    the same: quotes that answer it, e.g. /ask who paid for the new cranes");
+    expect(fromTitles + configured).not.toMatch(/mutual defen/);
+  });
+
+  it("explains itself with its own commands, not Discord's", async () => {
+    const printed = await converse(config, "/help\n");
+    expect(printed).not.toMatch(/private: True|More and Back|question:/);
+    expect(printed).toMatch(/more and back to page through further quotes, good or bad/);
+    expect(printed).toMatch(/^ +clear +clear the screen$/m);
+  });
+
+  it("clears the screen on a terminal, and says it cannot on a pipe, instead of taking clear for a question", async () => {
+    const terminal = await converse(config, "clear\n", { tty: true });
+    expect(terminal).toContain("\u001b[1;1H\u001b[0J");
+    const piped = await converse(config, "clear\n");
+    expect(piped).toContain("There is no screen to clear: the output is not a terminal.");
+    expect(terminal + piped).not.toContain("Q: clear");
+  });
+
+  it("records good and bad on the last answer's first quote in the feedback store, as the vote buttons do", async () => {
+    const feedbackDir = await tempDir("verbatim-feedback-");
+    const feedback = await FeedbackStore.open(feedbackDir);
+    const early = await converse(config, "good\n", { feedback });
+    expect(early).toContain("Ask something first");
+    const printed = await converse(config, `${MUTUAL_DEFENCE}\ngood\nmore\nbad\n+1\n+1\n`, { feedback });
+    expect(printed).toContain("Thanks: you marked the first quote as answering the question. Type good again to take your vote back.");
+    expect(printed).toContain("Thanks: you marked the first quote as not answering the question.");
+    expect(printed).toContain("Your vote on this answer is taken back.");
+    const unanswered = await converse(config, "What is the boiling point of water at sea level?\nbad\n", { feedback });
+    expect(unanswered).toContain("there is no quote to vote on");
+    // After a restart: one vote on that answer (paging kept it the same answer), taken back last.
+    const votes = [...(await FeedbackStore.open(feedbackDir)).votes()];
+    expect(votes).toHaveLength(1);
+    expect(votes[0]).toMatchObject({ question: MUTUAL_DEFENCE, vote: "none" });
+    const answer = await converse(config, `${MUTUAL_DEFENCE}\n-1\n`, { feedback });
+    const quote = /1\. “([^”]*)”/.exec(answer)![1]!;
+    const wrong = [...(await FeedbackStore.open(feedbackDir)).votes()].find((vote) => vote.vote === "wrong")!;
+    expect(wrong.answer).toMatch(/^console-/);
+    expect(quote.replace(/\s+/g, " ")).toContain(wrong.quote.replace(/\s+/g, " ").slice(0, 40));
   });
 
   it("takes a bare question as /ask", async () => {

@@ -121,11 +121,12 @@ describe("the help reply", () => {
   it("says what the bot does, what it has read and its limits, with outlets that cannot format or ping", () => {
     const article = (id: string, outlet: string) => ({ id, title: id, outlet, published: "2025-01-17", url: "", body: "", file: `${id}.md`, hash: "" });
     const snapshot = { articles: new Map([["a", article("a", "**@everyone** <@1>")], ["b", article("b", "DW")]]), manifest: { builtAt: "2026-03-05T00:00:00Z" } } as unknown as Parameters<typeof helpReply>[0];
-    const reply = helpReply(snapshot);
+    const reply = helpReply(snapshot, "who is **@everyone**?");
     const embed = reply.embeds[0]!;
     expect(embed.title).toBe("What Verbatim does");
     expect(embed.description).toContain("2 articles from \\*\\*\\@everyone\\*\\* \\<\\@1\\>, DW, dated 2025-01-17");
     expect(embed.description).toContain("I only quote.");
+    expect(embed.description).toContain("e.g. “/ask question: who is \\*\\*\\@everyone\\*\\*?”");
     expect(embed.description!.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedDescription);
     expect(reply.allowedMentions).toEqual({ parse: [] });
   });

@@ -68,7 +68,7 @@ describe("npm run add against a feed server", () => {
     expect(result.stderr).toMatch(/No address given and FEEDS is empty/);
     const help = await add(["--help"], {});
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage:\n {2}npm run -s add -- <url>…/);
+    expect(help.stdout).toMatch(/^Usage:\n {2}verbatim add <url>…/);
   });
 });
 

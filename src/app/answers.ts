@@ -4,9 +4,12 @@
  * the bot and the local console, one page of them as a reply.
  */
 import { sourceOf } from "../corpus/article.js";
-import type { Answer } from "../retrieval/answer.js";
+import type { IndexSource } from "../index/source.js";
+import { QuestionError, validateQuestion, type Answer } from "../retrieval/answer.js";
 import type { AskOptions, Retriever } from "../retrieval/retriever.js";
 import { answerReply, MAX_ANSWER_PAGES, QUOTES_PER_PAGE, type ReplyPayload } from "../reply/discord.js";
+import { exampleQuestion } from "../reply/example.js";
+import { emptyQuestion } from "../reply/wording.js";
 import { demoteMarkedWrong } from "./demotion.js";
 import type { FeedbackStore } from "./feedback.js";
 
@@ -20,6 +23,20 @@ export interface AnswerPageReply {
 
 /** Every quote an answer can page through: a quote moved down goes last among these, never past them. */
 const ALL_PAGES = MAX_ANSWER_PAGES * QUOTES_PER_PAGE;
+
+/** The example question for help texts and errors: EXAMPLE_QUESTION when configured, otherwise one made from a title of the index. */
+export function exampleFor(configured: string | undefined, source: Pick<IndexSource, "articles">): string | undefined {
+  return exampleQuestion(configured, source.articles.values());
+}
+
+/**
+ * A question as validateQuestion takes it, or a QuestionError a person can act on; an empty one is
+ * told an example question (`example` is asked for only then).
+ */
+export function checkQuestion(raw: string, example: () => string | undefined): string {
+  if (raw.replace(/\s+/g, " ").trim() === "") throw new QuestionError(emptyQuestion(example()));
+  return validateQuestion(raw);
+}
 
 /** The retriever's answer with the feedback rule applied (without feedback, the retriever's answer as it is). */
 export async function answerQuestion(retriever: Retriever, question: string, options: AskOptions = {}, feedback?: FeedbackStore): Promise<Answer> {

@@ -3,14 +3,15 @@
  * live index, one structured log line per interaction.
  */
 import { Client, Events, MessageFlags, RESTEvents, Status, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction } from "discord.js";
-import { answerPage } from "../app/answers.js";
+import { answerPage, checkQuestion, exampleFor } from "../app/answers.js";
 import type { FeedbackStore } from "../app/feedback.js";
 import type { DiscordConnection } from "../app/health.js";
 import type { LiveIndex } from "../app/liveIndex.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
-import { QuestionError, validateQuestion } from "../retrieval/answer.js";
+import { QuestionError } from "../retrieval/answer.js";
 import { helpReply, parseButtonId, questionOfMessage, sourcesReply, type VoteRef } from "../reply/discord.js";
+import { escapeMarkdown } from "../reply/markdown.js";
 import { cooldownNotice, NOTICES } from "../reply/wording.js";
 import { clientOptions } from "./clientOptions.js";
 import { ASK_OPTIONS, COMMANDS } from "./commands.js";
@@ -20,7 +21,7 @@ import { notify, respond, type Answerable } from "./respond.js";
 const DRAIN_TIMEOUT_MS = 15_000;
 
 /** The bot's settings, from the configuration. */
-export type BotConfig = Pick<Config, "DISCORD_TOKEN" | "DISCORD_API_URL" | "ASK_COOLDOWN_SECONDS" | "LOG_QUESTIONS">;
+export type BotConfig = Pick<Config, "DISCORD_TOKEN" | "DISCORD_API_URL" | "ASK_COOLDOWN_SECONDS" | "LOG_QUESTIONS" | "EXAMPLE_QUESTION">;
 
 /** What one interaction's log line says (never the question's text unless LOG_QUESTIONS is on). */
 interface InteractionLog {
@@ -121,7 +122,7 @@ export class VerbatimBot {
       return;
     }
     if (interaction.commandName === COMMANDS.help) {
-      await respond(interaction, helpReply(this.index.source), { privately: true });
+      await respond(interaction, helpReply(this.index.source, this.example()), { privately: true });
       log.outcome = "help";
       return;
     }
@@ -135,7 +136,10 @@ export class VerbatimBot {
     if (this.config.LOG_QUESTIONS) log.question = raw;
     let question: string;
     try {
-      question = validateQuestion(raw);
+      question = checkQuestion(raw, () => {
+        const example = this.example();
+        return example === undefined ? undefined : escapeMarkdown(example);
+      });
     } catch (error) {
       if (!(error instanceof QuestionError)) throw error;
       log.outcome = "bad question";
@@ -222,6 +226,11 @@ export class VerbatimBot {
     const choice = await this.feedback.record({ answer: interaction.message.id, user: interaction.user.id, choice: ref.choice, question, article: ref.articleId, start: ref.start, end: ref.end, quote: body.slice(ref.start, ref.end) });
     log.outcome = `vote ${choice}`;
     await notify(interaction, choice === "right" ? NOTICES.voteRight : choice === "wrong" ? NOTICES.voteWrong : NOTICES.voteWithdrawn);
+  }
+
+  /** The example question of help texts and errors: the configured one, or one from the index in use. */
+  private example(): string | undefined {
+    return exampleFor(this.config.EXAMPLE_QUESTION, this.index.source);
   }
 
   /** Tells the user, privately and briefly, that answering failed. */

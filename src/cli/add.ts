@@ -11,15 +11,19 @@ import { skippedLines, summarize } from "../index/build.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
 import { terminalSafe } from "../reply/terminal.js";
-import { parseCommand } from "./usage.js";
+import { parseCommand, usageError, usageText } from "./usage.js";
 
-export const ADD_USAGE = `Usage:
-  npm run -s add -- <url>…            add article pages and feeds' new items, then update the index
-  npm run -s add                      pull the feeds listed in FEEDS (.env)
-Options:
-  --no-index   only add the files; run \`npm run index\` later
-  --json       print what was done as one JSON object on stdout
-  -h, --help   this help`;
+export const ADD_USAGE = usageText({
+  name: "add",
+  forms: [
+    ["<url>…", "add article pages and feeds' new items, then update the index"],
+    ["", "pull the feeds listed in FEEDS (.env)"],
+  ],
+  options: [
+    ["--no-index", "only add the files; run `verbatim index` later"],
+    ["--json", "print what was done as one JSON object on stdout (errors too)"],
+  ],
+});
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, { "no-index": { type: "boolean" }, json: { type: "boolean" } }, ADD_USAGE, true);
@@ -27,10 +31,7 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const config = loadConfig();
   const urls = positionals.length > 0 ? positionals : config.FEEDS;
-  if (urls.length === 0) {
-    process.stderr.write(`No address given and FEEDS is empty: give article or feed addresses, or list feeds in FEEDS (see .env.example).\n${ADD_USAGE}\n`);
-    return 2;
-  }
+  if (urls.length === 0) return usageError(argv, "No address given and FEEDS is empty: give article or feed addresses, or list feeds in FEEDS (see .env.example).", ADD_USAGE);
   const report = await addArticles(urls, { corpusDir: config.CORPUS_DIR, stateFile: config.FEED_STATE_FILE, allowPrivateNetwork: config.FETCH_ALLOW_PRIVATE_NETWORK });
   process.stderr.write(`${describeAdd(report).map(terminalSafe).join("\n")}\n`);
   let index: { summary: string; buildId: string; skipped: { file: string; reason: string }[] } | undefined;

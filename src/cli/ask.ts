@@ -1,52 +1,54 @@
 /**
- * `npm run ask -- "question"`: the bot's answers on a terminal, the same code path as `/ask`.
- *   --json            one JSON object per question on stdout (questions from stdin, one per line, if none given)
- *   --sources         the indexed articles instead of an answer
+ * `verbatim ask "question"` (`npm run -s ask -- "question"`): the bot's answers on a terminal,
+ * the same code path as `/ask`; `verbatim sources [page]`: the articles it has read.
+ *   --json            JSON on stdout: one object per question (questions from stdin, one per line,
+ *                     if none given), the sources, or an error
+ *   --sources         the indexed articles instead of an answer (a page of them when one is given)
  *   --limit N         how many quotes at most (default 4)
  */
 import { createInterface } from "node:readline";
-import { parseArgs } from "node:util";
-import { answerQuestion } from "../app/answers.js";
+import { answerQuestion, checkQuestion, exampleFor } from "../app/answers.js";
 import { FeedbackStore } from "../app/feedback.js";
 import { openRetriever } from "../app/open.js";
 import { loadConfig } from "../config.js";
 import { createLogger } from "../log.js";
 import { QuestionError, validateQuestion } from "../retrieval/answer.js";
 import type { Retriever } from "../retrieval/retriever.js";
-import { formatAnswer, formatSources, styleFor } from "../reply/terminal.js";
+import { formatAnswer, formatSources, sourcesJson, sourcesPageCount, styleFor } from "../reply/terminal.js";
+import { noSuchSourcesPage } from "../reply/wording.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
+import { EXIT_USAGE, parseCommand, usageText } from "./usage.js";
 
-/** Exit code for a question or usage the user must fix (empty, too long, unknown flag). */
-const EXIT_USAGE = 2;
 /** Exit code for anything else that went wrong (bad corpus, damaged index, model missing). */
 const EXIT_FAILURE = 1;
+/** The most quotes `--limit` asks for: five pages of the bot's. */
+const MAX_LIMIT = 25;
 
-const USAGE = `Usage:
-  npm run -s ask -- "your question"          answer on the terminal
-  npm run -s ask -- --json "your question"   answer as one JSON object
-  npm run -s ask -- --json < questions.txt   one JSON line per input line (a bad or blank line gets
-                                             {"question", "error"}, and the exit code is then 2)
-  npm run -s sources                         the articles the bot has read (= ask --sources)
-Options:
-  --limit N    how many quotes at most (1–25, default 4)
-  -h, --help   this help`;
+const USAGE = usageText({
+  name: "ask",
+  forms: [
+    ['"your question"', "answer on the terminal"],
+    ['--json "your question"', 'answer as one JSON object (a question that cannot be asked: {"question", "error"})'],
+    ["--json < questions.txt", 'one JSON line per input line (a bad or blank line gets\n{"question", "error"}, and the exit code is then 2)'],
+    ["[page]", "the articles the bot has read (= verbatim ask --sources): all, or 10 a page", "sources"],
+    ["--json [page]", "the same as one JSON object", "sources"],
+  ],
+  options: [
+    ["--json", "print JSON on stdout, errors included"],
+    ["--limit N", `how many quotes at most (1–${MAX_LIMIT}, default 4)`],
+    ["--sources", "list the articles instead of answering"],
+  ],
+  fromClone: "From a clone: `npx verbatim ask …`, or `npm run -s ask -- …` (and `npm run -s sources -- …`).",
+});
 
-function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, options: { json: { type: "boolean" }, sources: { type: "boolean" }, limit: { type: "string" }, help: { type: "boolean", short: "h" } } });
-  } catch (error) {
-    throw new QuestionError(`${(error as Error).message}\n${USAGE}`);
-  }
-}
-
-async function answerStdin(retriever: Retriever, feedback: FeedbackStore, limit: number | undefined): Promise<number> {
+async function answerStdin(retriever: Retriever, feedback: FeedbackStore, limit: number | undefined, example: () => string | undefined): Promise<number> {
   let failures = 0;
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   // One output line per input line, blank ones too, so answers stay in step with the questions.
   for await (const line of lines) {
     try {
-      process.stdout.write(JSON.stringify(await answerQuestion(retriever, line, { limit }, feedback)) + "\n");
+      process.stdout.write(JSON.stringify(await answerQuestion(retriever, checkQuestion(line, example), { limit }, feedback)) + "\n");
     } catch (error) {
       if (!(error instanceof QuestionError)) throw error;
       failures++;
@@ -56,31 +58,46 @@ async function answerStdin(retriever: Retriever, feedback: FeedbackStore, limit:
   return failures > 0 ? EXIT_USAGE : 0;
 }
 
+/** A question or page that cannot be asked: as `{"question", "error"}` on stdout with --json, otherwise the message (and the usage, if `withUsage`) on stderr. */
+function refuse(json: boolean | undefined, question: string, message: string, withUsage = false): number {
+  if (json) process.stdout.write(JSON.stringify({ question, error: message }) + "\n");
+  else process.stderr.write(`${message}${withUsage ? `\n${USAGE}` : ""}\n`);
+  return EXIT_USAGE;
+}
+
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv);
-  if (values.help) {
-    process.stdout.write(USAGE + "\n");
-    return 0;
-  }
+  const parsed = parseCommand(argv, { json: { type: "boolean" }, sources: { type: "boolean" }, limit: { type: "string" } }, USAGE, true);
+  if (typeof parsed === "number") return parsed;
+  const { values, positionals } = parsed;
   const limit = values.limit === undefined ? undefined : Number(values.limit);
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 25)) throw new QuestionError("--limit takes a whole number from 1 to 25.");
   const question = positionals.join(" ");
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIMIT)) return refuse(values.json, question, `--limit takes a whole number from 1 to ${MAX_LIMIT}.`);
+  const page = values.sources && positionals.length > 0 ? Number(positionals[0]) : undefined;
+  if (values.sources && (positionals.length > 1 || (page !== undefined && !(Number.isInteger(page) && page >= 1)))) return refuse(values.json, question, "verbatim sources takes one page number (1, 2, …), or none for every article.", true);
   const readStdin = values.json && !values.sources && positionals.length === 0;
   if (!values.sources && !readStdin) {
-    if (question.trim() === "") throw new QuestionError(`No question given.\n${USAGE}`);
-    validateQuestion(question);
+    if (question.trim() === "") return refuse(values.json, question, "No question given: put the question after the command, in quotation marks.", !values.json);
+    try {
+      validateQuestion(question);
+    } catch (error) {
+      if (error instanceof QuestionError) return refuse(values.json, question, error.message);
+      throw error;
+    }
   }
 
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const retriever = await openRetriever(config, logger, { progress: createProgress() });
   if (values.sources) {
-    process.stdout.write(formatSources(retriever.source));
+    const pages = sourcesPageCount(retriever.source);
+    if (page !== undefined && page > pages) return refuse(values.json, question, noSuchSourcesPage(page, pages, "verbatim sources"));
+    const shown = page === undefined ? undefined : page - 1;
+    process.stdout.write(values.json ? `${JSON.stringify(sourcesJson(retriever.source, shown))}\n` : formatSources(retriever.source, shown));
     return 0;
   }
-  // The votes people gave on Discord move quotes as they do for the bot.
+  // The votes people gave on Discord and in the console move quotes as they do for the bot.
   const feedback = await FeedbackStore.open(config.FEEDBACK_DIR, logger);
-  if (readStdin) return answerStdin(retriever, feedback, limit);
+  if (readStdin) return answerStdin(retriever, feedback, limit, () => exampleFor(config.EXAMPLE_QUESTION, retriever.source));
   const answer = await answerQuestion(retriever, question, { limit }, feedback);
   if (values.json) process.stdout.write(JSON.stringify(answer) + "\n");
   else process.stdout.write(formatAnswer(answer, (id) => retriever.source.articles.get(id)?.title ?? id, styleFor(process.stdout)) + "\n");

@@ -9,13 +9,13 @@ import { WRONG_VOTERS_TO_DEMOTE } from "../app/demotion.js";
 import { loadConfig } from "../config.js";
 import { terminalSafe } from "../reply/terminal.js";
 import { runCli } from "./run.js";
-import { parseCommand } from "./usage.js";
+import { parseCommand, usageText } from "./usage.js";
 
-const USAGE = `Usage:
-  npm run -s feedback              the quotes people marked wrong, for which questions, and which are moved down
-Options:
-  --json       the summary as one JSON object on stdout
-  -h, --help   this help`;
+const USAGE = usageText({
+  name: "feedback",
+  forms: [["", "the quotes people marked wrong, for which questions, and which are moved down"]],
+  options: [["--json", "the summary as one JSON object on stdout (errors too)"]],
+});
 
 /** Questions shown per quote; the rest are counted. */
 const QUESTIONS_SHOWN = 5;

@@ -9,14 +9,16 @@ import { HEALTH_PATH } from "../app/healthServer.js";
 import { loadConfig } from "../config.js";
 import { terminalSafe } from "../reply/terminal.js";
 import { runCli } from "./run.js";
-import { EXIT_USAGE, parseCommand } from "./usage.js";
+import { EXIT_USAGE, parseCommand, usageText } from "./usage.js";
 
-const USAGE = `Usage:
-  npm run -s health                    exit 0 if the running bot's GET ${HEALTH_PATH} says it is ready, 1 if not
-  npm run -s health -- --wait 120      ask every second until it is ready, for at most 120 s
-Options:
-  --wait SECONDS   keep asking until ready, at most this long (1–3600)
-  -h, --help       this help`;
+const USAGE = usageText({
+  name: "health",
+  forms: [
+    ["", `exit 0 if the running bot's GET ${HEALTH_PATH} says it is ready, 1 if not`],
+    ["--wait 120", "ask every second until it is ready, for at most 120 s"],
+  ],
+  options: [["--wait SECONDS", "keep asking until ready, at most this long (1–3600)"]],
+});
 
 /** How long one request may take: the health check answers at once, or something is wrong. */
 const REQUEST_TIMEOUT_MS = 3_000;

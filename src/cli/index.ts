@@ -8,14 +8,20 @@ import { loadConfig } from "../config.js";
 import { skippedLines, summarize } from "../index/build.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
-import { parseCommand } from "./usage.js";
+import { parseCommand, usageText } from "./usage.js";
 
-const USAGE = `Usage:
-  npm run -s index                 bring the index up to date with corpus/ (embeds only what changed)
-  npm run -s index -- --force      re-embed everything
-  npm run -s index -- --strict     fail, naming them, if any file would be skipped
-Options:
-  -h, --help   this help`;
+const USAGE = usageText({
+  name: "index",
+  forms: [
+    ["", "bring the index up to date with the corpus folder (embeds only what changed)"],
+    ["--force", "re-embed everything"],
+    ["--strict", "fail, naming them, if any file would be skipped"],
+  ],
+  options: [
+    ["--force", "re-embed every passage"],
+    ["--strict", "refuse to build when any corpus file would be left out"],
+  ],
+});
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, { force: { type: "boolean" }, strict: { type: "boolean" } }, USAGE);

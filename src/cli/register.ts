@@ -5,15 +5,29 @@
  */
 import { REST, Routes } from "discord.js";
 import { commandDefinitions } from "../bot/commands.js";
-import { loadConfig } from "../config.js";
+import { exampleFor } from "../app/answers.js";
+import { loadConfiguredSource } from "../app/open.js";
+import { loadConfig, type Config } from "../config.js";
+import { closePools } from "../index/postgres/database.js";
 import { runCli } from "./run.js";
-import { parseCommand } from "./usage.js";
+import { parseCommand, usageText } from "./usage.js";
 
-const USAGE = `Usage:
-  npm run -s register    register /ask, /sources and /help with Discord (needs DISCORD_TOKEN and DISCORD_APPLICATION_ID;
-                         to the server DISCORD_GUILD_ID when set, at once; globally otherwise, within an hour)
-Options:
-  -h, --help   this help`;
+const USAGE = usageText({
+  name: "register",
+  forms: [["", "register /ask, /sources and /help with Discord (needs DISCORD_TOKEN and DISCORD_APPLICATION_ID;\nto the server DISCORD_GUILD_ID when set, at once; globally otherwise, within an hour)"]],
+});
+
+/** The example question /ask's description shows: EXAMPLE_QUESTION, or one from the index when there is one yet (none otherwise). */
+async function registeredExample(config: Config): Promise<string | undefined> {
+  if (config.EXAMPLE_QUESTION) return config.EXAMPLE_QUESTION;
+  try {
+    return exampleFor(undefined, await loadConfiguredSource(config));
+  } catch {
+    return undefined;
+  } finally {
+    await closePools();
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, {}, USAGE);
@@ -27,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
   const rest = new REST({ api: config.DISCORD_API_URL }).setToken(config.DISCORD_TOKEN!);
   const appId = config.DISCORD_APPLICATION_ID!;
   const route = config.DISCORD_GUILD_ID ? Routes.applicationGuildCommands(appId, config.DISCORD_GUILD_ID) : Routes.applicationCommands(appId);
-  const registered = (await rest.put(route, { body: commandDefinitions() })) as { name: string }[];
+  const registered = (await rest.put(route, { body: commandDefinitions(await registeredExample(config)) })) as { name: string }[];
   const names = registered.map((command) => `/${command.name}`).join(", ");
   process.stdout.write(
     config.DISCORD_GUILD_ID

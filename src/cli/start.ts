@@ -4,6 +4,7 @@
  * SIGINT / SIGTERM finish the interactions in flight, log out and exit 0. With HEALTH_PORT set,
  * GET /healthz says whether it is serving (app/healthServer.ts).
  */
+import { exampleFor } from "../app/answers.js";
 import { FeedbackStore } from "../app/feedback.js";
 import { FeedPoller } from "../app/feedPoller.js";
 import { indexHealth, type DiscordConnection } from "../app/health.js";
@@ -13,7 +14,8 @@ import { configuredWatcher, openRetriever } from "../app/open.js";
 import { VerbatimBot } from "../bot/bot.js";
 import { loadConfig, type Config } from "../config.js";
 import { createLogger, type Logger } from "../log.js";
-import { CONSOLE_HELP, CONSOLE_INTRO } from "../reply/wording.js";
+import { consoleHelp, CONSOLE_INTRO } from "../reply/wording.js";
+import { terminalSafe } from "../reply/terminal.js";
 import { runConsole } from "./console.js";
 import { ConsoleLog } from "./consoleLog.js";
 import { createProgress } from "./progress.js";
@@ -21,13 +23,13 @@ import { runCli } from "./run.js";
 import { fileURLToPath } from "node:url";
 import { closePools } from "../index/postgres/database.js";
 import { startShards, stopShards, type ShardFleet, type ShardReport } from "../bot/shards.js";
-import { parseCommand } from "./usage.js";
+import { parseCommand, usageText } from "./usage.js";
 
-const USAGE = `Usage:
-  npm start        run the bot on Discord (DISCORD_TOKEN in .env); without a token, on a terminal,
-                   a local console that answers like the bot does
-Options:
-  -h, --help   this help`;
+const USAGE = usageText({
+  name: "start",
+  npm: "npm start --",
+  forms: [["", "run the bot on Discord (DISCORD_TOKEN in .env); without a token, on a terminal,\na local console that answers like the bot does"]],
+});
 
 const NO_TOKEN = "DISCORD_TOKEN is not set, so the bot cannot log in to Discord. Put the bot token in .env (see .env.example and the README) and run `npm start` again.";
 
@@ -110,8 +112,8 @@ async function serve(config: Config, logger: Logger, consoleLog: ConsoleLog | un
 
   if (!config.DISCORD_TOKEN) {
     health.index = index;
-    process.stdout.write(`${NO_TOKEN}\n\n${CONSOLE_INTRO}\n${CONSOLE_HELP}\n\n`);
-    await runConsole(index, process.stdin, process.stdout, { logs: consoleLog, feedback });
+    process.stdout.write(`${NO_TOKEN}\n\n${CONSOLE_INTRO}\n${terminalSafe(consoleHelp(exampleFor(config.EXAMPLE_QUESTION, index.source)))}\n\n`);
+    await runConsole(index, process.stdin, process.stdout, { logs: consoleLog, feedback, exampleQuestion: config.EXAMPLE_QUESTION });
     await feeds.stop();
     await index.close();
     return 0;

@@ -10,7 +10,7 @@ import type { Source } from "../corpus/article.js";
 import type { IndexSource } from "../index/source.js";
 import type { Answer, Quote } from "../retrieval/answer.js";
 import { DISCORD_LIMITS, escapeMarkdown, fitRendering, inviteDots, safeLink, splitGraphemes, stripBidiControls, truncate, unescapeMarkdown } from "./markdown.js";
-import { ALSO_REPORTED_BY, answerHeadline, confidenceText, HELP, HELP_HEADINGS, helpReadLine, inSourceOrder, LABELS, NO_ARTICLES, NOT_STATED, passageCount, QUESTION_LABEL, SOURCES_TITLE, sourcesFooter, VOTE_EMOJI } from "./wording.js";
+import { ALSO_REPORTED_BY, answerHeadline, confidenceText, HELP, HELP_HEADINGS, helpHow, helpReadLine, inSourceOrder, LABELS, NO_ARTICLES, NOT_STATED, passageCount, QUESTION_LABEL, SOURCES_TITLE, sourcesFooter, VOTE_EMOJI } from "./wording.js";
 
 /** What every reply carries: no mention in it can ping anyone. */
 export const NO_MENTIONS = Object.freeze({ parse: [] as never[] });
@@ -29,6 +29,8 @@ export const QUOTES_PER_PAGE = 4;
 export const MAX_ANSWER_PAGES = 5;
 /** Articles per page of /sources. */
 export const SOURCES_PER_PAGE = 10;
+/** Longest example question /help shows (a configured one can be as long as a question). */
+const MAX_EXAMPLE_SHOWN = 300;
 
 const COLOUR_ANSWER = 0x2b6cb0;
 const COLOUR_LOW_CONFIDENCE = 0x808080;
@@ -244,10 +246,15 @@ export function sourcesPages(snapshot: Pick<IndexSource, "manifest" | "articles"
   return Math.max(1, Math.ceil(snapshot.articles.size / SOURCES_PER_PAGE));
 }
 
-/** The reply to /help: what the bot does, how to ask, what it has read, and what it does not do. */
-export function helpReply(snapshot: Pick<IndexSource, "manifest" | "articles">): ReplyPayload {
+/**
+ * The reply to /help: what the bot does, how to ask (`how`: Discord's words, or the console's),
+ * with `example` as the example question, what it has read, and what it does not do.
+ */
+export function helpReply(snapshot: Pick<IndexSource, "manifest" | "articles">, example: string | undefined, how: (example: string | undefined) => string = helpHow): ReplyPayload {
   const read = escapeMarkdown(truncate(helpReadLine([...snapshot.articles.values()], snapshot.manifest.builtAt), 1000));
-  const description = [HELP.what, `**${HELP_HEADINGS.how}**\n${HELP.how}`, `**${HELP_HEADINGS.read}**\n${read}`, `**${HELP_HEADINGS.limits}**\n${HELP.limits}`].join("\n\n");
+  // The example can be an article's title: data, so escaped like any other.
+  const howText = how(example === undefined ? undefined : escapeMarkdown(truncate(example, MAX_EXAMPLE_SHOWN)));
+  const description = [HELP.what, `**${HELP_HEADINGS.how}**\n${howText}`, `**${HELP_HEADINGS.read}**\n${read}`, `**${HELP_HEADINGS.limits}**\n${HELP.limits}`].join("\n\n");
   return { content: "", embeds: [{ title: HELP.title, description: truncate(description, DISCORD_LIMITS.embedDescription), color: COLOUR_ANSWER }], components: [], allowedMentions: { parse: [] } };
 }
 

@@ -8,9 +8,9 @@
 import type { Source } from "../corpus/article.js";
 import type { IndexSource } from "../index/source.js";
 import type { Answer, Quote } from "../retrieval/answer.js";
-import type { ReplyPayload } from "./discord.js";
+import { SOURCES_PER_PAGE, type ReplyPayload } from "./discord.js";
 import { stripBidiControls } from "./markdown.js";
-import { ALSO_REPORTED_BY, answerHeadline, confidenceText, inSourceOrder, NOT_STATED, NOT_STATED_SHORT, passageCount, QUESTION_LABEL, sourcesHeader } from "./wording.js";
+import { ALSO_REPORTED_BY, answerHeadline, confidenceText, inSourceOrder, NOT_STATED, NOT_STATED_SHORT, passageCount, QUESTION_LABEL, sourcesHeader, sourcesPageLine } from "./wording.js";
 
 /** C0 controls other than tab and newline, DEL, and the C1 controls (U+0080–U+009F, which include the one-character CSI). */
 const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
@@ -73,13 +73,38 @@ export function formatAnswer(answer: Answer, sourceTitle: (id: string) => string
   return [terminalSafe(lines.join("\n")), ...body].join("\n");
 }
 
-/** The indexed articles as a terminal table, with the index's model and build time. */
-export function formatSources(snapshot: Pick<IndexSource, "manifest" | "articles">): string {
+/** The pages of the sources list: as many as /sources has on Discord. */
+export function sourcesPageCount(snapshot: Pick<IndexSource, "articles">): number {
+  return Math.max(1, Math.ceil(snapshot.articles.size / SOURCES_PER_PAGE));
+}
+
+/** The indexed articles in source order: all of them, or page `page` (0 = first) of them. */
+function sourcesShown(snapshot: Pick<IndexSource, "articles">, page?: number) {
+  const all = inSourceOrder(snapshot.articles.values());
+  return page === undefined ? all : all.slice(page * SOURCES_PER_PAGE, (page + 1) * SOURCES_PER_PAGE);
+}
+
+/** The indexed articles as a terminal table, with the index's model and build time: all of them, or page `page` (0 = first). */
+export function formatSources(snapshot: Pick<IndexSource, "manifest" | "articles">, page?: number): string {
   const { manifest } = snapshot;
-  const rows = inSourceOrder(snapshot.articles.values()).map(
+  const rows = sourcesShown(snapshot, page).map(
     (article) => `  ${(article.published || NOT_STATED_SHORT.date).padEnd(10)}  ${(article.outlet || NOT_STATED_SHORT.outlet).padEnd(18)}  ${passageCount(manifest.articles[article.id]?.passages ?? 0).padStart(13)}  ${article.title}`,
   );
-  return terminalSafe([...sourcesHeader(manifest.counts, manifest.model.id, manifest.model.dimensions, manifest.builtAt), "", ...rows, ""].join("\n"));
+  const footer = page === undefined ? [] : [sourcesPageLine(page, sourcesPageCount(snapshot)), ""];
+  return terminalSafe([...sourcesHeader(manifest.counts, manifest.model.id, manifest.model.dimensions, manifest.builtAt), "", ...rows, "", ...footer].join("\n"));
+}
+
+/** The indexed articles as data, for `--json`: what the index holds, and every article (or one page of them) with its passages. */
+export function sourcesJson(snapshot: Pick<IndexSource, "manifest" | "articles">, page?: number) {
+  const { manifest } = snapshot;
+  return {
+    articles: manifest.counts.articles,
+    passages: manifest.counts.passages,
+    model: manifest.model.id,
+    builtAt: manifest.builtAt,
+    ...(page === undefined ? {} : { page: page + 1, pages: sourcesPageCount(snapshot) }),
+    sources: sourcesShown(snapshot, page).map((article) => ({ id: article.id, title: article.title, outlet: article.outlet, published: article.published, url: article.url, passages: manifest.articles[article.id]?.passages ?? 0 })),
+  };
 }
 
 /**
@@ -108,12 +133,15 @@ function fromMarkdown(text: string, style: TerminalStyle): string {
   return out;
 }
 
-/** A Discord reply as terminal text, for the local console: the same words, without Discord's markup. */
-export function replyAsText(reply: ReplyPayload, style: TerminalStyle = PLAIN): string {
+/**
+ * A Discord reply as terminal text, for the local console: the same words, without Discord's
+ * markup. Several embeds (quotes) are numbered from `firstNumber`: on page 2 of an answer, 5 to 8.
+ */
+export function replyAsText(reply: ReplyPayload, style: TerminalStyle = PLAIN, firstNumber = 1): string {
   const parts = [fromMarkdown(reply.content, style)];
   reply.embeds.forEach((embed, i) => {
     const block = [embed.title ? fromMarkdown(embed.title, style) : "", embed.description ? fromMarkdown(embed.description, style) : "", embed.footer ? terminalSafe(`  ${embed.footer.text}`) : ""].filter(Boolean).join("\n");
-    parts.push(reply.embeds.length > 1 ? `${i + 1}. ${block}` : block);
+    parts.push(reply.embeds.length > 1 || firstNumber > 1 ? `${firstNumber + i}. ${block}` : block);
   });
   const buttons = reply.components.flatMap((row) => row.components.map((component) => `[${terminalSafe("label" in component ? (component.label ?? "") : "")}]`));
   if (buttons.length > 0) parts.push(`buttons: ${buttons.join(" ")}`);

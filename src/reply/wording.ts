@@ -42,18 +42,42 @@ export const NOTICES = Object.freeze({
   voteStale: "The articles have changed since this answer, so its quote can no longer be voted on. Ask again with /ask to vote on the latest quotes.",
 });
 
-/** The console's note for /sources past the last page. */
-export function noSuchSourcesPage(asked: number, pages: number): string {
-  return `There ${pages === 1 ? "is only 1 page" : `are only ${pages} pages`} of sources: try /sources ${Math.min(Math.max(1, asked), pages)}.`;
+/** The note for a page of sources past the last one, in the console (/sources) or on the command line (`verbatim sources`). */
+export function noSuchSourcesPage(asked: number, pages: number, command = "/sources"): string {
+  return `There ${pages === 1 ? "is only 1 page" : `are only ${pages} pages`} of sources: try ${command} ${Math.min(Math.max(1, asked), pages)}.`;
 }
 
-/** The words of /help: what the bot does, how to ask, what it has read, and its limits. */
+/** The line under a page of `verbatim sources N`: which page it is, and how to see the next. */
+export function sourcesPageLine(page: number, pages: number): string {
+  return `page ${page + 1} of ${pages}${page + 1 < pages ? `: verbatim sources ${page + 2} shows the next` : ""}`;
+}
+
+/** The words of /help: what the bot does and its limits (how to ask: helpHow, consoleHow). */
 export const HELP = Object.freeze({
   title: "What Verbatim does",
   what: "I answer questions about the news articles I have read by quoting them word for word: every word inside quotation marks is the article's own, with its title, outlet, date and link.",
-  how: "Ask with /ask, e.g. “/ask question: does the treaty include mutual defence”; add “private: True” to see the answer alone. The sentence that best matches your question is in bold, and each quote says how good a match it is. More and Back page through further quotes; /sources lists the articles.",
   limits: "I only quote. I never write an answer of my own, summarise, translate or guess, and I know nothing beyond these articles (in English). When nothing in them answers, I say so and show the closest passages, marked “not an answer”. A quote is only as right as its article: follow the link to read it whole.",
 });
+
+/** How the bolded sentence and the match labels read, said in every "how to ask". */
+const HOW_TO_READ = "The sentence that best matches your question is in bold, and each quote says how good a match it is.";
+
+/** /help's "How to ask" on Discord, with an example question (made safe for Discord by the caller) when there is one. */
+export function helpHow(example: string | undefined): string {
+  const ask = example ? `Ask with /ask, e.g. “/ask question: ${example}”` : "Ask with /ask followed by your question";
+  return `${ask}; add “private: True” to see the answer alone. ${HOW_TO_READ} More and Back page through further quotes; /sources lists the articles.`;
+}
+
+/** /help's "How to ask" in the local console, which has no buttons or options to click. */
+export function consoleHow(example: string | undefined): string {
+  const ask = example ? `Type a question, e.g. “${example}”.` : "Type a question.";
+  return `${ask} ${HOW_TO_READ} Type more and back to page through further quotes, good or bad to say whether the first quote answers the question, and /sources to list the articles.`;
+}
+
+/** The note for an empty question, with an example of one when there is. */
+export function emptyQuestion(example: string | undefined): string {
+  return `The question is empty: ask something about the articles${example ? `, e.g. “${example}”` : ""}.`;
+}
 
 /** The most outlets /help names before "and N others". */
 const HELP_OUTLETS = 5;
@@ -125,12 +149,25 @@ export const QUESTION_LABEL = "Q:";
 export const CONSOLE_INTRO = "Meanwhile, here is a local console that answers like the bot does.";
 
 /** What the console takes, printed when it starts and after an unknown command. */
-export const CONSOLE_HELP = `Type a question, or:
-  /ask <question>    the same: quotes that answer it, e.g. /ask does the treaty include mutual defence
+export function consoleHelp(example: string | undefined): string {
+  return `Type a question, or:
+  /ask <question>    the same: quotes that answer it${example ? `, e.g. /ask ${example}` : ""}
   more, back         the next or previous quotes of the last answer (the buttons on Discord)
+  good, bad          say the last answer's first quote answers it, or does not (👍 / 👎 on Discord)
   /sources [page]    the articles the bot has read
   /help              what the bot does and does not do
+  clear              clear the screen
   /quit              leave (or Ctrl+D)`;
+}
+
+/** The console's notes for good / bad, and for a screen it cannot clear. */
+export const CONSOLE_NOTICES = Object.freeze({
+  voteRight: "Thanks: you marked the first quote as answering the question. Type good again to take your vote back.",
+  voteWrong: "Thanks: you marked the first quote as not answering the question. When several people do, it is shown lower for similar questions. Type bad again to take your vote back.",
+  nothingToVoteOn: "Nothing in the articles answers that question, so there is no quote to vote on. Ask another one.",
+  votesNotKept: "Votes are not kept in this console: it was started without a feedback folder.",
+  notATerminal: "There is no screen to clear: the output is not a terminal.",
+});
 
 /** The console's note for a command it does not know. */
 export function unknownCommand(command: string): string {
