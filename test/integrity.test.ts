@@ -103,10 +103,14 @@ describe("a damaged index", () => {
     await writeFile(bodies, bytes);
     const env = { ...process.env, CORPUS_DIR: corpusDir, INDEX_DIR: copy, LOG_LEVEL: "silent" };
     const run = (script: string, args: string[]) => spawnSync(process.execPath, ["--import", "tsx", script, ...args], { cwd: PROJECT_ROOT, env, encoding: "utf8", timeout: 60_000 });
-    const asked = run("src/cli/ask.ts", ["--json", FIXTURE_QUESTIONS[1]!]);
+    const asked = run("src/cli/ask.ts", [FIXTURE_QUESTIONS[1]!]);
     expect(asked.status).toBe(1);
     expect(asked.stdout).toBe("");
     expect(asked.stderr).toMatch(/damaged \(bodies\.utf16 does not match its checksum for the article [a-z-]+\): rebuild it with `npm run index`/);
+    // With --json, the error is JSON on stdout.
+    const json = run("src/cli/ask.ts", ["--json", FIXTURE_QUESTIONS[1]!]);
+    expect(json.status).toBe(1);
+    expect(JSON.parse(json.stdout).error).toMatch(/damaged \(bodies\.utf16 does not match its checksum for the article [a-z-]+\): rebuild it with `npm run index`/);
     const repaired = run("src/cli/index.ts", []);
     expect(repaired.status, repaired.stderr).toBe(0);
     expect(repaired.stderr).toMatch(/previous index is damaged/);

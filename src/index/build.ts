@@ -21,6 +21,7 @@ import { SentenceTerms } from "./sentenceTerms.js";
 import { BUILD_FILES, buildPath, ensureIndexDir, fileChecksums, newBuildName, readPointer, removeOldBuilds, switchPointer } from "./layout.js";
 import { acquireBuildLock, type BuildLock } from "./lock.js";
 import { serializeManifest, type Manifest } from "./manifest.js";
+import { IndexPointerError } from "./errors.js";
 import { IndexCorruptError, IndexOutdatedError, loadBuild, readManifest, type IndexSnapshot } from "./snapshot.js";
 import { explainWriteError } from "./writeErrors.js";
 import {
@@ -74,9 +75,23 @@ export class CorpusSkipsRefusedError extends Error {
   }
 }
 
+/**
+ * The name of the build the pointer names; "" for a pointer that could lead out of the index
+ * folder (IndexPointerError): never followed, so the build starts afresh and replaces it.
+ */
+async function pointedName(indexDir: string): Promise<string | undefined> {
+  try {
+    return await readPointer(indexDir);
+  } catch (error) {
+    if (error instanceof IndexPointerError) return "";
+    throw error;
+  }
+}
+
 /** The build the pointer names, its manifest read and verified once, or why it cannot be used. */
 async function readPreviousBuild(indexDir: string): Promise<PreviousBuild | undefined> {
-  const name = await readPointer(indexDir);
+  const name = await pointedName(indexDir);
+  if (name === "") return { name, problem: "the index pointer names no build inside the index folder" };
   if (!name) return undefined;
   try {
     return { name, manifest: await readManifest(buildPath(indexDir, name)) };
@@ -242,7 +257,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   }
   let written: string | undefined;
   try {
-    if ((await readPointer(options.indexDir)) !== previous?.name) {
+    if ((await pointedName(options.indexDir)) !== previous?.name) {
       // Another build switched the index while this one read the corpus: plan against that build.
       previous = await readPreviousBuild(options.indexDir);
       reason = fullRebuildReason(previous, options);

@@ -29,10 +29,13 @@ export class IndexOutdatedError extends IndexCorruptError {
   }
 }
 
-/** INDEX_DIR/current names something other than a build inside the index folder: it is never followed there. */
-export class IndexPointerError extends Error {
-  constructor(pointerFile: string, buildsDir: string, name: string, problem: string) {
-    super(`The index pointer ${pointerFile}${name ? ` names "${name}", which` : ""} cannot be used: ${problem}. It must name one build folder in ${buildsDir}: remove the file and run \`npm run index\` to build the index again.`);
+/**
+ * INDEX_DIR/current could lead outside the index folder: it is never followed there. The index
+ * is then unusable as a damaged one is, and `npm run index` builds a new one and points at it.
+ */
+export class IndexPointerError extends IndexCorruptError {
+  constructor(indexDir: string, problem: string) {
+    super(indexDir, problem);
     this.name = "IndexPointerError";
   }
 }

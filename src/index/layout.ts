@@ -62,19 +62,9 @@ export function newBuildName(now: Date = new Date()): string {
  */
 const BUILD_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
-/** Why a build name cannot be used, or undefined when it can. */
-function badBuildName(name: string): string | undefined {
-  return BUILD_NAME.test(name) ? undefined : "a build's name is one folder name of letters, digits, - and _";
-}
-
-function pointerError(indexDir: string, name: string, problem: string): IndexPointerError {
-  return new IndexPointerError(join(indexDir, POINTER_FILE), join(indexDir, BUILDS_DIR), name, problem);
-}
-
 /** The folder of a named build; throws for a name that is not one plain folder name. */
 export function buildPath(indexDir: string, name: string): string {
-  const problem = badBuildName(name);
-  if (problem) throw pointerError(indexDir, name, problem);
+  if (!BUILD_NAME.test(name)) throw new IndexPointerError(indexDir, `its pointer names "${name}", which is not one folder name in ${BUILDS_DIR}/ (letters, digits, - and _)`);
   return join(indexDir, BUILDS_DIR, name);
 }
 
@@ -88,7 +78,7 @@ export async function readPointer(indexDir: string): Promise<string | undefined>
   const pointer = join(indexDir, POINTER_FILE);
   let name: string;
   try {
-    if ((await lstat(pointer)).isSymbolicLink()) throw pointerError(indexDir, "", `${POINTER_FILE} is a symbolic link, not the file \`npm run index\` writes`);
+    if ((await lstat(pointer)).isSymbolicLink()) throw new IndexPointerError(indexDir, `its pointer ${POINTER_FILE} is a symbolic link, not the file \`npm run index\` writes`);
     name = (await readFile(pointer, "utf8")).trim();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
@@ -99,7 +89,7 @@ export async function readPointer(indexDir: string): Promise<string | undefined>
   const link = await lstat(folder).catch(() => undefined);
   if (link?.isSymbolicLink()) {
     const [target, builds] = await Promise.all([realpath(folder).catch(() => folder), realpath(join(indexDir, BUILDS_DIR))]);
-    if (!target.startsWith(builds + sep)) throw pointerError(indexDir, name, `builds/${name} is a symbolic link to ${target}, outside the index folder`);
+    if (!target.startsWith(builds + sep)) throw new IndexPointerError(indexDir, `its pointer names ${BUILDS_DIR}/${name}, a symbolic link to ${target}, outside the index folder`);
   }
   return name;
 }
