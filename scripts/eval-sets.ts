@@ -48,6 +48,8 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const log = createLogger("silent");
+// The ranking and model as configured (.env or the environment); each set its own corpus and index.
+const base = loadConfig();
 const rows: Record<string, unknown>[] = [];
 const pct = (n: number, d: number) => (d === 0 ? "–" : `${n}/${d} (${Math.round((100 * n) / d)}%)`);
 const table = [
@@ -60,7 +62,7 @@ for (const spec of missing) process.stderr.write(`${spec.name}: ${existsSync(spe
 if (missing.length > 0) process.exit(1);
 for (const spec of chosen) {
   const corpusName = spec.corpus.replace(/[^a-z0-9]+/gi, "-").slice(-60);
-  const config = loadConfig({ CORPUS_DIR: spec.corpus, INDEX_DIR: join(data, "eval-index", corpusName), LOG_LEVEL: "silent" });
+  const config = loadConfig({ RANKING: base.RANKING, EMBEDDING_MODEL: base.EMBEDDING_MODEL, CORPUS_DIR: spec.corpus, INDEX_DIR: join(data, "eval-index", corpusName), LOG_LEVEL: "silent" });
   await buildConfiguredIndex(config);
   const retriever = await openRetriever(config, log);
   const questions = parseQuestionSet(JSON.parse(await readFile(spec.questions, "utf8")));

@@ -3,8 +3,8 @@
  * assembles the news/chat evaluation set (eval/news-chat/, see its README) into a corpus and
  * question sets: `<out>/corpus/` (the news-style articles, the treaty reports, the chosen SQuAD
  * paragraphs as articles, and distractor paragraphs from SQuAD articles outside its train split),
- * `<out>/questions-dev.json`, `<out>/questions-test.json` (split by topic, eval/news-chat/split.json)
- * and `<out>/questions-all.json`. SQuAD text is never in the repository: its paragraphs are named by
+ * `<out>/questions-train.json`, `<out>/questions-dev.json`, `<out>/questions-test.json` (split by
+ * topic, eval/news-chat/split.json) and `<out>/questions-all.json`. SQuAD text is never in the repository: its paragraphs are named by
  * id and its gold spans by offsets, both resolved here. Deterministic.
  */
 import { cp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -39,7 +39,7 @@ if (!Number.isInteger(distractorCount) || distractorCount < 0) {
   process.exit(2);
 }
 const setDir = join(PROJECT_ROOT, "eval", "news-chat");
-const split = JSON.parse(await readFile(join(setDir, "split.json"), "utf8")) as { dev: string[]; test: string[] };
+const split = JSON.parse(await readFile(join(setDir, "split.json"), "utf8")) as { train: string[]; dev: string[]; test: string[] };
 
 const paragraphs = await readJsonLines<SquadParagraph & { context: string; pid: string }>(join(resolve(values.datasets!), "squad11_train_paragraphs.jsonl.gz")).catch((error: unknown) => {
   process.stderr.write(`Cannot read SQuAD from ${values.datasets}: ${(error as Error).message}\nPass --datasets <folder> (it needs squad11_train_paragraphs.jsonl.gz).\n`);
@@ -64,7 +64,7 @@ for (const topic of articleTopics) {
 await cp(join(PROJECT_ROOT, "test", "fixtures", "treaty"), join(corpus, "treaty"), { recursive: true });
 
 // Questions; SQuAD ones get their paragraph as an article and their gold spans as text.
-const questions: (SetQuestion & { split: "dev" | "test" })[] = [];
+const questions: (SetQuestion & { split: "train" | "dev" | "test" })[] = [];
 const questionFiles = (await readdir(join(setDir, "questions"))).filter((name) => name.endsWith(".json")).sort();
 const usedPids = new Set<string>();
 for (const file of questionFiles) {
@@ -78,7 +78,7 @@ for (const file of questionFiles) {
       group = `squad-${squadSplitOf.get(paragraph.article)}`;
       usedPids.add(question.pid);
     }
-    const where = split.dev.includes(group) ? "dev" : split.test.includes(group) ? "test" : undefined;
+    const where = split.train.includes(group) ? "train" : split.dev.includes(group) ? "dev" : split.test.includes(group) ? "test" : undefined;
     if (!where) throw new Error(`${file}: ${question.id}'s topic ${group} is in neither list of eval/news-chat/split.json`);
     questions.push({ id: question.id, q: question.q, gold, ...(question.unanswerable ? { unanswerable: true } : {}), topic: question.topic, ...(question.kind ? { kind: question.kind } : {}), ...(question.style ? { style: question.style } : {}), split: where });
   }
@@ -96,7 +96,7 @@ const distractors = shuffled(pool, seededRandom(SEED)).slice(0, distractorCount)
 await mkdir(join(corpus, "distractors"), { recursive: true });
 for (const paragraph of distractors) await writeFile(join(corpus, "distractors", `${paragraph.pid}.md`), squadFile(paragraph));
 
-for (const [name, subset] of [["dev", questions.filter((q) => q.split === "dev")], ["test", questions.filter((q) => q.split === "test")], ["all", questions]] as const) {
+for (const [name, subset] of [["train", questions.filter((q) => q.split === "train")], ["dev", questions.filter((q) => q.split === "dev")], ["test", questions.filter((q) => q.split === "test")], ["all", questions]] as const) {
   await writeFile(join(out, `questions-${name}.json`), `${JSON.stringify(subset, null, 1)}\n`);
   const unanswerable = subset.filter((question) => question.unanswerable).length;
   process.stderr.write(`${name}: ${subset.length} questions (${unanswerable} unanswerable) → ${join(out, `questions-${name}.json`)}\n`);

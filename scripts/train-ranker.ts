@@ -1,7 +1,9 @@
 /**
  * `npm run train:ranker -- [--questions 12000] [--python /usr/bin/python3]`: fits the learned
- * ranking and refusal on the SQuAD train split and calibrates the refusal on the validation split,
- * then writes `model/ranker/ranker.json` with its checksum. The test split is never read.
+ * ranking and refusal on the SQuAD train split and the news/chat set's train split
+ * (eval/news-chat), calibrates the refusal on SQuAD's validation split, then writes
+ * `model/ranker/ranker.json` with its checksum; `npm run calibrate -- --write` then calibrates it
+ * on every kind of development set. No test split is ever read.
  *
  * 1. Every train and validation question (and a chat-style copy of many, src/evaluation/chatStyle.ts)
  *    is ranked by the retriever, and each candidate's features are written to data/ranker/. Train
@@ -42,8 +44,12 @@ const answerableCount = Number(values.questions);
 /** Share of questions that also get a chat-style copy. */
 const CHAT_COPY_SHARE = 0.5;
 const squad = join(PROJECT_ROOT, "data", "squad");
+const news = join(PROJECT_ROOT, "data", "news-chat");
+/** How many times each news/chat train question counts: about a tenth of the training questions' weight. */
+const NEWS_TRAIN_COPIES = 8;
 const work = join(PROJECT_ROOT, "data", "ranker");
 if (!existsSync(join(squad, "validation", "questions.json"))) execFileSync(process.execPath, ["--import", "tsx", "scripts/squad-sets.ts"], { cwd: PROJECT_ROOT, stdio: "inherit" });
+if (!existsSync(join(news, "questions-train.json"))) execFileSync(process.execPath, ["--import", "tsx", "scripts/news-chat-set.ts"], { cwd: PROJECT_ROOT, stdio: "inherit" });
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** A question as trained on: SQuAD's, or our chat-style copy of it, and the corpus it is ranked in. */
@@ -93,7 +99,19 @@ async function trainingRetrievers(embedder: Embedder): Promise<{ retrievers: Map
   };
   const split = parseQuestionSet(JSON.parse(await readFile(join(squad, "train", "questions.json"), "utf8")));
   const chosen = [...split.filter((q) => !q.unanswerable).slice(0, answerableCount), ...split.filter((q) => q.unanswerable)];
-  return { retrievers, questions: withChatCopies(placeQuestions(chosen, fileOf, corpora, SQUAD_SEED + 4), SQUAD_SEED + 1) };
+  const questions = withChatCopies(placeQuestions(chosen, fileOf, corpora, SQUAD_SEED + 4), SQUAD_SEED + 1);
+  // The news/chat set's train split (eval/news-chat): chat-style questions about news, with
+  // near-miss unanswerable ones, ranked in the set's whole corpus (every topic, 300 distractors).
+  // Each is counted NEWS_TRAIN_COPIES times: a few hundred beside twenty thousand SQuAD questions.
+  const newsConfig = loadConfig({ CORPUS_DIR: join(news, "corpus"), INDEX_DIR: join(news, "index"), LOG_LEVEL: "silent" });
+  await buildConfiguredIndex(newsConfig, { embedder });
+  retrievers.set("news", new Retriever(await loadIndex(newsConfig.INDEX_DIR), embedder));
+  const newsQuestions = parseQuestionSet(JSON.parse(await readFile(join(news, "questions-train.json"), "utf8")));
+  for (let copy = 0; copy < NEWS_TRAIN_COPIES; copy++) {
+    for (const question of newsQuestions) questions.push({ ...question, id: `${question.id}-copy${copy}`, chat: true, article: `news-${question.id.replace(/-q\d+$/, "")}`, corpus: "news" });
+  }
+  log(`news/chat train split: ${newsQuestions.length} questions, counted ${NEWS_TRAIN_COPIES} times`);
+  return { retrievers, questions };
 }
 
 /**

@@ -17,15 +17,17 @@ import { evaluate } from "../evaluation/evaluate.js";
 import { createLogger } from "../log.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
-import { parseCommand } from "./usage.js";
+import { parseCommand, usageText } from "./usage.js";
 
-const USAGE = `Usage:
-  npm run -s eval -- <questions.json>   answer-quality figures for a labelled set, with the BM25 baseline
-Options:
-  -v, --verbose   every miss, with the question and the quote that won instead
-  --json          the figures as one JSON object on stdout
-  --why           each miss with the stage that lost it (retrieval, sentence, ranking, refused, answered), and the counts
-  -h, --help      this help`;
+const USAGE = usageText({
+  name: "eval",
+  forms: [["<questions.json>", "answer-quality figures for a labelled set, with the BM25 baseline\n(`npm run eval:sets` measures every set we have at once)"]],
+  options: [
+    ["-v, --verbose", "every miss, with the question and the quote that won instead"],
+    ["--json", "the figures as one JSON object on stdout"],
+    ["--why", "each miss with the stage that lost it (retrieval, sentence, ranking,\nrefused, answered), and the counts"],
+  ],
+});
 
 function describeMiss(outcome: Outcome): string {
   const { question, answer, rank } = outcome;

@@ -137,8 +137,8 @@ export const ALSO_REPORTED_BY = "also reported by";
 export const MATCH_LABELS: Readonly<Record<MatchStrength, string>> = Object.freeze({ strong: "strong match", possible: "possible match", weak: "weak match", none: "not an answer" });
 
 /** What is shown with a quote: how good a match it is, in words (the score and offsets stay in `--json`), and whether people marked it wrong. */
-export function confidenceText(quote: Pick<Quote, "score" | "markedWrongBy">, answered: boolean): string {
-  const label = MATCH_LABELS[matchStrength(quote.score, answered)];
+export function confidenceText(quote: Pick<Quote, "score" | "markedWrongBy" | "kindMissing">, answered: boolean): string {
+  const label = MATCH_LABELS[matchStrength(quote.score, answered, quote.kindMissing)];
   return quote.markedWrongBy ? `${label} · marked wrong by ${quote.markedWrongBy} people for a similar question` : label;
 }
 

@@ -49,7 +49,7 @@ export class QuestionError extends Error {
 /** Trims a question and checks it, throwing a QuestionError a person can act on. */
 export function validateQuestion(raw: string): string {
   const question = raw.replace(/\s+/g, " ").trim();
-  if (question === "") throw new QuestionError("The question is empty: ask something about the articles, e.g. “does the treaty include mutual defence”.");
+  if (question === "") throw new QuestionError("The question is empty: ask something about the articles.");
   if (question.length > MAX_QUESTION_LENGTH) {
     throw new QuestionError(`The question is ${question.length} characters long; the limit is ${MAX_QUESTION_LENGTH}. Ask it more briefly.`);
   }
