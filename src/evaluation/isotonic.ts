@@ -4,6 +4,7 @@
  * Written here because the training side's sklearn is Python and the product reads only the map;
  * the algorithm is a dozen lines. Pure.
  */
+import { probability } from "../retrieval/rankingModel.js";
 
 /** A monotone map from a model's raw value to a probability, as `probability()` reads it (rankingModel.ts). */
 export interface CalibrationMap {
@@ -44,21 +45,9 @@ export function wilsonLower(p: number, n: number, z: number): number {
   return Math.max(0, (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n));
 }
 
-/** A map's value at a raw value: linear between its points, flat beyond its ends (as `probability()`). */
+/** A map's value at a raw value, as the bot reads it (`probability()`); 0 for an empty map. */
 export function mapAt(map: CalibrationMap, raw: number): number {
-  const { x, y } = map;
-  if (x.length === 0) return 0;
-  if (raw <= x[0]!) return y[0]!;
-  if (raw >= x.at(-1)!) return y.at(-1)!;
-  let low = 0;
-  let high = x.length - 1;
-  while (high - low > 1) {
-    const mid = (low + high) >> 1;
-    if (x[mid]! <= raw) low = mid;
-    else high = mid;
-  }
-  const span = x[high]! - x[low]!;
-  return span <= 0 ? y[high]! : y[low]! + ((y[high]! - y[low]!) * (raw - x[low]!)) / span;
+  return map.x.length === 0 ? 0 : probability(map, raw);
 }
 
 /**
