@@ -23,15 +23,14 @@ import { loadIndex } from "../src/index/snapshot.js";
 import { sha256Hex } from "../src/index/manifest.js";
 import { collapseSameFacts } from "../src/retrieval/dedupe.js";
 import { modelScore, parseLearnedModels, type LearnedModels } from "../src/retrieval/rankingModel.js";
-import { answerFeatures, completeForJudge, DEFAULT_RESULT_COUNT, Retriever, type Ranking } from "../src/retrieval/retriever.js";
+import { answerFeatures, completeForJudge, DEFAULT_RESULT_COUNT, REFUSAL_RANKS, Retriever, type Ranking } from "../src/retrieval/retriever.js";
+import { evalIndexDir } from "./evalIndex.js";
 import { loadShippedModels, RANKER_DIR } from "../src/retrieval/shippedModels.js";
 
 /** At most this share of each kind's answerable questions may be refused (as train:ranker's MAX_ANSWERABLE_REFUSED). */
 const MAX_ANSWERABLE_REFUSED = 0.05;
 /** Each calibration block's probability is its one-sided 90% lower confidence bound: small blocks (the news set's few high-scored quotes) do not claim more than they show. */
 const LOWER_BOUND_Z = 1.2816;
-/** Kept quotes whose ranks the refusal reads (the retriever's REFUSAL_RANKS). */
-const REFUSAL_RANKS = 10;
 
 const { values } = parseArgs({ options: { write: { type: "boolean" } } });
 const data = join(PROJECT_ROOT, "data");
@@ -66,8 +65,7 @@ async function samplesOf(kind: (typeof KINDS)[number], ranking: Ranking): Promis
   const judge = models[ranking];
   const samples: Samples = { score: [], answers: [], refusal: [], answerable: [] };
   for (const part of kind.parts) {
-    const corpusName = part.corpus.replace(/[^a-z0-9]+/gi, "-").slice(-60);
-    const partConfig = loadConfig({ CORPUS_DIR: part.corpus, INDEX_DIR: join(data, "eval-index", corpusName), LOG_LEVEL: "silent" });
+    const partConfig = loadConfig({ CORPUS_DIR: part.corpus, INDEX_DIR: evalIndexDir(part.corpus), LOG_LEVEL: "silent" });
     await buildConfiguredIndex(partConfig, { embedder });
     const retriever = new Retriever(await loadIndex(partConfig.INDEX_DIR), embedder, models, ranking);
     const questions: LabelledQuestion[] = parseQuestionSet(JSON.parse(await readFile(part.questions, "utf8")));

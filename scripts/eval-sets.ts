@@ -18,6 +18,7 @@ import { evaluate } from "../src/evaluation/evaluate.js";
 import { parseQuestionSet } from "../src/evaluation/metrics.js";
 import { MISS_STAGES } from "../src/evaluation/stages.js";
 import { createLogger } from "../src/log.js";
+import { evalIndexDir } from "./evalIndex.js";
 
 interface SetSpec {
   name: string;
@@ -61,8 +62,7 @@ const missing = chosen.filter((spec) => !existsSync(spec.questions) || !existsSy
 for (const spec of missing) process.stderr.write(`${spec.name}: ${existsSync(spec.corpus) ? spec.questions : spec.corpus} is missing${spec.makeWith ? `: run \`${spec.makeWith}\` first` : ""}\n`);
 if (missing.length > 0) process.exit(1);
 for (const spec of chosen) {
-  const corpusName = spec.corpus.replace(/[^a-z0-9]+/gi, "-").slice(-60);
-  const config = loadConfig({ RANKING: base.RANKING, EMBEDDING_MODEL: base.EMBEDDING_MODEL, CORPUS_DIR: spec.corpus, INDEX_DIR: join(data, "eval-index", corpusName), LOG_LEVEL: "silent" });
+  const config = loadConfig({ RANKING: base.RANKING, EMBEDDING_MODEL: base.EMBEDDING_MODEL, CORPUS_DIR: spec.corpus, INDEX_DIR: evalIndexDir(spec.corpus), LOG_LEVEL: "silent" });
   await buildConfiguredIndex(config);
   const retriever = await openRetriever(config, log);
   const questions = parseQuestionSet(JSON.parse(await readFile(spec.questions, "utf8")));

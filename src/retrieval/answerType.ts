@@ -29,6 +29,9 @@ const ASKS_TIME = new RegExp(`\\b(?:what|which)(?: is| was)?(?: the)? (${TIME_NO
 
 /** Verbs a question word is asked with: "when did", "who was" (a chat question puts the question word anywhere: "so they signed it when"). */
 const ASKING = "(?:did|does|do|is|was|are|were|will|would|has|have|had|can|could)";
+const WHEN_ASKED = new RegExp(`\\bwhen ${ASKING}\\b`);
+const WHO_ASKED = new RegExp(`\\bwho ${ASKING}\\b`);
+const WHERE_ASKED = new RegExp(`\\bwhere ${ASKING}\\b`);
 /** "What did X call Y", "how did X describe Y", "in what words": a quoted phrase. */
 const ASKS_QUOTE = /\bwhat (?:did|does|do|has|have|had) [\w\s'’-]{1,40}? (?:call|calls|called|describe|describes|described|dub|label|term)\b|\bhow (?:did|does|do|has|have) [\w\s'’-]{1,40}? (?:describe|call|characteri[sz]e)\b|\bin what (?:words|terms)\b/;
 /** "Why", "how come", "what was the reason for", "what caused": a cause or reason. */
@@ -41,9 +44,9 @@ export function expectedAnswerType(question: string): AnswerType {
   if (HOW_MEASURE.test(q) || ASKS_QUANTITY.test(q) || /\bwhat (number|percentage|share)\b/.test(q)) return "quantity";
   if (ASKS_QUOTE.test(q)) return "quote";
   if (ASKS_REASON.test(q)) return "reason";
-  if (/^\s*when\b|\bsince when\b|\bwhen\W*$/.test(q) || new RegExp(`\\bwhen ${ASKING}\\b`).test(q) || ASKS_TIME.test(q)) return "time";
-  if (/^\s*who\b|^\s*whom\b|\bwho\W*$/.test(q) || new RegExp(`\\bwho ${ASKING}\\b`).test(q) || /\bwhich (person|people|leader|leaders|official|officials|minister|president)\b/.test(q)) return "person";
-  if (/^\s*where\b|\bwhere\W*$/.test(q) || new RegExp(`\\bwhere ${ASKING}\\b`).test(q)) return "place";
+  if (/^\s*when\b|\bsince when\b|\bwhen\W*$/.test(q) || WHEN_ASKED.test(q) || ASKS_TIME.test(q)) return "time";
+  if (/^\s*who\b|^\s*whom\b|\bwho\W*$/.test(q) || WHO_ASKED.test(q) || /\bwhich (person|people|leader|leaders|official|officials|minister|president)\b/.test(q)) return "person";
+  if (/^\s*where\b|\bwhere\W*$/.test(q) || WHERE_ASKED.test(q)) return "place";
   return undefined;
 }
 

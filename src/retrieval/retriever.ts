@@ -28,7 +28,7 @@ function byRank(a: ScoredCandidate, b: ScoredCandidate): number {
 /** Candidates (by hand-tuned rank) that the learned ranking re-ranks: see rank(). */
 export const LEARNED_RERANK_DEPTH = 50;
 /** Kept quotes whose ranks the refusal reads (answerFeatures' rankSpread). */
-const REFUSAL_RANKS = 10;
+export const REFUSAL_RANKS = 10;
 /** Candidate passages taken from each of the keyword and vector rankings. */
 const CANDIDATES_PER_RANKING = 40;
 
@@ -77,7 +77,7 @@ function clamp01(x: number): number {
 export interface ScoredCandidate extends QuoteWithTerms {
   rank: number;
   /** The candidate passage the quote comes from: its offsets in the article (for telling where an answer was lost). */
-  passage: { start: number; end: number };
+  passage: Span;
   features: CandidateFeatures;
   /** Fills in the features only a learned model reads, if they are not there yet. */
   complete: () => void;
@@ -188,8 +188,8 @@ interface PassageAt {
   passageShare: number;
   linked: boolean;
   view: ArticleView | undefined;
-  passageStart: number;
-  passageEnd: number;
+  /** The candidate passage's offsets in its article. */
+  passage: Span;
 }
 
 /** Features the learned ranking compares across one question's candidates: each value against the best of them. */
@@ -563,7 +563,7 @@ export class Retriever {
     for (let s = firstOwn; s < sentences.length; s++) {
       // A sentence with none of the question's words is no candidate, unless the passage has none better.
       if (s !== best && shares[s]! === 0) continue;
-      out.push(this.sentenceQuote(g, s, s === best, { item, article, sentences, sentenceTerms, coverages, shares, passageShare, linked: linked !== undefined, view, passageStart: passage.start, passageEnd: passage.end }, question, similarity, keywordHit, place));
+      out.push(this.sentenceQuote(g, s, s === best, { item, article, sentences, sentenceTerms, coverages, shares, passageShare, linked: linked !== undefined, view, passage }, question, similarity, keywordHit, place));
     }
     return out;
   }
@@ -646,6 +646,6 @@ export class Retriever {
         ...novelty(text, question.words),
       });
     };
-    return { quote, terms: termSet, rank, features, complete, passage: { start: at.passageStart, end: at.passageEnd } };
+    return { quote, terms: termSet, rank, features, complete, passage: at.passage };
   }
 }
