@@ -1,8 +1,10 @@
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/config.js";
 import { BUNDLED_MODEL_ID } from "../src/embeddings/bundledModel.js";
 import { copyOfTreatyCorpus, tempDir } from "./helpers.js";
@@ -168,9 +170,24 @@ describe("every --json mode", () => {
   });
 });
 
-describe("the verbatim command", () => {
+describe("the verbatim command, compiled", () => {
+  // The package as `npm run build` leaves it, in a folder of its own (not a git checkout, so
+  // bin/verbatim.js runs dist/ as it is): the compiled JavaScript with plain Node, no tsx.
+  let install: string;
+  beforeAll(async () => {
+    install = await mkdtemp(join(tmpdir(), "verbatim-install-"));
+    // Types are checked by `npm test`'s tsc --noEmit; here only the JavaScript is wanted.
+    execFileSync(process.execPath, [createRequire(import.meta.url).resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", join(install, "dist"), "--noCheck", "--incremental", "false"], { cwd: PROJECT_ROOT });
+    await cp(join(PROJECT_ROOT, "bin"), join(install, "bin"), { recursive: true });
+    await cp(join(PROJECT_ROOT, "package.json"), join(install, "package.json"));
+    for (const folder of ["node_modules", "model"]) await symlink(join(PROJECT_ROOT, folder), join(install, folder));
+  }, 120_000);
+  afterAll(async () => {
+    if (install) await rm(install, { recursive: true, force: true });
+  });
+
   const verbatim = (args: string[], env: Record<string, string> = {}) => {
-    const result = spawnSync(process.execPath, ["bin/verbatim.js", ...args], { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: "info", ...env }, encoding: "utf8", timeout: 60_000 });
+    const result = spawnSync(process.execPath, [join(install, "bin", "verbatim.js"), ...args], { cwd: install, env: { ...process.env, LOG_LEVEL: "info", ...env }, encoding: "utf8", timeout: 60_000 });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   };
 

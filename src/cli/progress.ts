@@ -1,4 +1,5 @@
-import { SingleBar, Presets } from "cli-progress";
+import { createRequire } from "node:module";
+import type * as CliProgress from "cli-progress";
 import type { ProgressReporter } from "../index/build.js";
 
 /** Plain progress lines at most this often when stderr is not a terminal (CI logs, pipes). */
@@ -7,8 +8,17 @@ const PLAIN_INTERVAL_MS = 2_000;
 /** A progress bar with ETA on a terminal, plain "embedded n/N" lines otherwise; always on stderr. */
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
   if (stream.isTTY) {
-    const bar = new SingleBar({ stream, format: "embedding {bar} {percentage}% | {value}/{total} passages | ETA {eta_formatted}", hideCursor: true }, Presets.shades_classic);
-    return { start: (total) => bar.start(total, 0), update: (done) => bar.update(done), stop: () => bar.stop() };
+    let bar: CliProgress.SingleBar | undefined;
+    return {
+      start(total) {
+        // Loaded when a build starts embedding: a question on a built index never draws a bar.
+        const { SingleBar, Presets } = createRequire(import.meta.url)("cli-progress") as typeof CliProgress;
+        bar = new SingleBar({ stream, format: "embedding {bar} {percentage}% | {value}/{total} passages | ETA {eta_formatted}", hideCursor: true }, Presets.shades_classic);
+        bar.start(total, 0);
+      },
+      update: (done) => bar?.update(done),
+      stop: () => bar?.stop(),
+    };
   }
   let total = 0;
   let started = 0;

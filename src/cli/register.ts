@@ -3,12 +3,9 @@
  * when it is set (takes effect at once), globally otherwise (can take up to an hour to appear).
  * The bot itself never registers commands.
  */
-import { REST, Routes } from "discord.js";
-import { commandDefinitions } from "../bot/commands.js";
 import { exampleFor } from "../app/answers.js";
 import { loadConfiguredSource } from "../app/open.js";
 import { loadConfig, type Config } from "../config.js";
-import { closePools } from "../index/postgres/database.js";
 import { runCli } from "./run.js";
 import { parseCommand, usageText } from "./usage.js";
 
@@ -25,7 +22,7 @@ async function registeredExample(config: Config): Promise<string | undefined> {
   } catch {
     return undefined;
   } finally {
-    await closePools();
+    if (config.DATABASE_URL) await (await import("../index/postgres/database.js")).closePools();
   }
 }
 
@@ -38,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${missing.join(" and ")} must be set to register the commands (see .env.example and the README).\n`);
     return 1;
   }
+  // discord.js takes half a second to load: only once there is something to send.
+  const [{ REST, Routes }, { commandDefinitions }] = await Promise.all([import("discord.js"), import("../bot/commands.js")]);
   const rest = new REST({ api: config.DISCORD_API_URL }).setToken(config.DISCORD_TOKEN!);
   const appId = config.DISCORD_APPLICATION_ID!;
   const route = config.DISCORD_GUILD_ID ? Routes.applicationGuildCommands(appId, config.DISCORD_GUILD_ID) : Routes.applicationCommands(appId);
