@@ -16,6 +16,8 @@ import { loadConfig } from "../src/config.js";
 import { BUILD_FILES, buildPath, readPointer } from "../src/index/layout.js";
 import type { VectorMetadata } from "../src/index/snapshot.js";
 import { createLogger } from "../src/log.js";
+import { FileSource } from "../src/index/source.js";
+import { QUERY_STAGES, StageClock, useStageClock } from "../src/stageClock.js";
 import { closePools, poolFor, searchQuery } from "../src/index/postgres/database.js";
 import { currentBuild, partition } from "../src/index/postgres/schema.js";
 import { vectorLiteral } from "../src/index/postgres/vectors.js";
@@ -47,8 +49,21 @@ if (phase === "build") {
     await answerPage(retriever, question, 0);
     times.push(performance.now() - started);
   }
+  // The same questions again, each stage timed (apart from the run above, so the laps cost it nothing).
+  const clock = new StageClock();
+  useStageClock(clock);
+  for (const question of questions) {
+    clock.start();
+    await answerPage(retriever, question, 0);
+    clock.lap("reply"); // what answerPage does after the judge: the reply's text and buttons
+    clock.stop();
+  }
+  useStageClock(undefined);
+  const stages = Object.fromEntries(QUERY_STAGES.map((stage) => [stage, { p50: percentile(clock.totals.get(stage)!, 50), p95: percentile(clock.totals.get(stage)!, 95), mean: clock.totals.get(stage)!.reduce((a, b) => a + b, 0) / questions.length }]));
   await closePools();
-  console.log(JSON.stringify({ queryP50Ms: percentile(times, 50), queryP95Ms: percentile(times, 95), peakRssMb: peakRssMb() }));
+  // The file store's vector stage: how many questions the int8 scan answered (the rest took the full float32 scan).
+  const scans = retriever.source instanceof FileSource ? retriever.source.snapshot.matrix.scans : undefined;
+  console.log(JSON.stringify({ queryP50Ms: percentile(times, 50), queryP95Ms: percentile(times, 95), peakRssMb: peakRssMb(), stages, ...(scans ? { vectorScans: scans } : {}) }));
 } else if (phase === "vectra") {
   // vectra's own vector query on the same index, as the reference point (its own process: loading
   // vectra's JSON takes far more memory than the bot does).

@@ -1,8 +1,9 @@
 /**
- * `npm run bench -- [--sizes 100,1000,10000] [--store files|postgres] [--json] [--keep]` (or `-- --ceiling`, see bench-ceiling.ts): builds synthetic corpora of each size in a
+ * `npm run bench -- [--sizes 100,1000,10000] [--store files|postgres] [--stages] [--json] [--keep]` (or `-- --ceiling`, see bench-ceiling.ts): builds synthetic corpora of each size in a
  * temporary folder with the real code path and the bundled model, and measures build speed, a
  * no-change `npm run index`, cold start, warm question latency, vectra's own query, index size and
- * peak memory. Prints a table, and with --json one JSON object as the last line.
+ * peak memory. Prints a table (with --stages, also where a question's time goes, stage by stage),
+ * and with --json one JSON object as the last line.
  * With `--store postgres` the index is in PostgreSQL with pgvector (PGlite, served over the wire by
  * a process of its own: scripts/bench-database.ts), vectra's query is replaced by the recall of the
  * HNSW top 40 against an exact scan, and the database's size and memory are reported beside the bot's.
@@ -16,7 +17,7 @@ import { PROJECT_ROOT } from "../src/config.js";
 import { buildPath, readPointer } from "../src/index/layout.js";
 import { writeSyntheticCorpus } from "./bench-corpus.js";
 
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "100,1000,10000" }, store: { type: "string", default: "files" }, json: { type: "boolean" }, keep: { type: "boolean" }, ceiling: { type: "boolean" } } });
+const { values } = parseArgs({ options: { sizes: { type: "string", default: "100,1000,10000" }, store: { type: "string", default: "files" }, json: { type: "boolean" }, keep: { type: "boolean" }, ceiling: { type: "boolean" }, stages: { type: "boolean" } } });
 if (values.store !== "files" && values.store !== "postgres") {
   process.stderr.write("--store takes files or postgres\n");
   process.exit(2);
@@ -131,6 +132,7 @@ for (const articles of sizes) {
       // The bot's memory: the query phase's process (the build's is reported apart).
       peakRssMb: postgres ? query.peakRssMb : Math.max(build.peakRssMb, query.peakRssMb),
       ...(server ? { buildPeakRssMb: build.peakRssMb, databasePeakRssMb: server.peakRssMb } : {}),
+      stages: query.stages as Record<string, { p50: number; p95: number; mean: number }>,
     };
     runs.push(result);
     process.stderr.write(`${JSON.stringify(result)}\n`);
@@ -149,4 +151,12 @@ const rows = runs.map((r: any) =>
   ).map(String),
 );
 process.stdout.write(`| ${header.join(" | ")} |\n| ${header.map(() => "---").join(" | ")} |\n${rows.map((row) => `| ${row.join(" | ")} |`).join("\n")}\n`);
+if (values.stages) {
+  // Where a question's time goes (the query phase's questions again, each stage timed; see src/stageClock.ts).
+  for (const r of runs) {
+    const total = Object.values(r.stages).reduce((sum, stage) => sum + stage.mean, 0);
+    const lines = Object.entries(r.stages).map(([name, t]) => `| ${name} | ${t.mean.toFixed(2)} | ${t.p50.toFixed(2)} | ${t.p95.toFixed(2)} | ${Math.round((100 * t.mean) / total)}% |`);
+    process.stdout.write(`\n${r.articles} articles, per question:\n| stage | mean ms | p50 ms | p95 ms | share |\n| --- | --- | --- | --- | --- |\n${lines.join("\n")}\n| all | ${total.toFixed(2)} | | | |\n`);
+  }
+}
 if (values.json) process.stdout.write(`${JSON.stringify({ runs })}\n`);

@@ -29,8 +29,8 @@ const STAGES: Readonly<Record<string, number>> = {
   bot: 7,
   cli: 8,
 };
-/** Shared by every stage; they import no stage themselves. */
-const FOUNDATIONS = new Set(["text", "log.ts"]);
+/** Shared by every stage (words, logging, the query stage clock); they import no stage themselves. */
+const FOUNDATIONS = new Set(["text", "log.ts", "stageClock.ts"]);
 /** Stages that must stay pure: data in, data out, no file, network or process access. */
 const PURE = new Set(["reply"]);
 

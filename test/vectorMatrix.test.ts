@@ -47,3 +47,59 @@ describe("the vector matrix", () => {
     );
   });
 });
+
+describe("the nearest rows (int8 scan, then exact float32 scores)", () => {
+  /** Unit-length rows around a few centres (as passages of a few topics are), some repeated exactly. */
+  function topicalMatrix(rows: number, dimensions: number, seed: number) {
+    let x = seed | 1;
+    const next = () => ((x = (Math.imul(x, 1103515245) + 12345) | 0) / 2 ** 31);
+    const centres = Array.from({ length: 8 }, () => Float32Array.from({ length: dimensions }, next));
+    const matrix = createVectorMatrix(rows, dimensions);
+    for (let r = 0; r < rows; r++) {
+      const row = matrix.data.subarray(r * dimensions, (r + 1) * dimensions);
+      if (r > 0 && r % 97 === 0) row.set(matrix.data.subarray((r - 1) * dimensions, r * dimensions)); // a duplicate: a tie
+      else {
+        const centre = centres[r % centres.length]!;
+        for (let d = 0; d < dimensions; d++) row[d] = centre[d]! + 0.6 * next();
+      }
+      const length = Math.hypot(...row);
+      for (let d = 0; d < dimensions; d++) row[d] = row[d]! / length;
+    }
+    return { matrix, next };
+  }
+
+  it("finds exactly the full scan's top rows and similarities, bit for bit", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(100, 64, 8), fc.integer({ min: 1, max: 60 }), fc.integer(), (dimensions, limit, seed) => {
+        const { matrix, next } = topicalMatrix(6000, dimensions, seed);
+        const query = Float32Array.from({ length: dimensions }, next);
+        const full = matrix.similarities(query);
+        const nearest = matrix.nearest(query, limit);
+        expect(nearest.hits).toEqual(topScores(full, limit));
+        for (const row of [0, 1, 97, 2500, 5999, ...nearest.hits.map((hit) => hit.row)]) expect(nearest.similarity(row)).toBe(full[row]);
+        // Only the width of four or more lanes has the WebAssembly scan; with it, these questions take the int8 scan.
+        expect(matrix.scans).toEqual(matrix.engine === "wasm-simd" ? { int8: 1, full: 0 } : { int8: 0, full: 1 });
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  it("stays exact when rows cannot be told apart (every row the same), by scanning them all", () => {
+    const matrix = createVectorMatrix(5000, 16);
+    for (let r = 0; r < 5000; r++) matrix.data.set(Float32Array.from({ length: 16 }, (_, d) => (d === r % 2 ? 1 : 0)), r * 16);
+    const query = Float32Array.from({ length: 16 }, (_, d) => (d < 2 ? Math.SQRT1_2 : 0));
+    expect(matrix.nearest(query, 40).hits).toEqual(topScores(matrix.similarities(query), 40));
+    expect(matrix.scans).toEqual({ int8: 0, full: 1 });
+  });
+
+  it("gives each question its own similarities when questions interleave", () => {
+    const { matrix, next } = topicalMatrix(6000, 100, 7);
+    const first = Float32Array.from({ length: 100 }, next);
+    const second = Float32Array.from({ length: 100 }, next);
+    const a = matrix.nearest(first, 40);
+    const b = matrix.nearest(second, 40);
+    const fullA = matrix.similarities(first);
+    expect(matrix.nearest(second, 40).hits).toEqual(b.hits);
+    for (const row of [3, 1000, 4321]) expect(a.similarity(row)).toBe(fullA[row]);
+  });
+});

@@ -107,18 +107,21 @@ async function damage(indexDir: string, previous: { name: string; manifest: Mani
   return damaged && `the previous index is damaged (${damaged})`;
 }
 
-async function embedAll(embedder: Embedder, texts: string[], progress?: ProgressReporter): Promise<Float32Array[]> {
+/**
+ * Embeds `texts` (shortest first, so a batch pads little) and hands each vector to `put` with its
+ * text's index: the caller copies it into its matrix at once, so the build never holds a separate
+ * array per passage (at 180,000 passages those were ~90 MB at the build's peak).
+ */
+async function embedAll(embedder: Embedder, texts: string[], put: (i: number, vector: Float32Array) => void, progress?: ProgressReporter): Promise<void> {
   const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
-  const vectors: Float32Array[] = new Array(texts.length);
   progress?.start(texts.length);
   for (let offset = 0; offset < order.length; offset += EMBED_BATCH_SIZE) {
     const batch = order.slice(offset, offset + EMBED_BATCH_SIZE);
     const embedded = await embedder.embedDocuments(batch.map((i) => texts[i]!));
-    batch.forEach((i, k) => (vectors[i] = embedded[k]!));
+    batch.forEach((i, k) => put(i, embedded[k]!));
     progress?.update(Math.min(order.length, offset + batch.length));
   }
   progress?.stop();
-  return vectors;
 }
 
 /** A term's word vector from a previous build, when that build spelled it the same way. */
@@ -185,15 +188,19 @@ export async function assembleBuild(input: {
   const bodies = new Map(articles.map((article) => [article.id, article.body]));
   const reused = passages.map((passage) => input.reusedVector(passage));
   const toEmbed = passages.map((_, i) => i).filter((i) => !reused[i]);
-  let fresh: Float32Array[] = [];
-  if (toEmbed.length > 0) fresh = await embedAll(await getEmbedder(), toEmbed.map((i) => passageText(bodies.get(passages[i]!.articleId)!, passages[i]!)), input.progress);
-  const dimensions = fresh[0]?.length ?? reused.find((vector) => vector)?.length ?? input.knownDimensions ?? 1;
-  // All vectors in one float32 matrix, in passage order; the per-passage arrays can then go.
+  const embedder = toEmbed.length > 0 ? await getEmbedder() : undefined;
+  const dimensions = embedder?.dimensions ?? reused.find((vector) => vector)?.length ?? input.knownDimensions ?? 1;
+  // All vectors in one float32 matrix, in passage order, each written as it is made or found.
   const vectorRows = new Float32Array(passages.length * dimensions);
-  toEmbed.forEach((row, k) => vectorRows.set(fresh[k]!, row * dimensions));
-  fresh = [];
   reused.forEach((vector, i) => vector && vectorRows.set(vector, i * dimensions));
   reused.length = 0;
+  if (embedder) {
+    const texts = toEmbed.map((i) => passageText(bodies.get(passages[i]!.articleId)!, passages[i]!));
+    await embedAll(embedder, texts, (k, vector) => {
+      if (vector.length !== dimensions) throw new Error(`the embedding model gave a vector of ${vector.length} values, not the ${dimensions} it announced`);
+      vectorRows.set(vector, toEmbed[k]! * dimensions);
+    }, input.progress);
+  }
 
   const tokenised = tokeniseSentences(passages, bodies);
   const vocabulary = await buildVocabulary(tokenised.spellings, tokenised.names, input.reusedTermVector, getEmbedder);

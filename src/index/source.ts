@@ -15,7 +15,7 @@ import { TypoCorrector } from "../text/typos.js";
 import type { KeywordHit } from "./keyword.js";
 import type { Manifest } from "./manifest.js";
 import { verifyBodies, type IndexSnapshot } from "./snapshot.js";
-import { topScores } from "./vectorMatrix.js";
+import { lap } from "../stageClock.js";
 import type { Vocabulary } from "./vocabulary.js";
 
 /** An article as listed (by /sources, votes, replies): everything but its body. */
@@ -180,13 +180,13 @@ export class FileSource implements IndexSource {
   async gather(terms: readonly string[], queryVector: Float32Array, limit: number): Promise<Gathered> {
     const { snapshot } = this;
     const keywordHits = snapshot.keyword.search(new Map(terms.map((term) => [term, 1])), limit);
-    const similarities = snapshot.matrix.similarities(queryVector);
-    const vectorHits = topScores(similarities, limit);
+    lap("keyword gather");
+    const { hits: vectorHits, similarity } = snapshot.matrix.nearest(queryVector, limit);
     const { passages, articles, sentenceTerms, keyword, vocabulary } = snapshot;
     return {
       keywordHits,
       vectorHits,
-      similarity: (item) => similarities[item]!,
+      similarity,
       passage: (item) => passages[item],
       article: (id) => articles.get(id)!,
       vocabulary,

@@ -80,6 +80,12 @@ export function topScores(scores: Float32Array, limit: number): VectorHit[] {
   return hits.sort((a, b) => b.score - a.score || a.row - b.row);
 }
 
+/** A question's nearest rows, and its similarity to any row (the same value a full scan gives). */
+export interface Nearest {
+  hits: VectorHit[];
+  similarity(row: number): number;
+}
+
 /** The passage vectors of an index, and their similarities to a question. */
 export interface VectorMatrix {
   readonly rows: number;
@@ -88,8 +94,15 @@ export interface VectorMatrix {
   readonly data: Float32Array;
   /** Dot product of every row with `vector` (a fresh array). */
   similarities(vector: Float32Array): Float32Array;
+  /**
+   * The `limit` rows of highest dot product with `vector`, best first (the lower row first among
+   * equal scores), exactly as topScores(similarities(vector), limit) gives them.
+   */
+  nearest(vector: Float32Array, limit: number): Nearest;
   /** "wasm-simd" or "js": which implementation computes the similarities. */
   readonly engine: string;
+  /** How many `nearest` calls were answered by the int8 scan, and how many by a full float32 scan. */
+  readonly scans: { int8: number; full: number };
 }
 
 /** The parts of the WebAssembly API used here (Node's types do not declare them without the DOM lib). */
@@ -101,6 +114,9 @@ interface WasmApi {
 interface DotAllExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   dotAll(matrix: number, rows: number, dims: number, vector: number, out: number): void;
+  dotRows(matrix: number, dims: number, vector: number, list: number, count: number, out: number): void;
+  quantise(matrix: number, rows: number, dims: number, out8: number, stride: number, scales: number, norm: number): number;
+  dotI8(matrix8: number, rows: number, stride: number, query8: number, scales: number, out: number): void;
 }
 
 let wasmModule: object | null | undefined;
@@ -119,37 +135,158 @@ function dotAllModule(): object | null {
 }
 
 /**
- * A matrix whose similarities are computed with WebAssembly SIMD (four float32 lanes at a time,
- * about three and a half times faster than JavaScript: a full scan of 180,000 100-dimension
- * passages took 8 ms instead of 29 ms here on a slow day), living in the module's memory so the vectors are not held twice. Falls back to
- * JavaScript where SIMD is missing or the width is not a multiple of four.
+ * How many rows the int8 scan hands to the exact float32 scores: at least this many, and ten
+ * times the number asked for. On 10,000 synthetic articles (180,837 passages) the exact top 40 was
+ * always among the int8 scan's top 400.
+ */
+export const RESCORED_ROWS = 400;
+/** The most rows an int8 scan can hand on (the size of the list it is written to). */
+const MAX_RESCORED_ROWS = 4096;
+
+/**
+ * A matrix whose similarities are computed with WebAssembly SIMD, living in the module's memory so
+ * the vectors are not held twice. Falls back to JavaScript where SIMD is missing or the width is
+ * not a multiple of four.
+ *
+ * `nearest` on a large matrix scans an int8 copy of the rows (one byte per dimension and a scale
+ * per row, made from the float32 rows on the first question: a quarter of the bytes to read, and a
+ * scan in well under half the time), takes its best RESCORED_ROWS, scores those exactly in
+ * float32 and keeps the best. That is exact, not approximate: each int8 score is within a bound of
+ * the float32 one (the rows' and the question's rounding errors, by Cauchy–Schwarz), and when a
+ * row left out could still beat the last one kept (the bound does not separate them), the
+ * question falls back to the full float32 scan. So the hits and similarities are those of the
+ * full scan, bit for bit.
  */
 export function createVectorMatrix(rows: number, dimensions: number): VectorMatrix {
   const module = dimensions % 4 === 0 && rows > 0 ? dotAllModule() : null;
   if (module) {
+    // Layout of the module's memory, all allocated now (growing it later would detach `data`).
+    const padded = Math.ceil(rows / 4) * 4;
+    const stride = Math.ceil(dimensions / 16) * 16;
     const matrixBytes = rows * dimensions * 4;
     const vectorAt = matrixBytes;
-    const outAt = vectorAt + dimensions * 4;
-    const needed = outAt + rows * 4;
+    const outAt = align(vectorAt + dimensions * 4);
+    const rows8At = align(outAt + padded * 4);
+    const scalesAt = align(rows8At + padded * stride);
+    const query8At = align(scalesAt + padded * 4);
+    const listAt = align(query8At + stride);
+    const rescoredAt = align(listAt + MAX_RESCORED_ROWS * 4);
+    const normAt = align(rescoredAt + MAX_RESCORED_ROWS * 4);
+    const needed = normAt + 16;
     const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const { memory, dotAll: run } = new api.Instance(module).exports as DotAllExports;
+    const wasm = new api.Instance(module).exports as DotAllExports;
+    const { memory } = wasm;
     const pages = Math.ceil(needed / 65536) - memory.buffer.byteLength / 65536;
     if (pages > 0) memory.grow(pages);
     const data = new Float32Array(memory.buffer, 0, rows * dimensions);
     const query = new Float32Array(memory.buffer, vectorAt, dimensions);
-    const out = new Float32Array(memory.buffer, outAt, rows);
+    const out = new Float32Array(memory.buffer, outAt, padded);
+    const query8 = new Int8Array(memory.buffer, query8At, stride);
+    const list = new Int32Array(memory.buffer, listAt, MAX_RESCORED_ROWS);
+    const rescored = new Float32Array(memory.buffer, rescoredAt, MAX_RESCORED_ROWS);
+    // The rows' largest quantising error and length, once the int8 rows are made.
+    let rowError = -1;
+    let rowLength = 0;
+    const fullScan = (vector: Float32Array): Float32Array => {
+      query.set(vector);
+      wasm.dotAll(0, rows, dimensions, vectorAt, outAt);
+      return out.slice(0, rows);
+    };
+    /** float32 similarity of one row to a question (as the full scan computes it). */
+    const exactOne = (vector: Float32Array, row: number): number => {
+      // Another question may have used the module's memory since: the question is written again.
+      query.set(vector);
+      list[0] = row;
+      wasm.dotRows(0, dimensions, vectorAt, listAt, 1, rescoredAt);
+      return rescored[0]!;
+    };
+    const scans = { int8: 0, full: 0 };
+    const viaFullScan = (vector: Float32Array, limit: number): Nearest => {
+      scans.full++;
+      const scores = fullScan(vector);
+      return { hits: topScores(scores, limit), similarity: (row) => scores[row]! };
+    };
     return {
       rows,
       dimensions,
       data,
       engine: "wasm-simd",
-      similarities(vector: Float32Array): Float32Array {
+      scans,
+      similarities: fullScan,
+      nearest(vector: Float32Array, limit: number): Nearest {
+        const candidates = Math.max(RESCORED_ROWS, limit * 10);
+        // A small matrix is scanned whole: the int8 scan saves nothing there.
+        if (limit < 1 || candidates > MAX_RESCORED_ROWS || rows < 4 * candidates) return viaFullScan(vector, limit);
+        if (rowError < 0) {
+          rowError = wasm.quantise(0, rows, dimensions, rows8At, stride, scalesAt, normAt);
+          rowLength = new Float32Array(memory.buffer, normAt, 1)[0]!;
+        }
+        // The question as int8 values too, with its own scale and rounding error.
+        let largest = 0;
+        for (let d = 0; d < dimensions; d++) largest = Math.max(largest, Math.abs(vector[d]!));
+        if (!(largest > 0) || !Number.isFinite(largest)) return viaFullScan(vector, limit);
+        const scale = largest / 127;
+        let queryError = 0;
+        let queryLength = 0;
+        for (let d = 0; d < dimensions; d++) {
+          const value = vector[d]!;
+          const n = Math.round(value / scale);
+          query8[d] = n;
+          queryError += (value - n * scale) ** 2;
+          queryLength += value * value;
+        }
         query.set(vector);
-        run(0, rows, dimensions, vectorAt, outAt);
-        return out.slice();
+        wasm.dotI8(rows8At, padded, stride, query8At, scalesAt, outAt);
+        // |x·q − x̃·q̃| ≤ |x − x̃|·|q| + (|x| + |x − x̃|)·|q − q̃|, plus float32 rounding.
+        const bound = rowError * Math.sqrt(queryLength) + (rowError + rowLength) * Math.sqrt(queryError) + 1e-5;
+        const exact = new Map<number, number>();
+        let hits: VectorHit[] | undefined;
+        // The best `candidates` by int8 score, scored exactly; when that cannot be shown to hold
+        // the best `limit`, the best MAX_RESCORED_ROWS; when not even those, the full scan.
+        for (const taken of candidates < MAX_RESCORED_ROWS ? [candidates, MAX_RESCORED_ROWS] : [candidates]) {
+          const rough = topScores(out.subarray(0, rows), taken);
+          rough.forEach((hit, i) => (list[i] = hit.row));
+          wasm.dotRows(0, dimensions, vectorAt, listAt, rough.length, rescoredAt);
+          exact.clear();
+          const scored: VectorHit[] = rough.map((hit, i) => {
+            const score = rescored[i]!;
+            exact.set(hit.row, score);
+            return { row: hit.row, score };
+          });
+          scored.sort((a, b) => b.score - a.score || a.row - b.row);
+          const best = scored.slice(0, limit);
+          // A row not scored exactly has an int8 score at most the last scored one's, so a float32
+          // score at most that plus the bound: the hits are exact when that cannot reach the last hit.
+          const lastRough = rough[rough.length - 1]!.score * scale;
+          if (best.length === limit && lastRough + bound < best[limit - 1]!.score) {
+            hits = best;
+            break;
+          }
+        }
+        if (!hits) return viaFullScan(vector, limit);
+        scans.int8++;
+        const asked = Float32Array.from(vector);
+        return { hits, similarity: (row) => exact.get(row) ?? exactOne(asked, row) };
       },
     };
   }
   const data = new Float32Array(rows * dimensions);
-  return { rows, dimensions, data, engine: "js", similarities: (vector) => dotAll(data, dimensions, vector) };
+  return {
+    rows,
+    dimensions,
+    data,
+    engine: "js",
+    scans: { int8: 0, full: 0 },
+    similarities: (vector) => dotAll(data, dimensions, vector),
+    nearest(vector, limit) {
+      this.scans.full++;
+      const scores = dotAll(data, dimensions, vector);
+      return { hits: topScores(scores, limit), similarity: (row) => scores[row]! };
+    },
+  };
+}
+
+/** The next multiple of 16 bytes. */
+function align(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
 }

@@ -13,6 +13,7 @@ import { collapseSameFacts, type QuoteWithTerms } from "./dedupe.js";
 import { SoftMatcher, type QueryTerm } from "./softMatch.js";
 import { modelScore, probability, type AnswerFeatures, type CandidateFeatures, type Judge, type LearnedModels } from "./rankingModel.js";
 import { matchDensity, pairShare, QUESTION_KIND_FEATURES, questionKind } from "./features.js";
+import { lap } from "../stageClock.js";
 
 /** Words that, opening a sentence, point back to something named in the sentence before. */
 const REFERRING_OPENERS = /^(he|she|it|they|his|her|its|their|this|these|that|those|the two|both)\b/i;
@@ -380,7 +381,10 @@ export class Retriever {
     const asked = plainQuestion(question);
     const { source } = this;
     const { terms: query, unmentioned } = await this.queryTerms(asked);
-    const g = await source.gather(query.map((q) => q.term), await this.embedder.embedQuery(asked), CANDIDATES_PER_RANKING);
+    const queryVector = await this.embedder.embedQuery(asked);
+    lap("tokenise");
+    const g = await source.gather(query.map((q) => q.term), queryVector, CANDIDATES_PER_RANKING);
+    lap("vector scan");
     const matcher = new SoftMatcher(query, g.vocabulary);
     const answerType = expectedAnswerType(asked);
 
@@ -425,6 +429,7 @@ export class Retriever {
     const unknownCount = query.filter((q) => !source.lexicon.has(q.term)).length;
     let bestArticleShare = 0;
     for (const view of context.articles.values()) bestArticleShare = Math.max(bestArticleShare, view.share);
+    lap("candidate features");
     return { question, candidates: scored, unmentioned, unknownShare: totalWeight === 0 ? 0 : unknownWeight / totalWeight, unknownCount, questionTerms: query.length, questionFeatures, bestArticleShare };
   }
 
@@ -525,6 +530,7 @@ export class Retriever {
     let ceiling = 1;
     const results = collapsed.slice(0, scores.length).map((quote, i) => ((ceiling = Math.min(ceiling, scores[i]!)), { ...quote, score: ceiling }));
     const count = answered ? limit : Math.min(limit, UNANSWERED_RESULT_COUNT);
+    lap("judge");
     return { question, answered, results: results.slice(0, count), ...(unmentioned.length > 0 ? { unmentioned } : {}) };
   }
 
