@@ -67,11 +67,11 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
   process.exit(2);
 }
 
-/** Runs a command; resolves with its stdout, wall time and (via GNU time when present) nothing else. */
-function run(args: string[], env: Record<string, string>): Promise<{ stdout: string; ms: number; code: number | null; stderr: string }> {
+/** Runs a script with tsx (`node`: a compiled command as operators run it); resolves with its stdout, stderr, exit code and wall time. */
+function run(args: string[], env: Record<string, string>, { node = false } = {}): Promise<{ stdout: string; ms: number; code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: "silent", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, node ? args : ["--import", "tsx", ...args], { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: "silent", ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += String(chunk)));
@@ -94,6 +94,9 @@ async function folderBytes(dir: string): Promise<number> {
   return total;
 }
 
+// dist/ up to date first, so that no measured command compiles it.
+const compiled = await run(["node_modules/typescript/bin/tsc", "-b", "tsconfig.build.json"], {}, { node: true });
+if (compiled.code !== 0) throw new Error(`npm run build failed: ${compiled.stdout}${compiled.stderr}`);
 const runs = [];
 for (const articles of sizes) {
   const root = await mkdtemp(join(tmpdir(), "verbatim-bench-"));
@@ -109,9 +112,11 @@ for (const articles of sizes) {
     process.stderr.write(`${articles} articles: full build…\n`);
     const build = lastJson(await run(["scripts/bench-worker.ts", "build", corpusDir, indexDir], env), "the build");
     process.stderr.write(`${articles} articles: no-change npm run index, cold start, queries…\n`);
-    const noop = await run(["src/cli/index.ts"], env);
+    // The no-change index and the cold start run the commands as operators do: `verbatim index`,
+    // `verbatim ask` (bin/verbatim.js, the compiled code in dist/; built once before the first size).
+    const noop = await run(["bin/verbatim.js", "index"], env, { node: true });
     if (noop.code !== 0) throw new Error(`npm run index failed: ${noop.stderr}`);
-    const cold = await run(["src/cli/ask.ts", questions[0]!], env);
+    const cold = await run(["bin/verbatim.js", "ask", questions[0]!], env, { node: true });
     if (cold.code !== 0 || cold.stdout === "") throw new Error(`npm run ask failed: ${cold.stderr}`);
     const query = lastJson(await run(["scripts/bench-worker.ts", "query", corpusDir, indexDir, questionFile], env), "the queries");
     const vectra = postgres ? undefined : lastJson(await run(["scripts/bench-worker.ts", "vectra", corpusDir, indexDir, questionFile], env), "vectra's queries");

@@ -72,6 +72,7 @@ describe("the nearest rows (int8 scan, then exact float32 scores)", () => {
     fc.assert(
       fc.property(fc.constantFrom(100, 64, 8), fc.integer({ min: 1, max: 60 }), fc.integer(), (dimensions, limit, seed) => {
         const { matrix, next } = topicalMatrix(6000, dimensions, seed);
+        matrix.prepare();
         const query = Float32Array.from({ length: dimensions }, next);
         const full = matrix.similarities(query);
         const nearest = matrix.nearest(query, limit);
@@ -90,6 +91,15 @@ describe("the nearest rows (int8 scan, then exact float32 scores)", () => {
     const query = Float32Array.from({ length: 16 }, (_, d) => (d < 2 ? Math.SQRT1_2 : 0));
     expect(matrix.nearest(query, 40).hits).toEqual(topScores(matrix.similarities(query), 40));
     expect(matrix.scans).toEqual({ int8: 0, full: 1 });
+  });
+
+  it("answers the first question by the full scan unless prepared, and makes the int8 rows for the second", () => {
+    const { matrix, next } = topicalMatrix(6000, 100, 11);
+    const query = Float32Array.from({ length: 100 }, next);
+    const first = matrix.nearest(query, 40).hits;
+    expect(matrix.scans).toEqual({ int8: 0, full: 1 });
+    expect(matrix.nearest(query, 40).hits).toEqual(first);
+    expect(matrix.scans).toEqual({ int8: 1, full: 1 });
   });
 
   it("gives each question its own similarities when questions interleave", () => {

@@ -203,6 +203,7 @@ export class FileSource implements IndexSource {
 
   warmUp(): void {
     this.lexicon.warmUp();
+    this.snapshot.matrix.prepare();
   }
 
   verify(): Promise<void> {
