@@ -46,7 +46,7 @@ function changedSince(folder, time) {
 
 /** Why dist/ cannot be run as it is (missing, or older than src/ in a checkout), or undefined when it can. */
 function outOfDate(script) {
-  if (!existsSync(script)) return "Verbatim is not built yet (dist/ is missing)";
+  if (!existsSync(script)) return `Verbatim is not built yet (${relative(root, script)} is missing)`;
   if (!existsSync(join(root, ".git")) || !existsSync(join(root, "src"))) return undefined;
   if (!existsSync(BUILD_STAMP)) return "Verbatim is not built yet (dist/ has no build stamp)";
   const changed = changedSince(join(root, "src"), statSync(BUILD_STAMP).mtimeMs);
@@ -62,12 +62,16 @@ function compiler() {
   }
 }
 
-/** Brings dist/ up to date with src/ (the compiler's messages on stderr, stdout kept for answers); exits 1 with what to do when it cannot. */
-function build(reason) {
+/**
+ * Brings dist/ up to date with src/ (the compiler's messages on stderr, stdout kept for answers);
+ * exits 1 with what to do when it cannot. `everything` rebuilds every file: the compiler's stamp
+ * alone cannot tell that a compiled file was deleted.
+ */
+function build(reason, everything) {
   const tsc = compiler();
   if (!tsc) fail(`${reason}, and TypeScript is not installed to build it: run \`npm ci\`, then \`npm run build\` (then \`npm prune --omit=dev\` for a production install).`);
   process.stderr.write(`verbatim: ${reason}: building dist/ (npm run build)…\n`);
-  const result = spawnSync(process.execPath, [tsc, "-b", join(root, "tsconfig.build.json")], { cwd: root, stdio: ["ignore", 2, 2] });
+  const result = spawnSync(process.execPath, [tsc, "-b", join(root, "tsconfig.build.json"), ...(everything ? ["--force"] : [])], { cwd: root, stdio: ["ignore", 2, 2] });
   if (result.status === 0) return;
   // The compiler writes its stamp even when it finds errors: date it back, so the next run builds again and shows them.
   if (existsSync(BUILD_STAMP)) utimesSync(BUILD_STAMP, 0, 0);
@@ -95,7 +99,7 @@ if (!command) {
 }
 const script = join(root, "dist", command.script);
 const reason = outOfDate(script);
-if (reason) build(reason);
+if (reason) build(reason, !existsSync(script));
 // The command reads its arguments from process.argv, as when Node runs it directly.
 process.argv = [process.argv[0], script, ...(command.args ?? []), ...rest];
 await import(pathToFileURL(script).href);

@@ -76,7 +76,7 @@ describe("bin/verbatim.js and dist/", () => {
     const root = await checkout({ git: true, typescript: true });
     const first = verbatim(root, ["ask", "who signed"]);
     expect(first).toMatchObject({ code: 0, stdout: "compiled who signed\n" });
-    expect(first.stderr).toMatch(/^verbatim: Verbatim is not built yet \(dist\/ is missing\): building dist\/ \(npm run build\)…\n/);
+    expect(first.stderr).toMatch(/^verbatim: Verbatim is not built yet \(dist\/cli\/ask\.js is missing\): building dist\/ \(npm run build\)…\n/);
     expect(verbatim(root, ["ask", "again"])).toEqual({ code: 0, stdout: "compiled again\n", stderr: "" });
 
     await writeFile(join(root, "src", "cli", "ask.ts"), ASK.replace("compiled", "rebuilt"));
@@ -105,7 +105,7 @@ describe("bin/verbatim.js and dist/", () => {
     expect(missing).toEqual({
       code: 1,
       stdout: "",
-      stderr: "verbatim: Verbatim is not built yet (dist/ is missing), and TypeScript is not installed to build it: run `npm ci`, then `npm run build` (then `npm prune --omit=dev` for a production install).\n",
+      stderr: "verbatim: Verbatim is not built yet (dist/cli/ask.js is missing), and TypeScript is not installed to build it: run `npm ci`, then `npm run build` (then `npm prune --omit=dev` for a production install).\n",
     });
     await mkdir(join(root, "dist", "cli"), { recursive: true });
     await writeFile(join(root, "dist", "cli", "ask.js"), 'process.stdout.write("old build\\n");\n');

@@ -5,8 +5,7 @@
  */
 import { buildConfiguredIndex, logSkipped } from "./open.js";
 import type { Config } from "../config.js";
-import { addArticles, describeAdd, type AddReport } from "../corpus/addArticles.js";
-import { summarize } from "../index/build.js";
+import type { AddReport } from "../corpus/addArticles.js";
 import type { Logger } from "../log.js";
 import type { LiveIndex } from "./liveIndex.js";
 
@@ -62,6 +61,8 @@ export class FeedPoller {
   private async pullOnce(): Promise<AddReport | undefined> {
     const { config, logger } = this;
     try {
+      // Fetching, feed parsing and the builder load with the first pull: a bot without FEEDS never loads them.
+      const [{ addArticles, describeAdd }, { summarize }] = await Promise.all([import("../corpus/addArticles.js"), import("../index/build.js")]);
       const report = await addArticles(config.FEEDS, { corpusDir: config.CORPUS_DIR, stateFile: config.FEED_STATE_FILE, allowPrivateNetwork: config.FETCH_ALLOW_PRIVATE_NETWORK, deadlineMs: this.deadlineMs });
       for (const line of describeAdd(report)) (/^\s*failed |left for the next pull/.test(line) ? logger.warn.bind(logger) : logger.info.bind(logger))({ feeds: config.FEEDS.length }, line);
       if (report.added.length === 0) return report;
