@@ -1,14 +1,15 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildConfiguredIndex, embedderOptions, loadConfiguredSource, openRetriever } from "../src/app/open.js";
 import { LiveIndex } from "../src/app/liveIndex.js";
 import { databaseWatcher } from "../src/app/watchers.js";
 import { loadEmbedder, type Embedder } from "../src/embeddings/embedder.js";
 import { IndexCorruptError } from "../src/index/errors.js";
 import { closePools, poolFor } from "../src/index/postgres/database.js";
-import { buildPostgresIndex } from "../src/index/postgres/build.js";
+import { buildPostgresIndex, DatabaseBuildLockedError } from "../src/index/postgres/build.js";
 import { migrate, MIGRATIONS, SchemaTooNewError } from "../src/index/postgres/schema.js";
 import { DatabaseIndexMissingError, PostgresSource } from "../src/index/postgres/source.js";
 import { parseVector, vectorLiteral } from "../src/index/postgres/vectors.js";
@@ -16,36 +17,73 @@ import { createLogger } from "../src/log.js";
 import { DEFAULT_PASSAGE_SETTINGS } from "../src/passages/passages.js";
 import { Retriever } from "../src/retrieval/retriever.js";
 import { loadShippedModels } from "../src/retrieval/shippedModels.js";
+import { PROJECT_ROOT } from "../src/config.js";
 import { copyOfTreatyCorpus, tempDir, testConfig } from "./helpers.js";
-import { startTestDatabase, type TestDatabase } from "./pglite.js";
+import { NEEDS_NATIVE_SERVER, startTestServer, type TestDatabase, type TestServer } from "./testDatabase.js";
 import fc from "fast-check";
 
 const QUESTIONS = ["does the treaty include mutual defence", "who signed the treaty", "how long will the agreement last", "drones used in Ukraine", "nuclear power plant", "sanctions", "what did Peskov say", "wat did pezeshkain say about the west", "How tall is Mount Everest?"];
 
 let embedder: Embedder;
-let database: TestDatabase;
+let server: TestServer;
 beforeAll(async () => {
-  [embedder, database] = await Promise.all([loadEmbedder(embedderOptions(testConfig({}))), startTestDatabase()]);
+  [embedder, server] = await Promise.all([loadEmbedder(embedderOptions(testConfig({}))), startTestServer()]);
+});
+const databases: TestDatabase[] = [];
+const children: ChildProcess[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+  await closePools();
+  for (const database of databases.splice(0)) await database.stop();
 });
 afterAll(async () => {
-  await closePools();
-  await database?.stop();
+  await server?.stop();
 });
 
-/** A fresh database schema for each test: everything of Verbatim's dropped. */
-async function emptyDatabase(): Promise<pg.Pool> {
-  const pool = poolFor(database.url, 200);
-  await pool.query("drop table if exists verbatim_current, verbatim_articles, verbatim_passages, verbatim_terms, verbatim_postings, verbatim_builds, verbatim_schema cascade");
-  return pool;
+/** An empty database for this test (dropped after it), and its pool. */
+async function emptyDatabase(): Promise<{ url: string; pool: pg.Pool }> {
+  const database = await server.database();
+  databases.push(database);
+  return { url: database.url, pool: poolFor(database.url, 200) };
 }
 
 async function setup() {
-  const pool = await emptyDatabase();
+  const { url, pool } = await emptyDatabase();
   const corpusDir = await copyOfTreatyCorpus();
   const indexDir = await tempDir("verbatim-index-");
   const files = testConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
-  const postgres = testConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, DATABASE_URL: database.url });
-  return { pool, corpusDir, files, postgres };
+  const postgres = testConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, DATABASE_URL: url });
+  return { url, pool, corpusDir, files, postgres };
+}
+
+/** buildPostgresIndex's options for a corpus, with the tests' embedder. */
+function builderOptions(corpusDir: string, pool: pg.Pool) {
+  return { corpusDir, passageSettings: DEFAULT_PASSAGE_SETTINGS, modelId: testConfig({}).EMBEDDING_MODEL, modelKey: embedder.key, loadEmbedder: async () => embedder, pool };
+}
+
+/** A child process running a test fixture script, with its stdout's JSON lines as they come. */
+function fixture(script: string, args: string[]): { lines: Record<string, unknown>[]; exited: Promise<number | null>; child: ChildProcess } {
+  const child = spawn(process.execPath, ["--import", "tsx", `test/fixtures/${script}`, ...args], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  children.push(child);
+  const lines: Record<string, unknown>[] = [];
+  let buffer = "";
+  child.stdout!.on("data", (chunk) => {
+    buffer += String(chunk);
+    const parts = buffer.split("\n");
+    buffer = parts.pop()!;
+    for (const part of parts) if (part.trim()) lines.push(JSON.parse(part));
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  return { lines, exited, child };
+}
+
+/** Waits for a condition (a fixture's line, a lock released), failing with what was awaited. */
+async function until(condition: () => boolean | Promise<boolean>, what: string, seconds = 45): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function partitions(pool: pg.Pool): Promise<string[]> {
@@ -53,7 +91,7 @@ async function partitions(pool: pg.Pool): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
-describe("the PostgreSQL store (pgvector, on PGlite over the wire protocol)", () => {
+describe("the PostgreSQL store (pgvector, on a native server or PGlite)", () => {
   it("writes pgvector's text form so that every float32 reads back bit for bit", () => {
     fc.assert(
       fc.property(fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 64 }), (values) => {
@@ -66,7 +104,7 @@ describe("the PostgreSQL store (pgvector, on PGlite over the wire protocol)", ()
   });
 
   it("migrates once, records the version, and refuses a database migrated by a newer Verbatim", async () => {
-    const pool = await emptyDatabase();
+    const { pool } = await emptyDatabase();
     expect(await migrate(pool)).toEqual(MIGRATIONS.map((_, i) => i + 1));
     expect(await migrate(pool)).toEqual([]);
     const { rows } = await pool.query("select version from verbatim_schema order by version");
@@ -84,18 +122,18 @@ describe("the PostgreSQL store (pgvector, on PGlite over the wire protocol)", ()
   });
 
   it("builds the HNSW graph with the configured settings, and refuses settings pgvector cannot build before building anything", async () => {
-    const { pool, corpusDir } = await setup();
-    const config = testConfig({ CORPUS_DIR: corpusDir, DATABASE_URL: database.url, HNSW_M: "8", HNSW_EF_CONSTRUCTION: "32" });
+    const { url, pool, corpusDir } = await setup();
+    const config = testConfig({ CORPUS_DIR: corpusDir, DATABASE_URL: url, HNSW_M: "8", HNSW_EF_CONSTRUCTION: "32" });
     await buildConfiguredIndex(config, { embedder });
     const { rows } = await pool.query<{ indexdef: string }>("select indexdef from pg_indexes where indexdef like '%hnsw%'");
     expect(rows).toHaveLength(1);
     expect(rows[0]!.indexdef).toMatch(/m='?8'?, ef_construction='?32'?/);
-    const thin = testConfig({ CORPUS_DIR: corpusDir, DATABASE_URL: database.url, HNSW_M: "32", HNSW_EF_CONSTRUCTION: "40" });
+    const thin = testConfig({ CORPUS_DIR: corpusDir, DATABASE_URL: url, HNSW_M: "32", HNSW_EF_CONSTRUCTION: "40" });
     await expect(buildConfiguredIndex(thin, { embedder })).rejects.toThrow("HNSW_EF_CONSTRUCTION (40) must be at least twice HNSW_M (32)");
   });
 
   it("says there is no index yet, and how to build one", async () => {
-    const pool = await emptyDatabase();
+    const { pool } = await emptyDatabase();
     await migrate(pool);
     await expect(PostgresSource.open(pool)).rejects.toThrow(DatabaseIndexMissingError);
     await expect(PostgresSource.open(pool)).rejects.toThrow(/npm run index/);
@@ -166,7 +204,7 @@ describe("the PostgreSQL store (pgvector, on PGlite over the wire protocol)", ()
     const served = await loadConfiguredSource(postgres);
     const before = await new Retriever(served, embedder).ask(QUESTIONS[0]!);
     await writeFile(join(corpusDir, "added.md"), "---\ntitle: An added report\noutlet: Test Wire\npublished: 2025-02-01\n---\nThe harbour authority said the new pier opens in March.\n");
-    const build = { corpusDir, passageSettings: DEFAULT_PASSAGE_SETTINGS, modelId: postgres.EMBEDDING_MODEL, modelKey: embedder.key, loadEmbedder: async () => embedder, pool };
+    const build = builderOptions(corpusDir, pool);
     await expect(buildPostgresIndex({ ...build, beforeCommit: async () => { throw new Error("killed"); } })).rejects.toThrow("killed");
     expect((await loadConfiguredSource(postgres)).buildId).toBe(first.buildId);
     expect(await partitions(pool)).toHaveLength(4);
@@ -207,11 +245,16 @@ describe("the PostgreSQL store (pgvector, on PGlite over the wire protocol)", ()
       expect(live.source.buildId).toBe(second.buildId);
       expect(live.source.buildId).not.toBe(first);
       expect((await live.current.ask("when does the new pier open")).results[0]!.quote).toContain("opens in March");
-      // A build whose text was damaged after it was written is refused; the one loaded keeps answering.
+      // A build whose text is damaged is refused; the one loaded keeps answering. The damage is
+      // done inside the transaction that makes it current: its announcement (NOTIFY, delivered
+      // at commit) must not find it intact first.
       await writeFile(join(corpusDir, "added.md"), "---\ntitle: An added report\noutlet: Test Wire\npublished: 2025-02-01\n---\nThe harbour authority said the new pier opens in April.\n");
-      const third = await buildConfiguredIndex(postgres, { embedder });
-      const { rows } = await pool.query("select build from verbatim_current");
-      await pool.query(`update verbatim_articles_b${rows[0].build} set body = body || ' ' where id = 'added'`);
+      const third = await buildPostgresIndex({
+        ...builderOptions(corpusDir, pool),
+        beforeCommit: async (client, build) => {
+          await client.query(`update verbatim_articles_b${build} set body = body || ' ' where id = 'added'`);
+        },
+      });
       await live.check();
       expect(live.source.buildId).toBe(second.buildId);
       expect(third.buildId).not.toBe(second.buildId);
@@ -219,5 +262,53 @@ describe("the PostgreSQL store (pgvector, on PGlite over the wire protocol)", ()
     } finally {
       await live.close();
     }
+  });
+
+  it("announces a build to a listener in another process when it commits (NOTIFY)", async (context) => {
+    context.skip(server.engine !== "native", NEEDS_NATIVE_SERVER);
+    const { url, postgres, corpusDir } = await setup();
+    const first = await buildConfiguredIndex(postgres, { embedder });
+    const listener = fixture("buildListener.ts", [url]);
+    await until(() => listener.lines.some((line) => line.listening), "the listener to listen");
+    await writeFile(join(corpusDir, "added.md"), "---\ntitle: An added report\noutlet: Test Wire\npublished: 2025-02-01\n---\nThe harbour authority said the new pier opens in March.\n");
+    const second = await buildConfiguredIndex(postgres, { embedder });
+    expect(second.buildId).not.toBe(first.buildId);
+    // The listener has no poll: only the notification can tell it.
+    await until(() => listener.lines.some((line) => line.announced === second.buildId), "the listener to hear of the new build");
+    expect(listener.lines.filter((line) => "announced" in line)).toEqual([{ announced: second.buildId }]);
+  });
+
+  it("refuses a second builder while another process is writing a build, and the first one's build is not visible until it commits", async (context) => {
+    context.skip(server.engine !== "native", NEEDS_NATIVE_SERVER);
+    const { url, pool, postgres, corpusDir } = await setup();
+    const first = await buildConfiguredIndex(postgres, { embedder });
+    await writeFile(join(corpusDir, "added.md"), "---\ntitle: An added report\noutlet: Test Wire\npublished: 2025-02-01\n---\nThe harbour authority said the new pier opens in March.\n");
+    const builder = fixture("postgresBuilder.ts", [corpusDir, url]);
+    await until(() => builder.lines.some((line) => "writing" in line), "the other builder to be writing");
+    await expect(buildConfiguredIndex(postgres, { embedder })).rejects.toThrow(DatabaseBuildLockedError);
+    await expect(buildConfiguredIndex(postgres, { embedder })).rejects.toThrow(/Another `npm run index` is building into this database/);
+    // Its rows, its current row and its notification are all still inside its transaction.
+    expect((await loadConfiguredSource(postgres)).buildId).toBe(first.buildId);
+    expect((await pool.query("select count(*)::int as n from verbatim_builds")).rows[0].n).toBe(1);
+  });
+
+  it("releases the build lock when a builder is killed inside its write transaction, leaving the previous build current", async (context) => {
+    context.skip(server.engine !== "native", NEEDS_NATIVE_SERVER);
+    const { url, pool, postgres, corpusDir } = await setup();
+    const first = await buildConfiguredIndex(postgres, { embedder });
+    await writeFile(join(corpusDir, "added.md"), "---\ntitle: An added report\noutlet: Test Wire\npublished: 2025-02-01\n---\nThe harbour authority said the new pier opens in March.\n");
+    const builder = fixture("postgresBuilder.ts", [corpusDir, url]);
+    await until(() => builder.lines.some((line) => "writing" in line), "the other builder to be writing");
+    const held = "select count(*)::int as n from pg_locks where locktype = 'advisory' and granted";
+    expect((await pool.query(held)).rows[0].n).toBeGreaterThan(0);
+    builder.child.kill("SIGKILL");
+    await builder.exited;
+    // The server ends the session when its connection drops, and with it the lock and the transaction.
+    await until(async () => (await pool.query(held)).rows[0].n === 0, "the server to release the killed builder's lock");
+    expect((await loadConfiguredSource(postgres)).buildId).toBe(first.buildId);
+    expect(await partitions(pool)).toHaveLength(4);
+    const next = await buildConfiguredIndex(postgres, { embedder });
+    expect(next.added).toEqual(["added"]);
+    expect((await loadConfiguredSource(postgres)).buildId).toBe(next.buildId);
   });
 });
