@@ -34,11 +34,14 @@ const usage = `Usage: verbatim <command> [options]   (verbatim <command> --help 
   .map(([name, command]) => `  ${name.padEnd(9)} ${command.what}`)
   .join("\n")}\n\n  --version  print Verbatim's version`;
 
-/** The first file under `folder` changed after `time` (ms), or undefined. */
+/**
+ * The first TypeScript file under `folder` changed after `time` (ms), or undefined. Other files
+ * (src/index/wasm/dotAll.wat) are not compiled: a build would never be newer than them.
+ */
 function changedSince(folder, time) {
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     const path = join(folder, entry.name);
-    const changed = entry.isDirectory() ? changedSince(path, time) : statSync(path).mtimeMs > time ? path : undefined;
+    const changed = entry.isDirectory() ? changedSince(path, time) : entry.name.endsWith(".ts") && statSync(path).mtimeMs > time ? path : undefined;
     if (changed) return changed;
   }
   return undefined;

@@ -78,6 +78,9 @@ describe("bin/verbatim.js and dist/", () => {
     expect(first).toMatchObject({ code: 0, stdout: "compiled who signed\n" });
     expect(first.stderr).toMatch(/^verbatim: Verbatim is not built yet \(dist\/cli\/ask\.js is missing\): building dist\/ \(npm run build\)…\n/);
     expect(verbatim(root, ["ask", "again"])).toEqual({ code: 0, stdout: "compiled again\n", stderr: "" });
+    // Only TypeScript is compiled: another file in src/ (the .wat source of the WebAssembly) changes nothing.
+    await writeFile(join(root, "src", "notes.wat"), "(module)\n");
+    expect(verbatim(root, ["ask", "once more"])).toEqual({ code: 0, stdout: "compiled once more\n", stderr: "" });
 
     await writeFile(join(root, "src", "cli", "ask.ts"), ASK.replace("compiled", "rebuilt"));
     await backdateBuild(root);
