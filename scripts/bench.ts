@@ -1,11 +1,11 @@
 /**
- * `npm run bench -- [--sizes 100,1000,10000] [--store files|postgres] [--stages] [--json] [--keep]` (or `-- --ceiling`, see bench-ceiling.ts): builds synthetic corpora of each size in a
+ * `npm run bench -- [--sizes 100,1000,10000] [--store files|postgres] [--corpus synthetic|squad] [--stages] [--json] [--keep]` (or `-- --ceiling`, see bench-ceiling.ts): builds synthetic corpora of each size in a
  * temporary folder with the real code path and the bundled model, and measures build speed, a
  * no-change `npm run index`, cold start, warm question latency, vectra's own query, index size and
  * peak memory. Prints a table (with --stages, also where a question's time goes, stage by stage),
  * and with --json one JSON object as the last line.
- * With `--store postgres` the index is in PostgreSQL with pgvector (PGlite, served over the wire by
- * a process of its own: scripts/bench-database.ts), vectra's query is replaced by the recall of the
+ * With `--store postgres` the index is in PostgreSQL with pgvector (a database of its own on the
+ * native server BENCH_DATABASE_URL names, or else PGlite in a process of its own: scripts/bench-server.ts), vectra's query is replaced by the recall of the
  * HNSW top 40 against an exact scan, and the database's size and memory are reported beside the bot's.
  */
 import { spawn } from "node:child_process";
@@ -16,44 +16,22 @@ import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../src/config.js";
 import { buildPath, readPointer } from "../src/index/layout.js";
 import { writeSyntheticCorpus } from "./bench-corpus.js";
+import { startBenchDatabase } from "./bench-server.js";
+import { writeSquadCorpus } from "./bench-squad.js";
 
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "100,1000,10000" }, store: { type: "string", default: "files" }, json: { type: "boolean" }, keep: { type: "boolean" }, ceiling: { type: "boolean" }, stages: { type: "boolean" } } });
+const { values } = parseArgs({ options: { sizes: { type: "string", default: "100,1000,10000" }, store: { type: "string", default: "files" }, json: { type: "boolean" }, keep: { type: "boolean" }, ceiling: { type: "boolean" }, stages: { type: "boolean" }, corpus: { type: "string", default: "synthetic" } } });
 if (values.store !== "files" && values.store !== "postgres") {
   process.stderr.write("--store takes files or postgres\n");
   process.exit(2);
 }
-const postgres = values.store === "postgres";
-
-/** Starts the benchmark's PostgreSQL (PGlite + pgvector) on a data folder; resolves with its address and a stop that reports its size and memory. */
-async function startDatabase(dataDir: string): Promise<{ url: string; stop: () => Promise<{ peakRssMb: number; databaseBytes: number }> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench-database.ts", dataDir], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "inherit"] });
-  process.on("exit", () => child.kill());
-  const lines: string[] = [];
-  let waiting: (() => void) | undefined;
-  let buffer = "";
-  child.stdout.on("data", (chunk) => {
-    buffer += String(chunk);
-    const parts = buffer.split("\n");
-    buffer = parts.pop()!;
-    lines.push(...parts.filter(Boolean));
-    waiting?.();
-  });
-  const next = async (): Promise<any> => {
-    while (lines.length === 0) await new Promise<void>((resolve) => (waiting = resolve));
-    return JSON.parse(lines.shift()!);
-  };
-  const { url } = await next();
-  return {
-    url,
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      const report = await next();
-      await exited; // its files are closed before the folder is removed
-      return report;
-    },
-  };
+if (values.corpus !== "synthetic" && values.corpus !== "squad") {
+  process.stderr.write("--corpus takes synthetic or squad\n");
+  process.exit(2);
 }
+const postgres = values.store === "postgres";
+/** A native PostgreSQL server to bench on instead of PGlite (see bench-server.ts). */
+const benchServer = process.env.BENCH_DATABASE_URL || undefined;
+
 if (values.ceiling) {
   const { vectraCeiling } = await import("./bench-ceiling.js");
   const result = await vectraCeiling();
@@ -103,10 +81,10 @@ for (const articles of sizes) {
   try {
     const corpusDir = join(root, "corpus");
     const indexDir = join(root, "index");
-    const database = postgres ? await startDatabase(join(root, "database")) : undefined;
+    const database = postgres ? await startBenchDatabase(join(root, "database"), benchServer, `${values.corpus}_${articles}`) : undefined;
     const env: Record<string, string> = { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, ...(database ? { DATABASE_URL: database.url } : {}) };
     process.stderr.write(`${articles} articles: writing the corpus…\n`);
-    const { questions } = await writeSyntheticCorpus(corpusDir, articles);
+    const { questions } = values.corpus === "squad" ? await writeSquadCorpus(corpusDir, articles) : await writeSyntheticCorpus(corpusDir, articles);
     const questionFile = join(root, "questions.json");
     await writeFile(questionFile, JSON.stringify(questions));
     process.stderr.write(`${articles} articles: full build…\n`);
@@ -121,7 +99,7 @@ for (const articles of sizes) {
     const query = lastJson(await run(["scripts/bench-worker.ts", "query", corpusDir, indexDir, questionFile], env), "the queries");
     const vectra = postgres ? undefined : lastJson(await run(["scripts/bench-worker.ts", "vectra", corpusDir, indexDir, questionFile], env), "vectra's queries");
     const recall = postgres ? lastJson(await run(["scripts/bench-worker.ts", "recall", corpusDir, indexDir, questionFile], env), "the recall") : undefined;
-    const server = await database?.stop();
+    const server = await database?.stop({ keep: values.keep ?? false });
     const indexBytes = server ? server.databaseBytes : await folderBytes(buildPath(indexDir, (await readPointer(indexDir))!));
     const result = {
       articles,
@@ -132,11 +110,11 @@ for (const articles of sizes) {
       queryP50Ms: Math.round(query.queryP50Ms * 10) / 10,
       queryP95Ms: Math.round(query.queryP95Ms * 10) / 10,
       ...(vectra ? { vectraQueryP50Ms: Math.round(vectra.vectraQueryP50Ms * 10) / 10, vectraPeakRssMb: vectra.vectraPeakRssMb } : {}),
-      ...(recall ? { keywordRecallAt40: Math.round(recall.keywordRecallAt40 * 1000) / 1000, postingsDepth: recall.postingsDepth, gatherFullP50Ms: Math.round(recall.gatherFullP50Ms * 10) / 10, gatherPrunedP50Ms: Math.round(recall.gatherPrunedP50Ms * 10) / 10, recallAt40: Math.round(recall.recallAt40 * 1000) / 1000, efSearch: recall.efSearch, hnswP50Ms: Math.round(recall.hnswP50Ms * 10) / 10, exactScanP50Ms: Math.round(recall.exactP50Ms * 10) / 10 } : {}),
+      ...(recall ? { keywordRecallAt40: Math.round(recall.keywordRecallAt40 * 1000) / 1000, keywordPostingsRead: Math.round(recall.keywordPostingsRead), keywordRounds: Math.round(recall.keywordRounds * 100) / 100, keywordPassagesScored: Math.round(recall.keywordPassagesScored), gatherFullP50Ms: Math.round(recall.gatherFullP50Ms * 10) / 10, gatherHeadsP50Ms: Math.round(recall.gatherHeadsP50Ms * 10) / 10, recallAt40: Math.round(recall.recallAt40 * 1000) / 1000, recallAt40AsSet: Math.round(recall.recallAt40AsSet * 1000) / 1000, efSearch: recall.efSearch, hnswP50Ms: Math.round(recall.hnswP50Ms * 10) / 10, exactScanP50Ms: Math.round(recall.exactP50Ms * 10) / 10 } : {}),
       indexBytes,
       // The bot's memory: the query phase's process (the build's is reported apart).
       peakRssMb: postgres ? query.peakRssMb : Math.max(build.peakRssMb, query.peakRssMb),
-      ...(server ? { buildPeakRssMb: build.peakRssMb, databasePeakRssMb: server.peakRssMb } : {}),
+      ...(server ? { database: database!.engine, buildPeakRssMb: build.peakRssMb, databasePeakRssMb: server.peakRssMb ?? "—" } : {}),
       stages: query.stages as Record<string, { p50: number; p95: number; mean: number }>,
     };
     runs.push(result);
@@ -147,11 +125,11 @@ for (const articles of sizes) {
 }
 
 const header = postgres
-  ? ["articles", "passages", "build passages/s", "no-op index ms", "cold start ms", "query p50 ms", "query p95 ms", "HNSW recall@40", "HNSW p50 ms", "exact scan p50 ms", "keyword recall@40 (depth)", "database MB", "bot RSS MB", "build RSS MB", "database RSS MB"]
+  ? ["articles", "passages", "build passages/s", "no-op index ms", "cold start ms", "query p50 ms", "query p95 ms", "HNSW recall@40", "HNSW p50 ms", "exact scan p50 ms", "keyword recall@40", "postings read per question", "database MB", "bot RSS MB", "build RSS MB", "database RSS MB"]
   : ["articles", "passages", "build passages/s", "no-op index ms", "cold start ms", "query p50 ms", "query p95 ms", "vectra p50 ms", "index MB", "peak RSS MB"];
 const rows = runs.map((r: any) =>
   (postgres
-    ? [r.articles, r.passages, r.buildPassagesPerSec, r.noopReindexMs, r.coldStartMs, r.queryP50Ms, r.queryP95Ms, r.recallAt40, r.hnswP50Ms, r.exactScanP50Ms, `${r.keywordRecallAt40} (${r.postingsDepth})`, (r.indexBytes / 1e6).toFixed(1), r.peakRssMb, r.buildPeakRssMb, r.databasePeakRssMb]
+    ? [r.articles, r.passages, r.buildPassagesPerSec, r.noopReindexMs, r.coldStartMs, r.queryP50Ms, r.queryP95Ms, r.recallAt40, r.hnswP50Ms, r.exactScanP50Ms, r.keywordRecallAt40, r.keywordPostingsRead, (r.indexBytes / 1e6).toFixed(1), r.peakRssMb, r.buildPeakRssMb, r.databasePeakRssMb]
     : [r.articles, r.passages, r.buildPassagesPerSec, r.noopReindexMs, r.coldStartMs, r.queryP50Ms, r.queryP95Ms, r.vectraQueryP50Ms, (r.indexBytes / 1e6).toFixed(1), r.peakRssMb]
   ).map(String),
 );
@@ -160,7 +138,8 @@ if (values.stages) {
   // Where a question's time goes (the query phase's questions again, each stage timed; see src/stageClock.ts).
   for (const r of runs) {
     const total = Object.values(r.stages).reduce((sum, stage) => sum + stage.mean, 0);
-    const lines = Object.entries(r.stages).map(([name, t]) => `| ${name} | ${t.mean.toFixed(2)} | ${t.p50.toFixed(2)} | ${t.p95.toFixed(2)} | ${Math.round((100 * t.mean) / total)}% |`);
+    // A stage the store does not have (the file store's candidate fetch) is left out.
+    const lines = Object.entries(r.stages).filter(([, t]) => t.mean > 0).map(([name, t]) => `| ${name} | ${t.mean.toFixed(2)} | ${t.p50.toFixed(2)} | ${t.p95.toFixed(2)} | ${Math.round((100 * t.mean) / total)}% |`);
     process.stdout.write(`\n${r.articles} articles, per question:\n| stage | mean ms | p50 ms | p95 ms | share |\n| --- | --- | --- | --- | --- |\n${lines.join("\n")}\n| all | ${total.toFixed(2)} | | | |\n`);
   }
 }

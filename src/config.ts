@@ -45,9 +45,9 @@ const schema = z.object({
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// (or postgresql://) connection address" })
     .optional(),
-  HNSW_EF_SEARCH: z.coerce.number().int().min(1).max(1000).default(200),
-  HNSW_M: z.coerce.number().int().min(2).max(100).default(16),
-  HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(4).max(1000).default(64),
+  HNSW_EF_SEARCH: z.coerce.number().int().min(1).max(1000).default(400),
+  HNSW_M: z.coerce.number().int().min(2).max(100).default(32),
+  HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(4).max(1000).default(200),
   /** The example question of /help, the console's help, /ask's description and the empty-question note (default: one made from a title of the index). */
   EXAMPLE_QUESTION: z.string().trim().min(1).max(MAX_QUESTION_LENGTH, `must be a question of at most ${MAX_QUESTION_LENGTH} characters`).optional(),
   SHARDS: z

@@ -2,10 +2,12 @@
  * Where a question's time goes, stage by stage, for `npm run bench -- --stages`. The query path
  * calls `lap(stage)` at the end of each stage; without a clock installed (the bot, the CLI) a lap
  * is one undefined check. The clock attributes the time since the previous lap (or `start`) to
- * the stage named, so a store that does two stages in one round trip (PostgreSQL) reports them
- * under the later one.
+ * the stage named. The PostgreSQL store runs its keyword and vector rankings side by side: the
+ * vector scan is then the time it waits for the vector ranking after the keyword one, and
+ * "candidate fetch" its reading of the candidates' passages, articles and word vectors (the file
+ * store holds them in memory: 0).
  */
-export const QUERY_STAGES = ["tokenise", "keyword gather", "vector scan", "candidate features", "judge", "reply"] as const;
+export const QUERY_STAGES = ["tokenise", "keyword gather", "vector scan", "candidate fetch", "candidate features", "judge", "reply"] as const;
 export type QueryStage = (typeof QUERY_STAGES)[number];
 
 /** Milliseconds per stage, summed over the questions timed. */

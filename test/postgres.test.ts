@@ -215,6 +215,20 @@ describe("the PostgreSQL store (pgvector, on a native server or PGlite)", () => 
     expect((await loadConfiguredSource(postgres)).buildId).toBe(next.buildId);
   });
 
+  it("refuses a build whose postings predate their current layout, and the next npm run index replaces it without embedding again", async () => {
+    const { pool, postgres } = await setup();
+    const first = await buildConfiguredIndex(postgres, { embedder });
+    await pool.query("update verbatim_builds set keyword_average_length = null");
+    await expect(loadConfiguredSource(postgres)).rejects.toThrow(/older layout; run `npm run index`/);
+    const next = await buildConfiguredIndex(postgres, { embedder });
+    expect(next).toMatchObject({ rebuilt: true, embedded: 0 });
+    expect(next.buildId).not.toBe(first.buildId);
+    expect((await loadConfiguredSource(postgres)).buildId).toBe(next.buildId);
+    // Postings are stored uncompressed, so that a question reads only the head of a long list.
+    const { rows } = await pool.query("select attstorage from pg_attribute where attrelid = 'verbatim_postings'::regclass and attname = 'pairs'");
+    expect(rows[0].attstorage).toBe("e");
+  });
+
   it("refuses to quote an article whose stored text was changed behind its checksum", async () => {
     const { pool, postgres } = await setup();
     await buildConfiguredIndex(postgres, { embedder });

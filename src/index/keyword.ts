@@ -22,7 +22,8 @@ const MAGIC = 0x35324d42; // "BM25", little-endian
  * (int32) — read back without parsing or allocating per term. Pure: no I/O.
  */
 export class KeywordIndex {
-  private readonly averageLength: number;
+  /** The mean document length in terms (at least 1), which BM25's length normalisation divides by. */
+  readonly averageLength: number;
 
   private constructor(
     private readonly ids: ReadonlyMap<string, number>,

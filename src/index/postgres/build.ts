@@ -18,12 +18,16 @@ import { dequantizeRow, quantizedRow } from "../vocabulary.js";
 import { BUILD_CHANNEL, BUILD_LOCK, BUILD_TABLES, currentBuild, LOCK_NAMESPACE, migrate, partition } from "./schema.js";
 import { parseVector, vectorLiteral } from "./vectors.js";
 
-/** HNSW graph settings of a build's passage vectors (pgvector's defaults are m 16, ef_construction 64). */
+/**
+ * HNSW graph settings of a build's passage vectors. pgvector's defaults (m 16, ef_construction 64)
+ * find 0.83 of the exact 40 nearest passages at 10,000 articles (ef_search 200); m 32,
+ * ef_construction 200 find 0.98 at ef_search 400 (docs/scale.md).
+ */
 export interface HnswSettings {
   m: number;
   efConstruction: number;
 }
-export const DEFAULT_HNSW: HnswSettings = Object.freeze({ m: 16, efConstruction: 64 });
+export const DEFAULT_HNSW: HnswSettings = Object.freeze({ m: 32, efConstruction: 200 });
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 parameters with every table's columns. */
 const BATCH_ROWS = 500;
@@ -42,6 +46,12 @@ export interface PostgresBuildOptions extends Omit<BuildOptions, "indexDir"> {
   hnsw?: HnswSettings;
   /** Called inside the write transaction, on its connection, just before it commits (tests kill or damage a build there). */
   beforeCommit?: (client: pg.PoolClient, build: number) => Promise<void>;
+}
+
+/** Whether a build's postings predate migration 2's layout (the reader refuses it; a new build replaces it, embedding nothing again). */
+async function postingsOutdated(client: pg.PoolClient, build: number): Promise<boolean> {
+  const { rows } = await client.query<{ average: number | null }>("select keyword_average_length as average from verbatim_builds where id = $1", [build]);
+  return rows[0]?.average === null;
 }
 
 /** The build in use, as buildPlan.ts reads a previous build. */
@@ -96,6 +106,22 @@ async function insertRows(client: pg.PoolClient, table: string, columns: readonl
   }
 }
 
+/**
+ * A term's postings as the store keeps them: (int32 passage, float32 weight) pairs, little-endian,
+ * impact-ordered (highest term-frequency part first, ties by passage), so that a question can read
+ * only a list's head and bound the rest by its last weight (keywordTopK.ts).
+ */
+export function postingPairs(keyword: AssembledBuild["keyword"], term: number): Buffer {
+  const { docs, weights } = keyword.postingsOf(term);
+  const order = Array.from(docs, (_, i) => i).sort((x, y) => weights[y]! - weights[x]! || docs[x]! - docs[y]!);
+  const pairs = Buffer.alloc(8 * order.length);
+  order.forEach((i, k) => {
+    pairs.writeInt32LE(docs[i]!, 8 * k);
+    pairs.writeFloatLE(weights[i]!, 8 * k + 4);
+  });
+  return pairs;
+}
+
 /** Writes a build's partitions and HNSW index; returns nothing until every row is in. */
 async function writeBuild(client: pg.PoolClient, build: number, articles: readonly Article[], built: AssembledBuild, hnsw: HnswSettings): Promise<void> {
   const { passages, vectorRows, dimensions, vocabulary, sentenceTerms, keyword } = built;
@@ -137,12 +163,7 @@ async function writeBuild(client: pg.PoolClient, build: number, articles: readon
   const termCount = vocabulary.terms.length;
   const documents = vocabulary.terms.map((term) => keyword.documentFrequency(term));
   await insertRows(client, partition("terms", build), ["build", "id", "term", "spelling", "documents", "name", "vector"], [], termCount, (id) => [build, id, vocabulary.terms[id], vocabulary.spellings[id], documents[id], vocabulary.names[id] === 1, quantizedRow(vocabulary, id)]);
-  await insertRows(client, partition("postings", build), ["build", "term", "passages", "weights"], [], termCount, (id) => {
-    // Impact-ordered: highest term-frequency part first (ties by passage), so a query may read only each list's head.
-    const { docs, weights } = keyword.postingsOf(id);
-    const order = Array.from(docs, (_, i) => i).sort((x, y) => weights[y]! - weights[x]! || docs[x]! - docs[y]!);
-    return [build, id, order.map((i) => docs[i]!), order.map((i) => weights[i]!)];
-  });
+  await insertRows(client, partition("postings", build), ["build", "term", "pairs"], [], termCount, (id) => [build, id, postingPairs(keyword, id)]);
   await client.query(`create index on ${partition("passages", build)} using hnsw ((embedding::vector(${dimensions})) vector_ip_ops) with (m = ${hnsw.m}, ef_construction = ${hnsw.efConstruction})`);
   await client.query(`analyze ${partition("passages", build)}`);
 }
@@ -181,7 +202,8 @@ export async function buildPostgresIndex(options: PostgresBuildOptions): Promise
     const previous = await previousBuild(lock);
     let reason = fullRebuildReason(previous, options);
     const last = previous && "manifest" in previous ? previous : undefined;
-    if (!reason && sameFiles(last!.manifest, corpus.files)) {
+    const outdated = last !== undefined && (await postingsOutdated(lock, last.id));
+    if (!reason && !outdated && sameFiles(last!.manifest, corpus.files)) {
       if (options.strict && corpus.skipped.length > 0) throw new CorpusSkipsRefusedError(corpus.skipped);
       return upToDateReport(last!, corpus.skipped);
     }
@@ -192,7 +214,7 @@ export async function buildPostgresIndex(options: PostgresBuildOptions): Promise
     if (articles.length === 0) throw new Error(noArticlesMessage(options.corpusDir, skipped));
     const changes = articleChanges(last?.manifest.articles ?? {}, articles);
     const report = { ...changes, fullRebuildReason: reason, skipped };
-    if (!reason && changesNothing(changes)) return upToDateReport(last!, skipped, changes);
+    if (!reason && !outdated && changesNothing(changes)) return upToDateReport(last!, skipped, changes);
 
     const reusedVectors = reason || !last ? new Map<string, Float32Array>() : await reusablePassageVectors(lock, last.id, changes.unchanged);
     const reusedTerms = reason || !last ? new Map<string, { spelling: string; vector: Float32Array }>() : await reusableTermVectors(lock, last.id);
@@ -215,7 +237,7 @@ export async function buildPostgresIndex(options: PostgresBuildOptions): Promise
     const name = newBuildName();
     const manifest: Manifest = { ...newManifest(name, options, built.dimensions, articles, built.passages, new Date()), files: {} };
     await lock.query("begin");
-    const inserted = await lock.query<{ id: number }>("insert into verbatim_builds (name, manifest, dimensions) values ($1, $2, $3) returning id", [name, JSON.stringify(manifest), built.dimensions]);
+    const inserted = await lock.query<{ id: number }>("insert into verbatim_builds (name, manifest, dimensions, keyword_average_length) values ($1, $2, $3, $4) returning id", [name, JSON.stringify(manifest), built.dimensions, built.keyword.averageLength]);
     const build = inserted.rows[0]!.id;
     await writeBuild(lock, build, articles, built, options.hnsw ?? DEFAULT_HNSW);
     await lock.query("insert into verbatim_current (singleton, build) values (true, $1) on conflict (singleton) do update set build = excluded.build", [build]);

@@ -87,6 +87,15 @@ export const MIGRATIONS: readonly string[] = [
     primary key (build, term)
   ) partition by list (build);
   `,
+  // 2: each term's postings as one impact-ordered bytea of (int32 passage, float32 weight) pairs,
+  // stored uncompressed so that a question reads only the head of a long list (substring reads
+  // only the TOAST chunks it needs); and the build's mean passage length, which exact BM25 scores
+  // need. Builds made before it keep their arrays and are refused by the reader until rebuilt.
+  `
+  alter table verbatim_postings alter column passages drop not null, alter column weights drop not null, add column pairs bytea;
+  alter table verbatim_postings alter column pairs set storage external;
+  alter table verbatim_builds add column keyword_average_length double precision;
+  `,
 ];
 
 /** The database was migrated by a newer Verbatim than this one. */

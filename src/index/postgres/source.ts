@@ -3,7 +3,8 @@
  * the article list (no bodies) and the lexicon (each term's spelling and document frequency, for
  * typo correction and rarity); passages, their vectors, bodies, postings and word vectors stay in
  * the database, and a question reads only its candidates' in three rounds of queries:
- *   1. the BM25 ranking (SQL over the stored postings) and the HNSW vector ranking, side by side;
+ *   1. the exact BM25 ranking (keywordTopK.ts: the heads of the question's impact-ordered
+ *      postings, and further only where the bounds need it) and the vector ranking, side by side;
  *   2. the candidate passages (and the one before each), their similarity, and their articles'
  *      bodies with which of the question's terms each article uses, side by side;
  *   3. the word vectors of the candidates' terms not already cached (a bounded cache).
@@ -18,6 +19,8 @@ import { ManifestFormatError, parseManifestFields, sha256Hex, type Manifest } fr
 import { VocabularyLexicon, type ArticleInfo, type Gathered, type IndexSource, type VectorHit } from "../source.js";
 import { dequantizeRow, type Vocabulary } from "../vocabulary.js";
 import { searchQuery } from "./database.js";
+import { keywordTopK, type KeywordReadStats, type PostingsReader, type PostingsSlice } from "./keywordTopK.js";
+import { lap } from "../../stageClock.js";
 import { currentBuild, partition } from "./schema.js";
 import { vectorLiteral } from "./vectors.js";
 
@@ -27,15 +30,6 @@ import { vectorLiteral } from "./vectors.js";
  * terms) in about 30 MB, and bound the memory of a larger one.
  */
 const TERM_CACHE_SIZE = 200_000;
-
-/**
- * How much of each query term's postings the SQL ranking reads: the highest-impact passages of the
- * term (the postings are stored impact-ordered), as search engines' "top-k per term" pruning does.
- * Below this many passages per term it is exact BM25; above, a common word's long tail (which
- * adds little to any passage's score) is not read. Its effect on the top 40 is measured by
- * `npm run bench -- --store postgres` (keyword recall@40).
- */
-export const KEYWORD_POSTINGS_DEPTH = 4_000;
 
 /** A build row, as `currentBuild` reads it. */
 export interface BuildRow {
@@ -73,8 +67,11 @@ export class PostgresSource implements IndexSource {
   private readonly byRow: CatalogueEntry[];
   private readonly termCache = new Map<number, TermRow>();
   private readonly where: string;
-  /** See KEYWORD_POSTINGS_DEPTH (the benchmark reads whole lists to measure what it costs). */
-  postingsDepth = KEYWORD_POSTINGS_DEPTH;
+  private readonly postings: PostingsReader;
+  /** Postings read first from each list (keywordTopK's FIRST_READ unless set: the benchmark reads whole lists to check). */
+  keywordFirstRead: number | undefined;
+  /** What the keyword rankings read, when the benchmark counts it. */
+  keywordStats: KeywordReadStats | undefined;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -85,11 +82,38 @@ export class PostgresSource implements IndexSource {
     private readonly spellings: string[],
     private readonly documents: Uint32Array,
     private readonly termRow: ReadonlyMap<string, number>,
+    private readonly averageLength: number,
   ) {
     this.byRow = [...articles.values()].sort((a, b) => a.row - b.row);
     this.firsts = Int32Array.from(this.byRow, (article) => article.first);
     this.lexicon = new VocabularyLexicon(terms, spellings, termRow, (row) => documents[row]!, manifest.counts.passages, articles);
     this.where = `build ${build.name} in PostgreSQL`;
+    this.postings = {
+      read: async (slices) => {
+        const { rows } = await pool.query<{ term: number; length: number; pairs: Buffer }>(
+          `select t.term, length(p.pairs) / 8 as length, substring(p.pairs from t.start for t.count) as pairs from unnest($1::int[], $2::int[], $3::int[]) as t (term, start, count) join ${partition("postings", build.id)} p on p.build = ${build.id} and p.term = t.term`,
+          [slices.map((slice) => slice.term), slices.map((slice) => 8 * slice.from + 1), slices.map((slice) => 8 * Math.max(0, slice.to - slice.from))],
+        );
+        const read = new Map<number, PostingsSlice>();
+        for (const row of rows) {
+          if (row.pairs.length % 8 !== 0) throw new IndexCorruptError(this.where, `the postings of term ${row.term} are not whole pairs`);
+          const view = new DataView(row.pairs.buffer, row.pairs.byteOffset, row.pairs.byteLength);
+          const count = row.pairs.length / 8;
+          const docs = new Int32Array(count);
+          const weights = new Float32Array(count);
+          for (let i = 0; i < count; i++) {
+            docs[i] = view.getInt32(8 * i, true);
+            weights[i] = view.getFloat32(8 * i + 4, true);
+          }
+          read.set(row.term, { length: Number(row.length), docs, weights });
+        }
+        return read;
+      },
+      passageTerms: async (docs) => {
+        const { rows } = await pool.query<{ row: number; terms: number[] }>(`select row, terms from ${partition("passages", build.id)} where build = ${build.id} and row = any($1::int[])`, [docs]);
+        return new Map(rows.map((row) => [row.row, row.terms]));
+      },
+    };
   }
 
   get buildId(): string {
@@ -108,12 +132,15 @@ export class PostgresSource implements IndexSource {
       if (error instanceof ManifestFormatError) throw new IndexOutdatedError(where, error.message);
       throw new IndexCorruptError(where, (error as Error).message, error);
     }
-    const [articleRows, termRows] = await Promise.all([
+    const [articleRows, termRows, keywordRows] = await Promise.all([
       pool.query<{ row: number; id: string; title: string; outlet: string; published: string; url: string; file: string; hash: string; first_passage: number; end_passage: number }>(
         `select row, id, title, outlet, published, url, file, hash, first_passage, end_passage from ${partition("articles", row.id)} order by row`,
       ),
       pool.query<{ id: number; term: string; spelling: string; documents: number }>(`select id, term, spelling, documents from ${partition("terms", row.id)} order by id`),
+      pool.query<{ average: number | null }>("select keyword_average_length as average from verbatim_builds where id = $1", [row.id]),
     ]);
+    const averageLength = keywordRows.rows[0]?.average;
+    if (averageLength === null || averageLength === undefined) throw new IndexOutdatedError(where, "its keyword postings are in an older layout; run `npm run index` (it reuses the stored embeddings)");
     if (articleRows.rows.length !== manifest.counts.articles) throw new IndexCorruptError(where, `it holds ${articleRows.rows.length} articles, not the ${manifest.counts.articles} its manifest records`);
     const articles = new Map<string, CatalogueEntry>();
     for (const a of articleRows.rows) articles.set(a.id, { id: a.id, title: a.title, outlet: a.outlet, published: a.published, url: a.url, file: a.file, hash: a.hash, row: a.row, first: a.first_passage, end: a.end_passage });
@@ -127,7 +154,7 @@ export class PostgresSource implements IndexSource {
       spellings[i] = t.spelling;
       documents[i] = t.documents;
     });
-    return new PostgresSource(pool, row, manifest, articles, terms, spellings, documents, new Map(terms.map((term, i) => [term, i])));
+    return new PostgresSource(pool, row, manifest, articles, terms, spellings, documents, new Map(terms.map((term, i) => [term, i])), averageLength);
   }
 
   private idfOf(id: number): number {
@@ -152,18 +179,15 @@ export class PostgresSource implements IndexSource {
     const d = this.build.dimensions;
     const queryIds = [...new Set(queryTerms.map((term) => this.termRow.get(term)).filter((row): row is number => row !== undefined))];
     const vector = vectorLiteral(queryVector);
-    // 1. Both rankings.
-    const [keywordRows, vectorRows] = await Promise.all([
-      queryIds.length === 0
-        ? Promise.resolve({ rows: [] as { doc: number; score: number }[] })
-        : this.pool.query<{ doc: number; score: number }>(
-            `select doc, sum(f * w) as score from (select t.f, unnest(p.passages[1:$4]) as doc, unnest(p.weights[1:$4]) as w from ${partition("postings", id)} p join unnest($1::int[], $2::float8[]) as t (term, f) on p.term = t.term) x group by doc order by score desc, doc limit $3`,
-            [queryIds, queryIds.map((term) => this.idfOf(term) * (BM25_K1 + 1)), limit, this.postingsDepth],
-          ),
-      searchQuery<{ row: number; score: number }>(this.pool, `select row, -((embedding::vector(${d})) <#> $1::vector(${d})) as score from ${partition("passages", id)} order by (embedding::vector(${d})) <#> $1::vector(${d}) limit $2`, [vector, limit]),
-    ]);
-    const keywordHits: KeywordHit[] = keywordRows.rows.map((row) => ({ doc: row.doc, score: Number(row.score) }));
-    const vectorHits: VectorHit[] = vectorRows.rows.map((row) => ({ row: row.row, score: Number(row.score) }));
+    // 1. Both rankings, side by side.
+    const vectorRows = searchQuery<{ row: number; score: number }>(this.pool, `select row, -((embedding::vector(${d})) <#> $1::vector(${d})) as score from ${partition("passages", id)} order by (embedding::vector(${d})) <#> $1::vector(${d}) limit $2`, [vector, limit]);
+    // Not left unhandled while the keyword ranking is awaited: its failure is thrown below.
+    vectorRows.catch(() => undefined);
+    const keywordHits: KeywordHit[] =
+      queryIds.length === 0 ? [] : await keywordTopK({ terms: queryIds, factors: queryIds.map((term) => this.idfOf(term) * (BM25_K1 + 1)), averageLength: this.averageLength, limit, firstRead: this.keywordFirstRead }, this.postings, this.keywordStats);
+    lap("keyword gather");
+    const vectorHits: VectorHit[] = (await vectorRows).rows.map((row) => ({ row: row.row, score: Number(row.score) }));
+    lap("vector scan");
     // 2. The candidates, the passage before each (its last sentence may be context), and their articles.
     const candidates = new Set([...keywordHits.map((hit) => hit.doc), ...vectorHits.map((hit) => hit.row)]);
     const wanted = new Set(candidates);
@@ -212,6 +236,7 @@ export class PostgresSource implements IndexSource {
       covered.set(info.first, new Set(row.covered.map((global) => localOf.get(global)!)));
     }
     const weights = Float32Array.from(local, (global) => this.idfOf(global));
+    lap("candidate fetch");
     return {
       keywordHits,
       vectorHits,

@@ -1,0 +1,148 @@
+/**
+ * Exact BM25 top k over impact-ordered postings that live elsewhere (the PostgreSQL store's), read
+ * a slice at a time. Each term's postings are stored highest weight first, so the head of a list
+ * bounds everything after it. A question reads the head of each list, scores its best passages
+ * exactly (from the passages' own terms, as the file store's KeywordIndex does, to the bit), and
+ * reads further only where a passage not yet seen could still reach the top k (MaxScore: only the
+ * lists whose remaining weight could lift a passage over the k-th score are read on). A common
+ * word's long tail, which adds little to any passage, is then never read, and the result is still
+ * the exact top k. Pure: the reading is done by the caller's `PostingsReader`.
+ */
+import { BM25_B, BM25_K1, type KeywordHit } from "../keyword.js";
+
+/**
+ * Postings read first from each list: a term in fewer passages is read whole at once. 2,000 pairs
+ * are 16 KB per term, a few for a question; enough at 10,000 articles that most questions need no
+ * second read (measured by `npm run bench -- --store postgres`, which counts the reads).
+ */
+export const FIRST_READ = 2_000;
+/** A list read on is read this many times deeper than before (fewer round trips on a long list). */
+const DEEPEN = 4;
+/** Float32 weights bound float64 scores: comparisons leave this relative margin, so a bound is never too tight. */
+const MARGIN = 1e-6;
+
+/** A slice of one term's impact-ordered postings and the list's whole length. */
+export interface PostingsSlice {
+  length: number;
+  docs: Int32Array;
+  weights: Float32Array;
+}
+
+/** Where the postings and the passages' terms come from. */
+export interface PostingsReader {
+  /** Postings `from` up to (not including) `to` of each term's list (weight descending, then document ascending). */
+  read(slices: readonly { term: number; from: number; to: number }[]): Promise<Map<number, PostingsSlice>>;
+  /** The term ids of each passage (every occurrence, as its sentences list them). */
+  passageTerms(docs: readonly number[]): Promise<Map<number, ArrayLike<number>>>;
+}
+
+/** A question for `keywordTopK`: distinct term ids and each one's idf × (k1 + 1), in the question's order. */
+export interface KeywordQuery {
+  terms: readonly number[];
+  factors: readonly number[];
+  /** The build's mean passage length in terms (KeywordIndex.averageLength). */
+  averageLength: number;
+  limit: number;
+  /** Postings read first from each list (FIRST_READ unless a test wants more rounds). */
+  firstRead?: number;
+}
+
+/** What a search read, for the benchmark. */
+export interface KeywordReadStats {
+  rounds: number;
+  postingsRead: number;
+  passagesScored: number;
+}
+
+/** A passage's BM25 score from its terms: the same sums, in the same order, as KeywordIndex.search. */
+export function passageScore(terms: ArrayLike<number>, query: KeywordQuery): number {
+  const length = terms.length;
+  const norm = BM25_K1 * (1 - BM25_B + (BM25_B * length) / query.averageLength);
+  let score = 0;
+  for (let q = 0; q < query.terms.length; q++) {
+    const term = query.terms[q]!;
+    let frequency = 0;
+    for (let i = 0; i < length; i++) if (terms[i] === term) frequency++;
+    if (frequency > 0) score += (query.factors[q]! * frequency) / (frequency + norm);
+  }
+  return score;
+}
+
+/** The exact BM25 top `limit`, best first (ties by passage), reading as little of each list as the bounds allow. */
+export async function keywordTopK(query: KeywordQuery, reader: PostingsReader, stats?: KeywordReadStats): Promise<KeywordHit[]> {
+  const n = query.terms.length;
+  const lengths = new Array<number>(n).fill(0);
+  const docs: Int32Array[] = Array.from({ length: n }, () => new Int32Array(0));
+  const weights: Float32Array[] = Array.from({ length: n }, () => new Float32Array(0));
+  const exact = new Map<number, number>();
+  const score = async (wanted: number[]): Promise<void> => {
+    const missing = wanted.filter((doc) => !exact.has(doc));
+    if (missing.length === 0) return;
+    const terms = await reader.passageTerms(missing);
+    for (const doc of missing) {
+      const list = terms.get(doc);
+      if (!list) throw new Error(`passage ${doc} is in the postings but not in the passages`);
+      exact.set(doc, passageScore(list, query));
+    }
+    if (stats) stats.passagesScored += missing.length;
+  };
+  let slices = query.terms.map((term) => ({ term, from: 0, to: query.firstRead ?? FIRST_READ }));
+  for (;;) {
+    const read = await reader.read(slices);
+    for (const slice of slices) {
+      const q = query.terms.indexOf(slice.term);
+      const got = read.get(slice.term);
+      if (!got) continue; // a term no passage uses
+      lengths[q] = got.length;
+      docs[q] = concat(docs[q]!, got.docs);
+      weights[q] = concat(weights[q]!, got.weights);
+      if (stats) stats.postingsRead += got.docs.length;
+    }
+    if (stats) stats.rounds++;
+    // Each read list's bound on what it has not read yet, and what it could add to a passage.
+    const cut = query.terms.map((_, q) => (docs[q]!.length < lengths[q]! ? weights[q]![docs[q]!.length - 1]! * (1 + MARGIN) * query.factors[q]! : 0));
+    const unseen = cut.reduce((sum, c) => sum + c, 0);
+    const lower = new Map<number, number>();
+    const seenCut = new Map<number, number>();
+    for (let q = 0; q < n; q++) {
+      const list = docs[q]!;
+      const factor = query.factors[q]!;
+      for (let i = 0; i < list.length; i++) {
+        const doc = list[i]!;
+        lower.set(doc, (lower.get(doc) ?? 0) + factor * weights[q]![i]!);
+        if (cut[q]! > 0) seenCut.set(doc, (seenCut.get(doc) ?? 0) + cut[q]!);
+      }
+    }
+    // The k-th score is at least that of the k-th best of any k passages: score the likeliest exactly.
+    const likeliest = [...lower].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, query.limit).map(([doc]) => doc);
+    await score(likeliest);
+    const threshold = exact.size >= query.limit ? [...exact.values()].sort((x, y) => y - x)[query.limit - 1]! : -Infinity;
+    if (unseen > 0 && unseen * (1 + MARGIN) >= threshold) {
+      // A passage in no head could still reach the top k: read on the lists whose bounds, taken
+      // together, could lift it there (the smallest bounds summing below the threshold cannot).
+      const open = cut.map((c, q) => ({ c, q })).filter(({ c }) => c > 0).sort((x, y) => x.c - y.c);
+      let below = 0;
+      while (open.length > 0 && threshold > -Infinity && (below + open[0]!.c) * (1 + MARGIN) < threshold) below += open.shift()!.c;
+      slices = open.map(({ q }) => {
+        const from = docs[q]!.length;
+        return { term: query.terms[q]!, from, to: Math.min(lengths[q]!, from * DEEPEN) };
+      });
+      continue;
+    }
+    // Every passage in no head is below the threshold; score every seen one that may not be.
+    await score([...lower.keys()].filter((doc) => (lower.get(doc)! + unseen - (seenCut.get(doc) ?? 0)) * (1 + MARGIN) >= threshold));
+    return [...exact]
+      .map(([doc, value]) => ({ doc, score: value }))
+      .filter((hit) => hit.score > 0)
+      .sort((x, y) => y.score - x.score || x.doc - y.doc)
+      .slice(0, query.limit);
+  }
+}
+
+function concat<T extends Int32Array | Float32Array>(a: T, b: T): T {
+  if (a.length === 0) return b;
+  const joined = new (a.constructor as new (n: number) => T)(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}

@@ -1,0 +1,70 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { BM25_K1, KeywordIndex } from "../src/index/keyword.js";
+import { keywordTopK, type KeywordReadStats, type PostingsReader } from "../src/index/postgres/keywordTopK.js";
+
+/** A reader over a KeywordIndex's postings, impact-ordered and stored as float32, as the PostgreSQL store keeps them. */
+function readerOf(index: KeywordIndex, documents: readonly (readonly number[])[]): PostingsReader {
+  return {
+    read: async (slices) => {
+      const result = new Map();
+      for (const { term, from, to } of slices) {
+        const { docs, weights } = index.postingsOf(term);
+        if (docs.length === 0) continue;
+        const order = Array.from(docs, (_, i) => i).sort((x, y) => weights[y]! - weights[x]! || docs[x]! - docs[y]!);
+        const part = order.slice(from, to);
+        result.set(term, { length: docs.length, docs: Int32Array.from(part, (i) => docs[i]!), weights: Float32Array.from(part, (i) => weights[i]!) });
+      }
+      return result;
+    },
+    passageTerms: async (docs) => new Map(docs.map((doc) => [doc, documents[doc]!])),
+  };
+}
+
+function search(documents: number[][], terms: number[], limit: number, firstRead: number, stats?: KeywordReadStats) {
+  const vocabulary = new Map<string, number>();
+  const size = Math.max(0, ...documents.flat(), ...terms) + 1;
+  for (let id = 0; id < size; id++) vocabulary.set(`t${id}`, id);
+  const index = KeywordIndex.fromTermIds(documents.length, (doc, visit) => visit(Int32Array.from(documents[doc]!)), vocabulary);
+  const distinct = [...new Set(terms)];
+  const expected = index.search(new Map(distinct.map((term) => [`t${term}`, 1])), limit);
+  const factors = distinct.map((term) => index.idf(`t${term}`) * (BM25_K1 + 1));
+  const got = keywordTopK({ terms: distinct, factors, averageLength: index.averageLength, limit, firstRead }, readerOf(index, documents), stats);
+  return { expected, got };
+}
+
+describe("keywordTopK", () => {
+  it("finds exactly the file store's top k, scores to the bit, however little of each list it reads first", async () => {
+    // Zipf-like documents: a few very common terms, many rare ones, as news text has.
+    const term = fc.integer({ min: 0, max: 400 }).map((x) => Math.floor((x * x) / 4000));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(term, { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 120 }),
+        fc.array(term, { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 50 }),
+        async (documents, terms, limit, firstRead) => {
+          const { expected, got } = search(documents, terms, limit, firstRead);
+          expect(await got).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("reads only the head of a common word's list when the rare words decide the top k", async () => {
+    // Term 0 is in every passage, term 1 in a few: the top 3 are the passages with term 1.
+    const documents = Array.from({ length: 5_000 }, (_, i) => (i % 500 === 7 ? [0, 1, 2, 3] : [0, 2 + (i % 40), 3 + (i % 7)]));
+    const stats = { rounds: 0, postingsRead: 0, passagesScored: 0 };
+    const { expected, got } = search(documents, [0, 1], 3, 100, stats);
+    expect(await got).toEqual(expected);
+    expect(stats.rounds).toBe(1);
+    expect(stats.postingsRead).toBeLessThan(200);
+  });
+
+  it("returns nothing for terms no passage uses, and fewer than k when fewer passages match", async () => {
+    const { expected, got } = search([[1, 2], [2, 3], [4]], [3, 9], 10, 1);
+    expect(await got).toEqual(expected);
+    expect(expected).toHaveLength(1);
+  });
+});
