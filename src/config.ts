@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { config as loadDotenv } from "dotenv";
@@ -7,6 +8,19 @@ import { MAX_QUESTION_LENGTH } from "./retrieval/answer.js";
 
 /** The project's root folder, so default paths work from any working directory. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * Most scoring threads the bot starts by default: each holds a copy of the index (about 0.55 GB at
+ * 10,000 articles), and two answer far more questions a second than a Discord bot is asked.
+ */
+export const MAX_DEFAULT_ANSWER_WORKERS = 2;
+/** Most scoring threads ANSWER_WORKERS may ask for: past the cores they only take memory. */
+const MAX_ANSWER_WORKERS = 64;
+
+/** Scoring threads by default: one per core beside the main thread's, at least one, at most MAX_DEFAULT_ANSWER_WORKERS. */
+export function defaultAnswerWorkers(cores: number = availableParallelism()): number {
+  return Math.min(MAX_DEFAULT_ANSWER_WORKERS, Math.max(1, cores - 1));
+}
 
 const booleanString = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
@@ -35,6 +49,8 @@ const schema = z.object({
   LOG_QUESTIONS: booleanString.default(false),
   INDEX_POLL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
   RANKING: z.enum(["hand", "learned"]).default("hand"),
+  /** Worker threads the bot scores questions in (0: in the main thread, beside Discord's traffic). */
+  ANSWER_WORKERS: z.coerce.number().int().min(0).max(MAX_ANSWER_WORKERS).default(defaultAnswerWorkers()),
   FEEDS: urlList.default([]),
   FEEDS_POLL_MINUTES: z.coerce.number().min(0).max(10_080).default(0),
   FEED_STATE_FILE: z.string().min(1).default("data/feeds.json"),

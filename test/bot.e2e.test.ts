@@ -267,7 +267,8 @@ describe.each(STORES)("the bot on a fake Discord (%s store)", (which) => {
   });
 
   it("turns an error inside retrieval into a short private message and a logged stack, never the token", async () => {
-    const { index, logs } = await bot();
+    // Scored in this thread (no workers), where the test can make retrieval fail.
+    const { index, logs } = await bot({ ANSWER_WORKERS: "0" });
     vi.spyOn(index.current, "ask").mockRejectedValueOnce(new Error("simulated failure in retrieval"));
     const { token } = fake.sendCommand("ask", ask(MUTUAL_DEFENCE));
     const followUp = await fake.waitFor((r) => r.method === "POST" && r.path.startsWith("/webhooks/") && r.path.includes(token));
@@ -343,7 +344,8 @@ describe.each(STORES)("the bot on a fake Discord (%s store)", (which) => {
     const own: Record<string, string> = { CORPUS_DIR: corpusDir, ...(await ownStore()) };
     const indexDir = own.INDEX_DIR!;
     await buildConfiguredIndex(testConfig(own));
-    const { index, logs } = await bot({ INDEX_POLL_SECONDS: "0.2" }, own);
+    const { index, logs, pool } = await bot({ INDEX_POLL_SECONDS: "0.2" }, own);
+    await pool!.whenReady();
     const before = index.source.buildId;
     await writeFile(join(corpusDir, "lighthouse.md"), LIGHTHOUSE);
     await buildConfiguredIndex(testConfig(own));
@@ -351,6 +353,8 @@ describe.each(STORES)("the bot on a fake Discord (%s store)", (which) => {
     const { token } = fake.sendCommand("ask", ask("when will the lighthouse have keepers again"));
     const reply = await finalReply(fake, token);
     expect(reply.body.embeds[0].description).toContain("Skerry Point");
+    // The scoring worker loaded the new build before the bot served it, and scored the question on it.
+    expect(pool!.counts).toMatchObject({ inWorkers: 1, inMainThread: 0 });
 
     // A damaged build becomes current (the pointer moves to a copy with a broken file; or a
     // build's text is changed behind its checksum in the database): the bot keeps the good one.
@@ -451,10 +455,13 @@ describe.each(STORES)("feedback on answers (%s store)", (which) => {
   async function click(label: string, message: any, user: typeof ASKER): Promise<string> {
     const button = message.components[0].components.find((b: any) => b.label === label);
     const { token } = fake.sendButton(button.custom_id, message, ASKER, user);
-    const note = await callback(fake, token);
-    expect(note.body.type).toBe(4);
-    expect(note.body.data.flags).toBe(EPHEMERAL);
-    return note.body.data.content;
+    // Acknowledged at once, privately, before the article is read and the vote written; the placeholder becomes the note.
+    const deferred = await callback(fake, token);
+    expect(deferred.body).toEqual({ type: 5, data: { flags: EPHEMERAL } });
+    const note = await finalReply(fake, token);
+    expect(note.method).toBe("PATCH");
+    expectWithinLimits(note.body);
+    return note.body.content;
   }
   const person = (n: number) => ({ ...OTHER_USER, id: `77777777777777777${n}`, username: `voter${n}` });
   const footers = (reply: any) => reply.embeds.map((embed: any) => embed.footer.text as string);

@@ -6,6 +6,7 @@ import { configuredWatcher, openRetriever } from "../src/app/open.js";
 import { VerbatimBot } from "../src/bot/bot.js";
 import { FeedbackStore } from "../src/app/feedback.js";
 import { LiveIndex } from "../src/app/liveIndex.js";
+import { ScoringPool } from "../src/app/scoringPool.js";
 import { createLogger } from "../src/log.js";
 import type { FakeDiscord, RecordedRequest } from "./fakeDiscord.js";
 import { testConfig } from "./helpers.js";
@@ -17,6 +18,8 @@ export interface RunningBot {
   bot: VerbatimBot;
   index: LiveIndex;
   feedback: FeedbackStore;
+  /** The scoring workers (none with ANSWER_WORKERS=0). */
+  pool: ScoringPool | undefined;
   logs: string[];
   stop(): Promise<void>;
 }
@@ -33,11 +36,13 @@ export async function startBot(fake: FakeDiscord, env: Record<string, string>): 
   const config = testConfig({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_URL: fake.apiUrl, ASK_COOLDOWN_SECONDS: "0", ...env, LOG_LEVEL: "info" });
   const logger = createLogger("info", sink);
   const retriever = await openRetriever(config, logger);
-  // As `npm start` does: the configured store's builds, watched (the pointer file, or the database).
-  const index = new LiveIndex(retriever, configuredWatcher(config), logger);
+  // As `npm start` does: scoring workers on the build served, and the configured store's builds
+  // watched (the pointer file, or the database), each loaded by the workers before it is served.
+  const pool = config.ANSWER_WORKERS > 0 ? ScoringPool.start(config, retriever.source.buildId, logger) : undefined;
+  const index = new LiveIndex(retriever, configuredWatcher(config), logger, pool);
   await index.watch(config.INDEX_POLL_SECONDS);
   const feedback = await FeedbackStore.open(config.FEEDBACK_DIR, logger);
-  const bot = new VerbatimBot(config, index, logger, feedback);
+  const bot = new VerbatimBot(config, index, logger, feedback, pool?.score);
   const before = fake.identifies.length;
   await bot.start();
   while (fake.identifies.length === before) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -46,10 +51,12 @@ export async function startBot(fake: FakeDiscord, env: Record<string, string>): 
     bot,
     index,
     feedback,
+    pool,
     logs,
     stop: async () => {
       await index.close();
       await bot.stop();
+      await pool?.close();
     },
   };
 }

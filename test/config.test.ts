@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CONFIG_VARIABLES, loadConfig, PROJECT_ROOT } from "../src/config.js";
+import { CONFIG_VARIABLES, defaultAnswerWorkers, loadConfig, MAX_DEFAULT_ANSWER_WORKERS, PROJECT_ROOT } from "../src/config.js";
 
 describe("configuration", () => {
   it("documents every variable in .env.example and in the README's table", async () => {
@@ -24,6 +24,17 @@ describe("configuration", () => {
     expect(() => loadConfig({ FEEDS: "https://a.example/rss ftp://b.example/x" })).toThrow(/FEEDS\.1: each feed must be an http\(s\) address/);
     expect(() => loadConfig({ FEEDS_POLL_MINUTES: "-1" })).toThrow(/FEEDS_POLL_MINUTES/);
     expect(loadConfig({ FETCH_ALLOW_PRIVATE_NETWORK: "true" }).FETCH_ALLOW_PRIVATE_NETWORK).toBe(true);
+  });
+});
+
+describe("the scoring workers", () => {
+  it("default to one per core beside the main thread's, at least one and at most two; 0 scores in the main thread; a bad count names the variable", () => {
+    expect([1, 2, 3, 4, 64].map((cores) => defaultAnswerWorkers(cores))).toEqual([1, 1, 2, 2, 2]);
+    expect(MAX_DEFAULT_ANSWER_WORKERS).toBe(2);
+    expect(loadConfig({}).ANSWER_WORKERS).toBe(defaultAnswerWorkers());
+    expect(loadConfig({ ANSWER_WORKERS: "0" }).ANSWER_WORKERS).toBe(0);
+    expect(loadConfig({ ANSWER_WORKERS: "4" }).ANSWER_WORKERS).toBe(4);
+    for (const bad of ["-1", "1.5", "two", "65"]) expect(() => loadConfig({ ANSWER_WORKERS: bad })).toThrow(/ANSWER_WORKERS/);
   });
 });
 

@@ -38,22 +38,32 @@ export function checkQuestion(raw: string, example: () => string | undefined): s
   return validateQuestion(raw);
 }
 
+/**
+ * Where a question is scored: by `retriever` itself in this thread (scoreHere), or by a worker
+ * thread holding the same build (scoringPool.ts). Either way the answer is `retriever`'s build's.
+ */
+export type Score = (retriever: Retriever, question: string, options: AskOptions) => Promise<Answer>;
+
+/** Scores in this thread. */
+export const scoreHere: Score = (retriever, question, options) => retriever.ask(question, options);
+
 /** The retriever's answer with the feedback rule applied (without feedback, the retriever's answer as it is). */
-export async function answerQuestion(retriever: Retriever, question: string, options: AskOptions = {}, feedback?: FeedbackStore): Promise<Answer> {
-  const answer = await retriever.ask(question, options);
+export async function answerQuestion(retriever: Retriever, question: string, options: AskOptions = {}, feedback?: FeedbackStore, score: Score = scoreHere): Promise<Answer> {
+  const answer = await score(retriever, question, options);
   return feedback ? demoteMarkedWrong(answer, (quote) => feedback.votesOn({ article: quote.source.id, start: quote.start, end: quote.end })) : answer;
 }
 
 /**
  * Answers `question` and shows page `page` (0 = first) of its quotes, with 👍 / 👎 buttons when
- * `voting` (on Discord; the console has nothing to click). Once anyone has marked a
- * quote wrong, every page is cut from all the quotes an answer can page through, so that a quote
- * moved down stays on one page rather than slipping off each page as the next is asked for (the
- * retriever's first quotes are the same whatever the limit).
+ * `voting` (on Discord; the console has nothing to click), scored by `score` (this thread by
+ * default) and formatted from `retriever`'s build. Once anyone has marked a quote wrong, every
+ * page is cut from all the quotes an answer can page through, so that a quote moved down stays on
+ * one page rather than slipping off each page as the next is asked for (the retriever's first
+ * quotes are the same whatever the limit).
  */
-export async function answerPage(retriever: Retriever, question: string, page: number, { feedback, voting = false }: { feedback?: FeedbackStore; voting?: boolean } = {}): Promise<AnswerPageReply> {
+export async function answerPage(retriever: Retriever, question: string, page: number, { feedback, voting = false, score }: { feedback?: FeedbackStore; voting?: boolean; score?: Score } = {}): Promise<AnswerPageReply> {
   const shown = (page + 1) * QUOTES_PER_PAGE;
-  const answer = await answerQuestion(retriever, question, { limit: feedback?.hasWrongVotes ? ALL_PAGES : shown + 1 }, feedback);
+  const answer = await answerQuestion(retriever, question, { limit: feedback?.hasWrongVotes ? ALL_PAGES : shown + 1 }, feedback, score);
   const hasMore = answer.answered && answer.results.length > shown;
   const trimmed: Answer = { ...answer, results: answer.results.slice(0, shown) };
   const { source: snapshot } = retriever;

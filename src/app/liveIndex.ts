@@ -4,12 +4,22 @@
  * checked and served. The PostgreSQL store announces each build (LISTEN/NOTIFY), so every process
  * sharing the database loads it at once; it is polled too, for a notification missed while a
  * connection was down. A build that cannot be loaded is refused (logged) and the previous one keeps serving.
+ * With scoring workers (a BuildFollower), each loads the new build before this thread serves it, so
+ * a question is always scored on the build its reply is formatted from.
  */
 import type { IndexSource } from "../index/source.js";
 import type { Logger } from "../log.js";
 import type { Retriever } from "../retrieval/retriever.js";
 import { retrieverFor } from "./open.js";
 import { fileWatcher, type IndexWatcher } from "./watchers.js";
+
+/** Something that must hold a build before the live index serves it: the scoring workers. */
+export interface BuildFollower {
+  /** Loads `buildId` beside the build served now; resolves once it can answer from it (or has given up). */
+  prepare(buildId: string): Promise<void>;
+  /** `buildId` is served now: any other build held may go. */
+  serving(buildId: string): void;
+}
 
 /** The retriever in use, replaced when `npm run index` makes a new build current. */
 export class LiveIndex {
@@ -25,6 +35,8 @@ export class LiveIndex {
     /** The index folder (file store), or a watcher of another store. */
     where: string | IndexWatcher,
     private readonly logger: Logger,
+    /** Scoring workers, which load each new build first; with them this thread's copy is not warmed up (it scores only when no worker can). */
+    private readonly follower?: BuildFollower,
   ) {
     this.retriever = retriever;
     this.watcher = typeof where === "string" ? fileWatcher(where) : where;
@@ -75,8 +87,10 @@ export class LiveIndex {
       const source = await this.watcher.load();
       const previous = this.source.buildId;
       const retriever = retrieverFor(source, this.retriever);
-      retriever.warmUp();
+      if (this.follower) await this.follower.prepare(source.buildId);
+      else retriever.warmUp();
       this.retriever = retriever;
+      this.follower?.serving(source.buildId);
       this.refused = undefined;
       this.logger.info({ buildId: source.buildId, previous, articles: source.manifest.counts.articles, passages: source.manifest.counts.passages }, "serving the new index");
     } catch (error) {

@@ -118,10 +118,23 @@ export async function openRetriever(config: Config, logger: Logger, options: { p
     logSkipped(logger, await buildConfiguredIndex(config, { progress: options.progress, embedder }));
     source = await loadConfiguredSource(config);
   }
+  const { retriever, noModels } = await configuredRetriever(config, source, embedder);
+  if (noModels) logger.warn({ reason: noModels }, `the learned models cannot be used: ranking with the hand-tuned weights and refusing below a fixed confidence (RANKING=${config.RANKING})`);
+  return retriever;
+}
+
+/**
+ * The configured ranking over `source` with `embedder`, as the bot's main thread and its scoring
+ * workers both make it; `noModels` says why the learned models cannot be used, when they cannot.
+ */
+export async function configuredRetriever(config: Config, source: IndexSource, embedder: Embedder): Promise<{ retriever: Retriever; noModels?: string }> {
   // Both rankings read the learned models: the learned one ranks with them, and each has its own
   // learned scores and refusal. Without them (another embedding model), the hand-tuned weights
   // rank and a fixed threshold refuses.
   const shipped = await loadShippedModels(embedder.key);
-  if (!shipped.models) logger.warn({ reason: shipped.reason }, `the learned models cannot be used: ranking with the hand-tuned weights and refusing below a fixed confidence (RANKING=${config.RANKING})`);
-  return new Retriever(source, embedder, shipped.models, config.RANKING);
+  const retriever = new Retriever(source, embedder, shipped.models, config.RANKING);
+  return shipped.models ? { retriever } : { retriever, noModels: shipped.reason };
 }
+
+/** The question asked before serving, so that no user's question pays for what the first one builds (ONNX session, caches). */
+export const WARM_UP_QUESTION = "what do the articles say";

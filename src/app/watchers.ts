@@ -1,10 +1,10 @@
 /** Where the builds a LiveIndex serves come from, for each store. */
 import type pg from "pg";
-import { readPointer } from "../index/layout.js";
-import { loadIndex } from "../index/snapshot.js";
+import { buildPath, readPointer } from "../index/layout.js";
+import { loadBuild, loadIndex } from "../index/snapshot.js";
 import { FileSource, type IndexSource } from "../index/source.js";
 import { BUILD_CHANNEL, currentBuild } from "../index/postgres/schema.js";
-import { PostgresSource } from "../index/postgres/source.js";
+import { PostgresSource, type BuildRow } from "../index/postgres/source.js";
 import type { Logger } from "../log.js";
 
 /** Where the builds come from: which one is current, how to load it, and (optionally) news of a new one. */
@@ -13,6 +13,11 @@ export interface IndexWatcher {
   current(): Promise<string | undefined>;
   /** Loads and fully checks the current build. */
   load(): Promise<IndexSource>;
+  /**
+   * Loads the build named `buildId`, current or not, checking each file it reads but not all the
+   * article text: for a scoring worker, told to serve a build its main thread has checked whole.
+   */
+  loadNamed(buildId: string): Promise<IndexSource>;
   /** Calls `changed` whenever a new build may be current; resolves once listening. */
   listen?(changed: () => void, logger: Logger): Promise<void>;
   close(): Promise<void>;
@@ -27,6 +32,7 @@ export function fileWatcher(indexDir: string): IndexWatcher {
       await source.verify();
       return source;
     },
+    loadNamed: async (buildId) => new FileSource(await loadBuild(buildPath(indexDir, buildId), buildId)),
     close: async () => undefined,
   };
 }
@@ -41,6 +47,11 @@ export function databaseWatcher(pool: pg.Pool): IndexWatcher {
       const source = await PostgresSource.open(pool);
       await source.verify();
       return source;
+    },
+    loadNamed: async (buildId) => {
+      const { rows } = await pool.query<BuildRow>("select id, name, manifest, dimensions from verbatim_builds where name = $1", [buildId]);
+      if (!rows[0]) throw new Error(`The database has no index build named ${buildId} (it was removed after a newer build): the bot loads the current one.`);
+      return PostgresSource.open(pool, rows[0]);
     },
     listen: async (changed, logger) => {
       const connect = async (): Promise<void> => {

@@ -1,16 +1,19 @@
 /**
  * The Discord bot: a discord.js client that answers /ask and /sources and their buttons from the
- * live index, one structured log line per interaction.
+ * live index, one structured log line per interaction. Every interaction is acknowledged before
+ * anything that can take time (scoring, reading an article, the disk, the database): what is
+ * answered at once is worked out from memory, per build, and scoring runs in worker threads
+ * (app/scoringPool.ts) so that no question holds up another's acknowledgement.
  */
 import { Client, Events, MessageFlags, RESTEvents, Status, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction } from "discord.js";
-import { answerPage, checkQuestion, exampleFor } from "../app/answers.js";
+import { answerPage, checkQuestion, exampleFor, scoreHere, type Score } from "../app/answers.js";
 import type { FeedbackStore } from "../app/feedback.js";
 import type { DiscordConnection } from "../app/health.js";
 import type { LiveIndex } from "../app/liveIndex.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { QuestionError } from "../retrieval/answer.js";
-import { helpReply, parseButtonId, questionOfMessage, sourcesReply, type VoteRef } from "../reply/discord.js";
+import { helpReply, parseButtonId, questionOfMessage, sourcesReply, type ReplyPayload, type VoteRef } from "../reply/discord.js";
 import { escapeMarkdown } from "../reply/markdown.js";
 import { cooldownNotice, NOTICES } from "../reply/wording.js";
 import { clientOptions } from "./clientOptions.js";
@@ -39,6 +42,8 @@ export class VerbatimBot {
   private readonly cooldown: Cooldown;
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
+  /** /help's reply and the example question, worked out once per build (they read every article). */
+  private perBuild: { buildId: string; example: string | undefined; help: ReplyPayload } | undefined;
 
   constructor(
     private readonly config: BotConfig,
@@ -46,6 +51,8 @@ export class VerbatimBot {
     private readonly logger: Logger,
     /** People's 👍 / 👎, recorded from the buttons and read back when answering. */
     private readonly feedback: FeedbackStore,
+    /** Where questions are scored: the scoring workers, or this thread. */
+    private readonly score: Score = scoreHere,
   ) {
     this.cooldown = new Cooldown(config.ASK_COOLDOWN_SECONDS);
     this.client = new Client(clientOptions(config.DISCORD_API_URL));
@@ -122,7 +129,7 @@ export class VerbatimBot {
       return;
     }
     if (interaction.commandName === COMMANDS.help) {
-      await respond(interaction, helpReply(this.index.source, this.example()), { privately: true });
+      await respond(interaction, this.built().help, { privately: true });
       log.outcome = "help";
       return;
     }
@@ -154,7 +161,7 @@ export class VerbatimBot {
     }
     const isPrivate = interaction.options.getBoolean(ASK_OPTIONS.private) ?? false;
     await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
-    const { reply, answer } = await answerPage(this.index.current, question, 0, { feedback: this.feedback, voting: true });
+    const { reply, answer } = await answerPage(this.index.current, question, 0, { feedback: this.feedback, voting: true, score: this.score });
     await respond(interaction, reply);
     Object.assign(log, { outcome: "answered", page: 0, results: reply.embeds.length, answered: answer.answered });
   }
@@ -199,7 +206,7 @@ export class VerbatimBot {
     log.questionLength = question.length;
     if (this.config.LOG_QUESTIONS) log.question = question;
     await interaction.deferUpdate();
-    const { reply, answer } = await answerPage(retriever, question, ref.page, { feedback: this.feedback, voting: true });
+    const { reply, answer } = await answerPage(retriever, question, ref.page, { feedback: this.feedback, voting: true, score: this.score });
     await respond(interaction, reply);
     Object.assign(log, { outcome: "answered", results: reply.embeds.length, answered: answer.answered });
   }
@@ -214,6 +221,9 @@ export class VerbatimBot {
     }
     log.questionLength = question.length;
     if (this.config.LOG_QUESTIONS) log.question = question;
+    // Reading the article and recording the vote wait on the disk or the database: acknowledge
+    // first, privately, and turn the placeholder into the note.
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     // The offsets hold only in the article as it was when the answer was given.
     const { source } = this.index;
     const article = source.articles.get(ref.articleId);
@@ -230,13 +240,24 @@ export class VerbatimBot {
 
   /** The example question of help texts and errors: the configured one, or one from the index in use. */
   private example(): string | undefined {
-    return exampleFor(this.config.EXAMPLE_QUESTION, this.index.source);
+    return this.built().example;
+  }
+
+  /** What /help and the example question are for the build served now, made once per build. */
+  private built(): { example: string | undefined; help: ReplyPayload } {
+    const { source } = this.index;
+    if (this.perBuild?.buildId !== source.buildId) {
+      const example = exampleFor(this.config.EXAMPLE_QUESTION, source);
+      this.perBuild = { buildId: source.buildId, example, help: helpReply(source, example) };
+    }
+    return this.perBuild;
   }
 
   /** Tells the user, privately and briefly, that answering failed. */
   private async apologise(interaction: Answerable): Promise<void> {
-    // A public "thinking…" placeholder would stay forever: remove it, then say so privately.
-    if (interaction.deferred && interaction.isChatInputCommand()) await interaction.deleteReply().catch(() => undefined);
+    // A public "thinking…" placeholder would stay forever: remove it, then say so privately (a
+    // private placeholder becomes the note itself).
+    if (interaction.deferred && interaction.ephemeral !== true && interaction.isChatInputCommand()) await interaction.deleteReply().catch(() => undefined);
     await notify(interaction, NOTICES.error);
   }
 }

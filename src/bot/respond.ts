@@ -11,13 +11,15 @@ export type Answerable = ChatInputCommandInteraction | ButtonInteraction;
 
 /**
  * Sends `payload` as the interaction's answer: the message itself (an edit once deferred), or,
- * with `privately`, a note only the user sees (a follow-up once the interaction is acknowledged).
+ * with `privately`, a note only the user sees (the private placeholder itself when the interaction
+ * was deferred privately, a follow-up once it is otherwise acknowledged).
  */
 export async function respond(interaction: Answerable, payload: ReplyPayload, { privately = false } = {}): Promise<void> {
   const body = { ...payload, allowedMentions: NO_MENTIONS };
   const acknowledged = interaction.deferred || interaction.replied;
   if (privately) {
-    if (acknowledged) await interaction.followUp({ ...body, flags: MessageFlags.Ephemeral });
+    if (interaction.deferred && interaction.ephemeral === true && !interaction.replied) await interaction.editReply(body);
+    else if (acknowledged) await interaction.followUp({ ...body, flags: MessageFlags.Ephemeral });
     else await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
   } else if (acknowledged) await interaction.editReply(body);
   else await interaction.reply(body);

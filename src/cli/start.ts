@@ -10,7 +10,8 @@ import { FeedPoller } from "../app/feedPoller.js";
 import { indexHealth, type DiscordConnection } from "../app/health.js";
 import { HealthServer } from "../app/healthServer.js";
 import { LiveIndex } from "../app/liveIndex.js";
-import { configuredWatcher, openRetriever } from "../app/open.js";
+import { configuredWatcher, openRetriever, WARM_UP_QUESTION } from "../app/open.js";
+import { ScoringPool } from "../app/scoringPool.js";
 import { VerbatimBot } from "../bot/bot.js";
 import { loadConfig, type Config } from "../config.js";
 import { createLogger, type Logger } from "../log.js";
@@ -94,13 +95,16 @@ interface Health {
 async function serve(config: Config, logger: Logger, consoleLog: ConsoleLog | undefined, health: Health): Promise<number> {
   const started = performance.now();
   const retriever = await openRetriever(config, logger, { progress: createProgress() });
+  // On Discord, questions are scored in worker threads, which load the build while this thread
+  // checks it; until one is ready, this thread scores (the local console always does).
+  const pool = config.DISCORD_TOKEN && config.ANSWER_WORKERS > 0 ? ScoringPool.start(config, retriever.source.buildId, logger) : undefined;
   // A bot runs for weeks: check all of the article text now rather than each article on first use.
   await retriever.source.verify();
   // The first question pays for lazy work (ONNX session, caches): pay it now, not on a user's /ask.
   retriever.warmUp();
-  await retriever.ask("what do the articles say");
+  await retriever.ask(WARM_UP_QUESTION);
   const feedback = await FeedbackStore.open(config.FEEDBACK_DIR, logger);
-  const index = new LiveIndex(retriever, configuredWatcher(config), logger);
+  const index = new LiveIndex(retriever, configuredWatcher(config), logger, pool);
   await index.watch(config.INDEX_POLL_SECONDS);
   // One process pulls the feeds: the first shard's, when the bot runs as shards.
   const feeds = new FeedPoller(config, index, logger);
@@ -119,7 +123,7 @@ async function serve(config: Config, logger: Logger, consoleLog: ConsoleLog | un
     return 0;
   }
 
-  const bot = new VerbatimBot(config, index, logger, feedback);
+  const bot = new VerbatimBot(config, index, logger, feedback, pool?.score);
   health.index = index;
   health.discord = () => bot.connection;
   const stopped = new Promise<void>((resolve) => {
@@ -141,12 +145,14 @@ async function serve(config: Config, logger: Logger, consoleLog: ConsoleLog | un
     await bot.client.destroy();
     await feeds.stop();
     await index.close();
+    await pool?.close();
     if ((error as { code?: string }).code === "TokenInvalid") throw new Error("Discord rejected DISCORD_TOKEN. Copy the token again from the developer portal (Bot → Reset Token) into .env.");
     throw error;
   }
   await stopped;
   await feeds.stop();
   await index.close();
+  await pool?.close();
   return 0;
 }
 
