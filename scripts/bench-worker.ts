@@ -5,6 +5,7 @@
  *   query <corpusDir> <indexDir> <qfile>    warm questions through the /ask code path
  *   vectra <corpusDir> <indexDir> <qfile>   vectra's own queryItems on the same index
  *   recall <corpusDir> <indexDir> <qfile>   (DATABASE_URL) the HNSW top 40 against an exact scan, and the time of each
+ *   parity <corpusDir> <indexDir> <qfile>   (DATABASE_URL and a file build in indexDir) the same questions through both stores
  * With DATABASE_URL in the environment, every phase uses the PostgreSQL store.
  */
 import { readFile } from "node:fs/promises";
@@ -109,6 +110,7 @@ if (phase === "build") {
   const nearest = `select row, -((embedding::vector(${d})) <#> $1::vector(${d})) as score from ${table} order by (embedding::vector(${d})) <#> $1::vector(${d}) limit 40`;
   let found = 0;
   let foundAsSet = 0;
+  const exactKth: (number | undefined)[] = [];
   let total = 0;
   const hnswTimes: number[] = [];
   const exactTimes: number[] = [];
@@ -125,11 +127,32 @@ if (phase === "build") {
       const exact = await client.query<{ row: number; score: number }>(nearest, [literal]);
       exactTimes.push(performance.now() - started);
       await client.query("commit");
+      exactKth.push(exact.rows.at(-1)?.score);
       const rows = new Set(exact.rows.map((r) => r.row));
       found += countAtLeast(approximate.rows.map((r) => r.score), exact.rows.at(-1)?.score);
       foundAsSet += approximate.rows.filter((r) => rows.has(r.row)).length;
       total += rows.size;
     } finally {
+      client.release();
+    }
+  }
+  // BENCH_EF_SEARCH (--ef-search): the same recall and time at other search breadths, on the same graph.
+  const breadths: Record<string, { recallAt40: number; p50Ms: number }> = {};
+  for (const ef of (process.env.BENCH_EF_SEARCH ?? "").split(",").filter(Boolean).map(Number)) {
+    const client = await pool.connect();
+    try {
+      await client.query(`set hnsw.ef_search = ${ef}`);
+      let hits = 0;
+      const times: number[] = [];
+      for (const [i, vector] of queryVectors.entries()) {
+        const started = performance.now();
+        const { rows } = await client.query<{ score: number }>(nearest, [vectorLiteral(vector)]);
+        times.push(performance.now() - started);
+        hits += countAtLeast(rows.map((r) => r.score), exactKth[i]);
+      }
+      breadths[ef] = { recallAt40: Math.round((hits / total) * 1000) / 1000, p50Ms: Math.round(percentile(times, 50) * 10) / 10 };
+    } finally {
+      await client.query("reset hnsw.ef_search");
       client.release();
     }
   }
@@ -143,7 +166,7 @@ if (phase === "build") {
   const stats = { rounds: 0, postingsRead: 0, passagesScored: 0 };
   for (const [i, question] of questions.entries()) {
     const terms = tokenize(question).filter((token) => !token.stop).map((token) => token.term);
-    source.keywordFirstRead = 2 ** 28; // every posting (a substring's length in bytes must fit an int4)
+    source.keywordFirstRead = 2 ** 31; // every posting
     let started = performance.now();
     const full = await source.gather(terms, queryVectors[i]!, 40);
     fullTimes.push(performance.now() - started);
@@ -157,8 +180,30 @@ if (phase === "build") {
     keywordTotal += full.keywordHits.length;
   }
   await closePools();
-  console.log(JSON.stringify({ keywordRecallAt40: keywordTotal === 0 ? 1 : keywordFound / keywordTotal, keywordRounds: stats.rounds / questions.length, keywordPostingsRead: stats.postingsRead / questions.length, keywordPassagesScored: stats.passagesScored / questions.length, gatherFullP50Ms: percentile(fullTimes, 50), gatherHeadsP50Ms: percentile(headTimes, 50), recallAt40: found / total, recallAt40AsSet: foundAsSet / total, efSearch: config.HNSW_EF_SEARCH, hnswP50Ms: percentile(hnswTimes, 50), exactP50Ms: percentile(exactTimes, 50) }));
+  console.log(JSON.stringify({ keywordRecallAt40: keywordTotal === 0 ? 1 : keywordFound / keywordTotal, keywordRounds: stats.rounds / questions.length, keywordPostingsRead: stats.postingsRead / questions.length, keywordPassagesScored: stats.passagesScored / questions.length, gatherFullP50Ms: percentile(fullTimes, 50), gatherHeadsP50Ms: percentile(headTimes, 50), recallAt40: found / total, recallAt40AsSet: foundAsSet / total, byEfSearch: breadths, efSearch: config.HNSW_EF_SEARCH, hnswP50Ms: percentile(hnswTimes, 50), exactP50Ms: percentile(exactTimes, 50) }));
+} else if (phase === "parity") {
+  // The same questions through the file store (indexDir) and the database (DATABASE_URL): how many
+  // answers, keyword rankings and vector rankings are identical.
+  const questions = JSON.parse(await readFile(questionFile!, "utf8")) as string[];
+  const logger = createLogger("silent");
+  const fromFiles = await openRetriever(loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: "silent" }), logger);
+  const fromDatabase = await openRetriever(config, logger);
+  const same = { answers: 0, keyword: 0, vector: 0, vectorCountingTies: 0 };
+  for (const question of questions) {
+    const [a, b] = [await fromFiles.ask(question, { limit: 8 }), await fromDatabase.ask(question, { limit: 8 })];
+    const quotes = (answer: typeof a) => JSON.stringify([answer.answered, answer.results.map((r) => [r.source.id, r.start, r.end])]);
+    if (quotes(a) === quotes(b)) same.answers++;
+    const terms = tokenize(question).filter((token) => !token.stop).map((token) => token.term);
+    const vector = await fromFiles.embedder.embedQuery(question);
+    const [f, d] = [await fromFiles.source.gather(terms, vector, 40), await fromDatabase.source.gather(terms, vector, 40)];
+    if (JSON.stringify(f.keywordHits) === JSON.stringify(d.keywordHits)) same.keyword++;
+    if (JSON.stringify(f.vectorHits.map((hit) => hit.row)) === JSON.stringify(d.vectorHits.map((hit) => hit.row))) same.vector++;
+    const kth = f.vectorHits.at(-1)?.score;
+    if (countAtLeast(d.vectorHits.map((hit) => hit.score), kth) === f.vectorHits.length) same.vectorCountingTies++;
+  }
+  await closePools();
+  console.log(JSON.stringify({ parityQuestions: questions.length, identicalAnswers: same.answers, identicalKeywordTop40: same.keyword, identicalVectorTop40: same.vector, vectorTop40CountingTies: same.vectorCountingTies }));
 } else {
-  process.stderr.write("usage: bench-worker build|query <corpusDir> <indexDir> [questions.json]\n");
+  process.stderr.write("usage: bench-worker build|query|vectra|recall|parity <corpusDir> <indexDir> [questions.json]\n");
   process.exit(2);
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--sizes 100,1000,10000] [--store files|postgres] [--corpus synthetic|squad] [--stages] [--json] [--keep]` (or `-- --ceiling`, see bench-ceiling.ts): builds synthetic corpora of each size in a
+ * `npm run bench -- [--sizes 100,1000,10000] [--store files|postgres] [--corpus synthetic|squad] [--parity] [--ef-search 100,200,…] [--stages] [--json] [--keep]` (or `-- --ceiling`, see bench-ceiling.ts): builds synthetic corpora of each size in a
  * temporary folder with the real code path and the bundled model, and measures build speed, a
  * no-change `npm run index`, cold start, warm question latency, vectra's own query, index size and
  * peak memory. Prints a table (with --stages, also where a question's time goes, stage by stage),
@@ -19,7 +19,7 @@ import { writeSyntheticCorpus } from "./bench-corpus.js";
 import { startBenchDatabase } from "./bench-server.js";
 import { writeSquadCorpus } from "./bench-squad.js";
 
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "100,1000,10000" }, store: { type: "string", default: "files" }, json: { type: "boolean" }, keep: { type: "boolean" }, ceiling: { type: "boolean" }, stages: { type: "boolean" }, corpus: { type: "string", default: "synthetic" } } });
+const { values } = parseArgs({ options: { sizes: { type: "string", default: "100,1000,10000" }, store: { type: "string", default: "files" }, json: { type: "boolean" }, keep: { type: "boolean" }, ceiling: { type: "boolean" }, stages: { type: "boolean" }, corpus: { type: "string", default: "synthetic" }, parity: { type: "boolean" }, "ef-search": { type: "string" } } });
 if (values.store !== "files" && values.store !== "postgres") {
   process.stderr.write("--store takes files or postgres\n");
   process.exit(2);
@@ -98,7 +98,15 @@ for (const articles of sizes) {
     if (cold.code !== 0 || cold.stdout === "") throw new Error(`npm run ask failed: ${cold.stderr}`);
     const query = lastJson(await run(["scripts/bench-worker.ts", "query", corpusDir, indexDir, questionFile], env), "the queries");
     const vectra = postgres ? undefined : lastJson(await run(["scripts/bench-worker.ts", "vectra", corpusDir, indexDir, questionFile], env), "vectra's queries");
-    const recall = postgres ? lastJson(await run(["scripts/bench-worker.ts", "recall", corpusDir, indexDir, questionFile], env), "the recall") : undefined;
+    const recall = postgres ? lastJson(await run(["scripts/bench-worker.ts", "recall", corpusDir, indexDir, questionFile], { ...env, BENCH_EF_SEARCH: values["ef-search"] ?? "" }), "the recall") : undefined;
+    // --parity: the same corpus in the file store too, and the same questions through both.
+    let parity: Record<string, number> | undefined;
+    if (postgres && values.parity) {
+      const { DATABASE_URL: _database, ...files } = env;
+      process.stderr.write(`${articles} articles: the file store's build, and the same questions through both stores…\n`);
+      lastJson(await run(["scripts/bench-worker.ts", "build", corpusDir, indexDir], files), "the file store's build");
+      parity = lastJson(await run(["scripts/bench-worker.ts", "parity", corpusDir, indexDir, questionFile], env), "the parity check");
+    }
     const server = await database?.stop({ keep: values.keep ?? false });
     const indexBytes = server ? server.databaseBytes : await folderBytes(buildPath(indexDir, (await readPointer(indexDir))!));
     const result = {
@@ -110,11 +118,12 @@ for (const articles of sizes) {
       queryP50Ms: Math.round(query.queryP50Ms * 10) / 10,
       queryP95Ms: Math.round(query.queryP95Ms * 10) / 10,
       ...(vectra ? { vectraQueryP50Ms: Math.round(vectra.vectraQueryP50Ms * 10) / 10, vectraPeakRssMb: vectra.vectraPeakRssMb } : {}),
-      ...(recall ? { keywordRecallAt40: Math.round(recall.keywordRecallAt40 * 1000) / 1000, keywordPostingsRead: Math.round(recall.keywordPostingsRead), keywordRounds: Math.round(recall.keywordRounds * 100) / 100, keywordPassagesScored: Math.round(recall.keywordPassagesScored), gatherFullP50Ms: Math.round(recall.gatherFullP50Ms * 10) / 10, gatherHeadsP50Ms: Math.round(recall.gatherHeadsP50Ms * 10) / 10, recallAt40: Math.round(recall.recallAt40 * 1000) / 1000, recallAt40AsSet: Math.round(recall.recallAt40AsSet * 1000) / 1000, efSearch: recall.efSearch, hnswP50Ms: Math.round(recall.hnswP50Ms * 10) / 10, exactScanP50Ms: Math.round(recall.exactP50Ms * 10) / 10 } : {}),
+      ...(recall ? { keywordRecallAt40: Math.round(recall.keywordRecallAt40 * 1000) / 1000, keywordPostingsRead: Math.round(recall.keywordPostingsRead), keywordRounds: Math.round(recall.keywordRounds * 100) / 100, keywordPassagesScored: Math.round(recall.keywordPassagesScored), gatherFullP50Ms: Math.round(recall.gatherFullP50Ms * 10) / 10, gatherHeadsP50Ms: Math.round(recall.gatherHeadsP50Ms * 10) / 10, recallAt40: Math.round(recall.recallAt40 * 1000) / 1000, recallAt40AsSet: Math.round(recall.recallAt40AsSet * 1000) / 1000, ...(values["ef-search"] ? { byEfSearch: recall.byEfSearch } : {}), efSearch: recall.efSearch, hnswP50Ms: Math.round(recall.hnswP50Ms * 10) / 10, exactScanP50Ms: Math.round(recall.exactP50Ms * 10) / 10 } : {}),
       indexBytes,
       // The bot's memory: the query phase's process (the build's is reported apart).
       peakRssMb: postgres ? query.peakRssMb : Math.max(build.peakRssMb, query.peakRssMb),
       ...(server ? { database: database!.engine, buildPeakRssMb: build.peakRssMb, databasePeakRssMb: server.peakRssMb ?? "—" } : {}),
+      ...(parity ?? {}),
       stages: query.stages as Record<string, { p50: number; p95: number; mean: number }>,
     };
     runs.push(result);
@@ -141,6 +150,13 @@ if (values.stages) {
     // A stage the store does not have (the file store's candidate fetch) is left out.
     const lines = Object.entries(r.stages).filter(([, t]) => t.mean > 0).map(([name, t]) => `| ${name} | ${t.mean.toFixed(2)} | ${t.p50.toFixed(2)} | ${t.p95.toFixed(2)} | ${Math.round((100 * t.mean) / total)}% |`);
     process.stdout.write(`\n${r.articles} articles, per question:\n| stage | mean ms | p50 ms | p95 ms | share |\n| --- | --- | --- | --- | --- |\n${lines.join("\n")}\n| all | ${total.toFixed(2)} | | | |\n`);
+  }
+}
+if (values["ef-search"]) {
+  // HNSW recall@40 (ties counted) and time at each search breadth asked for, on each size's graph.
+  for (const r of runs as any[]) {
+    const lines = Object.entries(r.byEfSearch as Record<string, { recallAt40: number; p50Ms: number }>).map(([ef, m]) => `| ${ef} | ${m.recallAt40} | ${m.p50Ms} |`);
+    process.stdout.write(`\n${r.articles} articles, HNSW search breadth:\n| ef_search | recall@40 | p50 ms |\n| --- | --- | --- |\n${lines.join("\n")}\n`);
   }
 }
 if (values.json) process.stdout.write(`${JSON.stringify({ runs })}\n`);

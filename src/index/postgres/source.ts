@@ -31,6 +31,9 @@ import { vectorLiteral } from "./vectors.js";
  */
 const TERM_CACHE_SIZE = 200_000;
 
+/** The most bytes one substring may ask for (its length is an int4): more postings than any list holds. */
+const MAX_SLICE_BYTES = 2 ** 31 - 8;
+
 /** A build row, as `currentBuild` reads it. */
 export interface BuildRow {
   id: number;
@@ -92,7 +95,7 @@ export class PostgresSource implements IndexSource {
       read: async (slices) => {
         const { rows } = await pool.query<{ term: number; length: number; pairs: Buffer }>(
           `select t.term, length(p.pairs) / 8 as length, substring(p.pairs from t.start for t.count) as pairs from unnest($1::int[], $2::int[], $3::int[]) as t (term, start, count) join ${partition("postings", build.id)} p on p.build = ${build.id} and p.term = t.term`,
-          [slices.map((slice) => slice.term), slices.map((slice) => 8 * slice.from + 1), slices.map((slice) => 8 * Math.max(0, slice.to - slice.from))],
+          [slices.map((slice) => slice.term), slices.map((slice) => 8 * slice.from + 1), slices.map((slice) => Math.min(MAX_SLICE_BYTES, 8 * Math.max(0, slice.to - slice.from)))],
         );
         const read = new Map<number, PostingsSlice>();
         for (const row of rows) {
