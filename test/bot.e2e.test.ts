@@ -1,6 +1,7 @@
 /**
  * The bot end to end: the unmodified discord.js client against the fake Discord on loopback, on
- * each store: the file index, and PostgreSQL with pgvector (PGlite over the wire, test/pglite.ts).
+ * each store: the file index, and PostgreSQL with pgvector (the server of TEST_DATABASE_URL, or
+ * PGlite: test/testDatabase.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -20,7 +21,7 @@ import { currentBuild } from "../src/index/postgres/schema.js";
 import { buildPostgresIndex } from "../src/index/postgres/build.js";
 import { DEFAULT_PASSAGE_SETTINGS } from "../src/passages/passages.js";
 import { callback, FAKE_TOKEN, finalReply, startBot, startBotProcess, type BotProcess, type RunningBot } from "./botHarness.js";
-import { startTestDatabase, type TestDatabase } from "./pglite.js";
+import { startTestDatabase, type TestDatabase } from "./testDatabase.js";
 import { ASKER, FakeDiscord, OTHER_USER, snowflake, type RecordedRequest } from "./fakeDiscord.js";
 import { copyOfTreatyCorpus, TREATY_CORPUS, tempDir, testConfig } from "./helpers.js";
 
