@@ -72,7 +72,7 @@ async function reusablePassageVectors(client: pg.PoolClient, build: number, arti
   const vectors = new Map<string, Float32Array>();
   if (articleIds.length === 0) return vectors;
   const { rows } = await client.query<{ id: string; k: number; embedding: string }>(
-    `select a.id, p.row - a.first_passage as k, p.embedding::text as embedding from ${partition("passages", build)} p join ${partition("articles", build)} a on a.row = p.article_row where a.id = any($1::text[])`,
+    `select a.id, p.row - a.first_passage as k, p.embedding::text as embedding from ${partition("passages", build)} p join ${partition("articles", build)} a on a.row = p.article_row where a.build = ${build} and p.build = ${build} and a.id = any($1::text[])`,
     [articleIds],
   );
   for (const row of rows) vectors.set(`${row.id}#${row.k}`, parseVector(row.embedding));

@@ -31,6 +31,10 @@ import { vectorLiteral } from "./vectors.js";
  */
 const TERM_CACHE_SIZE = 200_000;
 
+// Every lookup names the build as well as the row or term: the partitions' keys are (build, …), and
+// without the build PostgreSQL walks the whole key index (25 ms instead of 0.05 for four passages
+// at 10,000 articles).
+
 /** The most bytes one substring may ask for (its length is an int4): more postings than any list holds. */
 const MAX_SLICE_BYTES = 2 ** 31 - 8;
 
@@ -202,11 +206,11 @@ export class PostgresSource implements IndexSource {
     }
     const [passageRows, articleRows] = await Promise.all([
       this.pool.query<{ row: number; article_row: number; start: number; end: number; sentences: number[]; term_ends: number[]; terms: number[]; score: number }>(
-        `select row, article_row, start, "end", sentences, term_ends, terms, -((embedding::vector(${d})) <#> $2::vector(${d})) as score from ${partition("passages", id)} where row = any($1::int[])`,
+        `select row, article_row, start, "end", sentences, term_ends, terms, -((embedding::vector(${d})) <#> $2::vector(${d})) as score from ${partition("passages", id)} where build = ${id} and row = any($1::int[])`,
         [[...wanted], vector],
       ),
       this.pool.query<{ row: number; body: string; body_sha256: string; covered: number[] }>(
-        `select row, body, body_sha256, array(select q from unnest($2::int[]) as q where q = any(a.terms)) as covered from ${partition("articles", id)} a where row = any($1::int[])`,
+        `select row, body, body_sha256, array(select q from unnest($2::int[]) as q where q = any(a.terms)) as covered from ${partition("articles", id)} a where build = ${id} and row = any($1::int[])`,
         [[...candidateArticles.keys()], queryIds],
       ),
     ]);
@@ -269,7 +273,7 @@ export class PostgresSource implements IndexSource {
     }
     if (missing.length > 0) {
       const d = this.build.dimensions;
-      const { rows } = await this.pool.query<{ id: number; name: boolean; vector: Buffer }>(`select id, name, vector from ${partition("terms", this.build.id)} where id = any($1::int[])`, [missing]);
+      const { rows } = await this.pool.query<{ id: number; name: boolean; vector: Buffer }>(`select id, name, vector from ${partition("terms", this.build.id)} where build = ${this.build.id} and id = any($1::int[])`, [missing]);
       if (rows.length !== missing.length) throw new IndexCorruptError(this.where, "a passage names a term its vocabulary does not have");
       for (const row of rows) {
         if (row.vector.length - 4 !== d) throw new IndexCorruptError(this.where, "its word vectors differ in size");
@@ -299,7 +303,7 @@ export class PostgresSource implements IndexSource {
   }
 
   async body(articleId: string): Promise<string | undefined> {
-    const { rows } = await this.pool.query<{ body: string; body_sha256: string }>(`select body, body_sha256 from ${partition("articles", this.build.id)} where id = $1`, [articleId]);
+    const { rows } = await this.pool.query<{ body: string; body_sha256: string }>(`select body, body_sha256 from ${partition("articles", this.build.id)} where build = ${this.build.id} and id = $1`, [articleId]);
     const row = rows[0];
     if (!row) return undefined;
     if (sha256Hex(row.body) !== row.body_sha256) throw new IndexCorruptError(this.where, `the text of the article ${articleId} does not match its checksum`);
