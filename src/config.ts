@@ -22,6 +22,11 @@ export function defaultAnswerWorkers(cores: number = availableParallelism()): nu
   return Math.min(MAX_DEFAULT_ANSWER_WORKERS, Math.max(1, cores - 1));
 }
 
+/** A server's own articles by default: a few months of a busy feed, far below what slows a question. */
+export const DEFAULT_SERVER_MAX_ARTICLES = 1000;
+/** A server's own bytes by default: about 1,000 articles of 20 kB. */
+export const DEFAULT_SERVER_MAX_BYTES = 20_000_000;
+
 const booleanString = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
   .transform((value) => value === "true" || value === "1" || value === "yes");
@@ -56,6 +61,10 @@ const schema = z.object({
   FEED_STATE_FILE: z.string().min(1).default("data/feeds.json"),
   FETCH_ALLOW_PRIVATE_NETWORK: booleanString.default(false),
   FEEDBACK_DIR: z.string().min(1).default("data/feedback"),
+  /** Most articles of its own a server may add with /add: a server's share, not the shared corpus. */
+  SERVER_MAX_ARTICLES: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_SERVER_MAX_ARTICLES),
+  /** Most bytes of article files a server may have of its own (a number of bytes). */
+  SERVER_MAX_BYTES: z.coerce.number().int().min(0).max(1e12).default(DEFAULT_SERVER_MAX_BYTES),
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: z

@@ -7,6 +7,7 @@ import { sourceOf } from "../corpus/article.js";
 import type { IndexSource } from "../index/source.js";
 import { QuestionError, validateQuestion, type Answer } from "../retrieval/answer.js";
 import type { AskOptions, Retriever } from "../retrieval/retriever.js";
+import type { ArticleFilter, ArticleScope } from "../retrieval/scope.js";
 import { answerReply, MAX_ANSWER_PAGES, QUOTES_PER_PAGE, type ReplyPayload } from "../reply/discord.js";
 import { exampleQuestion } from "../reply/example.js";
 import { emptyQuestion } from "../reply/wording.js";
@@ -47,10 +48,17 @@ export type Score = (retriever: Retriever, question: string, options: AskOptions
 /** Scores in this thread. */
 export const scoreHere: Score = (retriever, question, options) => retriever.ask(question, options);
 
-/** The retriever's answer with the feedback rule applied (without feedback, the retriever's answer as it is). */
+/**
+ * The retriever's answer with the feedback rule applied (without feedback, the retriever's answer
+ * as it is): only votes cast in the same scope count (a server's, or DMs' and the CLI's). The
+ * scope and filter are checked here, in this thread, so that a FilterError reaches the caller as
+ * one even when a worker thread scores the question.
+ */
 export async function answerQuestion(retriever: Retriever, question: string, options: AskOptions = {}, feedback?: FeedbackStore, score: Score = scoreHere): Promise<Answer> {
+  retriever.view(options.scope, options.filter);
   const answer = await score(retriever, question, options);
-  return feedback ? demoteMarkedWrong(answer, (quote) => feedback.votesOn({ article: quote.source.id, start: quote.start, end: quote.end })) : answer;
+  const guild = options.scope?.guildId;
+  return feedback ? demoteMarkedWrong(answer, (quote) => feedback.votesOn({ article: quote.source.id, start: quote.start, end: quote.end }, guild)) : answer;
 }
 
 /**
@@ -59,11 +67,17 @@ export async function answerQuestion(retriever: Retriever, question: string, opt
  * default) and formatted from `retriever`'s build. Once anyone has marked a quote wrong, every
  * page is cut from all the quotes an answer can page through, so that a quote moved down stays on
  * one page rather than slipping off each page as the next is asked for (the retriever's first
- * quotes are the same whatever the limit).
+ * quotes are the same whatever the limit). `scope` and `filter` are the question's (AskOptions):
+ * the same scope and filter give the same quotes on every page.
  */
-export async function answerPage(retriever: Retriever, question: string, page: number, { feedback, voting = false, score }: { feedback?: FeedbackStore; voting?: boolean; score?: Score } = {}): Promise<AnswerPageReply> {
+export async function answerPage(
+  retriever: Retriever,
+  question: string,
+  page: number,
+  { feedback, voting = false, score, scope, filter }: { feedback?: FeedbackStore; voting?: boolean; score?: Score; scope?: ArticleScope; filter?: ArticleFilter } = {},
+): Promise<AnswerPageReply> {
   const shown = (page + 1) * QUOTES_PER_PAGE;
-  const answer = await answerQuestion(retriever, question, { limit: feedback?.hasWrongVotes ? ALL_PAGES : shown + 1 }, feedback, score);
+  const answer = await answerQuestion(retriever, question, { limit: feedback?.hasWrongVotes ? ALL_PAGES : shown + 1, ...(scope ? { scope } : {}), ...(filter ? { filter } : {}) }, feedback, score);
   const hasMore = answer.answered && answer.results.length > shown;
   const trimmed: Answer = { ...answer, results: answer.results.slice(0, shown) };
   const { source: snapshot } = retriever;

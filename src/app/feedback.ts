@@ -36,6 +36,8 @@ const voteSchema = z.object({
   start: z.number().int().nonnegative(),
   end: z.number().int().positive(),
   quote: z.string(),
+  /** The server the vote was cast in; absent for a DM or the console. */
+  guild: z.string().optional(),
 });
 
 /** One line of the file: the latest click of one person on one answer. */
@@ -52,6 +54,8 @@ export interface Click {
   start: number;
   end: number;
   quote: string;
+  /** The server the click came from; undefined for a DM or the console. */
+  guild?: string;
 }
 
 /** Whether a file is empty or ends with a newline (where the next line can start). */
@@ -127,9 +131,13 @@ export class FeedbackStore {
     return this.current.values();
   }
 
-  /** The current votes on one quote. */
-  votesOn(quote: { article: string; start: number; end: number }): Iterable<Vote> {
-    return this.byQuote.get(quoteKey(quote))?.values() ?? [];
+  /**
+   * The current votes on one quote cast in one server (`guild`), or in DMs and the console
+   * (undefined): one server's votes never move another's quotes. `"any"`: all of them.
+   */
+  votesOn(quote: { article: string; start: number; end: number }, guild: string | undefined | "any" = "any"): Iterable<Vote> {
+    const votes = this.byQuote.get(quoteKey(quote))?.values() ?? [];
+    return guild === "any" ? votes : [...votes].filter((vote) => vote.guild === guild);
   }
 
   /** Whether anyone's vote says a quote is wrong. */
@@ -143,7 +151,7 @@ export class FeedbackStore {
     const done = this.writing.then(async () => {
       const voter = voterOf(click.user);
       const choice = nextChoice(this.current.get(`${click.answer}:${voter}`)?.vote, click.choice);
-      const vote: Vote = { v: VOTE_FORMAT, at: now.toISOString(), answer: click.answer, voter, vote: choice, question: click.question, article: click.article, start: click.start, end: click.end, quote: click.quote };
+      const vote: Vote = { v: VOTE_FORMAT, at: now.toISOString(), answer: click.answer, voter, vote: choice, question: click.question, article: click.article, start: click.start, end: click.end, quote: click.quote, ...(click.guild !== undefined ? { guild: click.guild } : {}) };
       await this.append(vote);
       this.remember(vote);
       return choice;

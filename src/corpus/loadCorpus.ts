@@ -4,6 +4,7 @@ import { readdir } from "node:fs/promises";
 import { extname, join, sep } from "node:path";
 import type { Article } from "./article.js";
 import { binaryKind } from "./fileKind.js";
+import { notAServerFolder, SERVERS_FOLDER } from "./servers.js";
 import { ArticleSkipped, CorpusFileError, parseArticleFile, type ArticleFileType } from "./frontMatter.js";
 
 /** Article files by extension: Markdown (front matter optional), plain text, saved web pages. */
@@ -47,7 +48,10 @@ async function corpusFiles(corpusDir: string): Promise<{ articles: string[]; ski
     for (const entry of entries) {
       if (entry.name.startsWith(".")) continue;
       const path = relative === "" ? entry.name : `${relative}/${entry.name}`;
-      if (entry.isDirectory()) await walk(path);
+      // Directly under servers/, only a server's folder is read: anything else would be shared with every server.
+      const notServer = relative === SERVERS_FOLDER ? notAServerFolder(entry.name, entry.isDirectory()) : undefined;
+      if (notServer) skipped.push({ file: path, reason: notServer });
+      else if (entry.isDirectory()) await walk(path);
       else if (DESCRIPTION_FILES.has(entry.name.toLowerCase())) skipped.push({ file: path, reason: "a README describes the folder; it is not indexed" });
       else if (ARTICLE_TYPES.has(extname(entry.name).toLowerCase())) articles.push(path);
       else skipped.push({ file: path, reason: `unsupported type${extname(entry.name) ? ` (${extname(entry.name)})` : ""}: articles are .md, .txt or .html files` });

@@ -11,6 +11,13 @@ export interface KeywordHit {
   score: number;
 }
 
+/** The documents one scope of questions may read (1 = allowed), with what BM25 reads of them: how many, and their mean length. */
+export interface DocumentMask {
+  readonly allowed: Uint8Array;
+  readonly documents: number;
+  readonly averageLength: number;
+}
+
 /** Bytes of the stored form's header: the magic "BM25", k1 and b (float64), documents and terms (uint32). */
 const HEADER_BYTES = 4 + 8 + 8 + 4 + 4;
 const MAGIC = 0x35324d42; // "BM25", little-endian
@@ -178,20 +185,47 @@ export class KeywordIndex {
     return (this.idf(term) * frequency * (this.k1 + 1)) / norm;
   }
 
-  /** Documents scored by BM25 against weighted query terms, best first, at most `limit`. */
-  search(query: ReadonlyMap<string, number>, limit: number): KeywordHit[] {
+  /** A mask over the documents (1 = allowed), with their count and mean length (at least 1) for BM25's length normalisation. */
+  mask(allowed: Uint8Array): DocumentMask {
+    let documents = 0;
+    let total = 0;
+    for (let doc = 0; doc < this.lengths.length; doc++) {
+      if (allowed[doc] === 0) continue;
+      documents++;
+      total += this.lengths[doc]!;
+    }
+    return { allowed, documents, averageLength: documents === 0 ? 1 : Math.max(1, total / documents) };
+  }
+
+  /** How many of the allowed documents contain the term. */
+  documentFrequencyWithin(term: string, mask: DocumentMask): number {
+    const id = this.ids.get(term);
+    if (id === undefined) return 0;
+    let n = 0;
+    for (let i = this.offsets[id]!, end = this.offsets[id + 1]!; i < end; i += 2) n += mask.allowed[this.pairs[i]!]!;
+    return n;
+  }
+
+  /**
+   * Documents scored by BM25 against weighted query terms, best first, at most `limit`. `within`
+   * restricts the search to a mask's documents, scored as if they were the whole index (their own
+   * rarities `idf` and mean length), so nothing outside the mask shapes the result.
+   */
+  search(query: ReadonlyMap<string, number>, limit: number, within?: { mask: DocumentMask; idf: (term: string) => number }): KeywordHit[] {
     // A dense accumulator and a bounded selection: a common term can match most of 100,000+ passages.
     const scores = new Float64Array(this.size);
     const seen = new Uint8Array(this.size);
     const touched: number[] = [];
     const { k1, b, lengths, pairs } = this;
-    const average = this.averageLength;
+    const average = within ? within.mask.averageLength : this.averageLength;
+    const allowed = within?.mask.allowed;
     for (const [term, weight] of query) {
       const id = this.ids.get(term);
       if (id === undefined) continue;
-      const factor = weight * this.idf(term) * (k1 + 1);
+      const factor = weight * (within ? within.idf(term) : this.idf(term)) * (k1 + 1);
       for (let i = this.offsets[id]!, end = this.offsets[id + 1]!; i < end; i += 2) {
         const doc = pairs[i]!;
+        if (allowed !== undefined && allowed[doc] === 0) continue;
         const frequency = pairs[i + 1]!;
         if (seen[doc] === 0) {
           seen[doc] = 1;

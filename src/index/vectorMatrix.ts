@@ -31,19 +31,28 @@ export function dotAll(matrix: Float32Array, dimensions: number, vector: Float32
   return scores;
 }
 
+/** The rows one scope of questions may read (1 = allowed), and how many they are. */
+export interface RowMask {
+  readonly allowed: Uint8Array;
+  readonly count: number;
+}
+
 /**
  * The `limit` highest scores, best first, the lower row first among equal scores: a bounded
  * min-heap in typed arrays, whose root is the worst kept (lowest score, then highest row), so a
  * row that does not beat it costs one comparison (half the time of batching and sorting objects).
+ * With `mask`, only its allowed rows are considered.
  */
-export function topScores(scores: Float32Array, limit: number): VectorHit[] {
-  const capacity = Math.max(0, Math.min(limit, scores.length));
+export function topScores(scores: Float32Array, limit: number, mask?: RowMask): VectorHit[] {
+  const capacity = Math.max(0, Math.min(limit, mask ? mask.count : scores.length));
+  const allowed = mask?.allowed;
   const heapScores = new Float32Array(capacity);
   const heapRows = new Int32Array(capacity);
   // a is worse than b: a lower score, or the same score at a later row.
   const worse = (scoreA: number, rowA: number, scoreB: number, rowB: number) => scoreA < scoreB || (scoreA === scoreB && rowA > rowB);
   let size = 0;
   for (let row = 0; row < scores.length && capacity > 0; row++) {
+    if (allowed !== undefined && allowed[row] === 0) continue;
     const score = scores[row]!;
     let i: number;
     if (size < capacity) {
@@ -96,9 +105,10 @@ export interface VectorMatrix {
   similarities(vector: Float32Array): Float32Array;
   /**
    * The `limit` rows of highest dot product with `vector`, best first (the lower row first among
-   * equal scores), exactly as topScores(similarities(vector), limit) gives them.
+   * equal scores), exactly as topScores(similarities(vector), limit, mask) gives them: with `mask`,
+   * only among its allowed rows.
    */
-  nearest(vector: Float32Array, limit: number): Nearest;
+  nearest(vector: Float32Array, limit: number, mask?: RowMask): Nearest;
   /**
    * Makes the int8 copy of the rows now (65 ms at 180,000 rows), so that no question waits for it;
    * otherwise it is made on the second question (a one-shot question is answered by the full scan).
@@ -212,10 +222,10 @@ export function createVectorMatrix(rows: number, dimensions: number): VectorMatr
       return rescored[0]!;
     };
     const scans = { int8: 0, full: 0 };
-    const viaFullScan = (vector: Float32Array, limit: number): Nearest => {
+    const viaFullScan = (vector: Float32Array, limit: number, mask: RowMask | undefined): Nearest => {
       scans.full++;
       const scores = fullScan(vector);
-      return { hits: topScores(scores, limit), similarity: (row) => scores[row]! };
+      return { hits: topScores(scores, limit, mask), similarity: (row) => scores[row]! };
     };
     return {
       rows,
@@ -225,17 +235,17 @@ export function createVectorMatrix(rows: number, dimensions: number): VectorMatr
       scans,
       prepare,
       similarities: fullScan,
-      nearest(vector: Float32Array, limit: number): Nearest {
+      nearest(vector: Float32Array, limit: number, mask?: RowMask): Nearest {
         const candidates = Math.max(RESCORED_ROWS, limit * 10);
-        // A small matrix is scanned whole: the int8 scan saves nothing there.
-        if (limit < 1 || candidates > MAX_RESCORED_ROWS || rows < 4 * candidates) return viaFullScan(vector, limit);
+        // A small matrix (or a scope of few rows) is scanned whole: the int8 scan saves nothing there.
+        if (limit < 1 || candidates > MAX_RESCORED_ROWS || rows < 4 * candidates || (mask && mask.count <= candidates)) return viaFullScan(vector, limit, mask);
         // The first question does not wait for the int8 rows: a one-shot `verbatim ask` asks one.
-        if (rowError < 0 && ++asked < 2) return viaFullScan(vector, limit);
+        if (rowError < 0 && ++asked < 2) return viaFullScan(vector, limit, mask);
         prepare();
         // The question as int8 values too, with its own scale and rounding error.
         let largest = 0;
         for (let d = 0; d < dimensions; d++) largest = Math.max(largest, Math.abs(vector[d]!));
-        if (!(largest > 0) || !Number.isFinite(largest)) return viaFullScan(vector, limit);
+        if (!(largest > 0) || !Number.isFinite(largest)) return viaFullScan(vector, limit, mask);
         const scale = largest / 127;
         let queryError = 0;
         let queryLength = 0;
@@ -253,9 +263,10 @@ export function createVectorMatrix(rows: number, dimensions: number): VectorMatr
         const exact = new Map<number, number>();
         let hits: VectorHit[] | undefined;
         // The best `candidates` by int8 score, scored exactly; when that cannot be shown to hold
-        // the best `limit`, the best MAX_RESCORED_ROWS; when not even those, the full scan.
+        // the best `limit`, the best MAX_RESCORED_ROWS; when not even those, the full scan. With a
+        // mask, only allowed rows are taken, so the argument below is over the allowed rows alone.
         for (const taken of candidates < MAX_RESCORED_ROWS ? [candidates, MAX_RESCORED_ROWS] : [candidates]) {
-          const rough = topScores(out.subarray(0, rows), taken);
+          const rough = topScores(out.subarray(0, rows), taken, mask);
           rough.forEach((hit, i) => (list[i] = hit.row));
           wasm.dotRows(0, dimensions, vectorAt, listAt, rough.length, rescoredAt);
           exact.clear();
@@ -266,15 +277,20 @@ export function createVectorMatrix(rows: number, dimensions: number): VectorMatr
           });
           scored.sort((a, b) => b.score - a.score || a.row - b.row);
           const best = scored.slice(0, limit);
-          // A row not scored exactly has an int8 score at most the last scored one's, so a float32
-          // score at most that plus the bound: the hits are exact when that cannot reach the last hit.
+          // An allowed row not scored exactly has an int8 score at most the last scored one's, so a
+          // float32 score at most that plus the bound: the hits are exact when that cannot reach the
+          // last hit. Every allowed row was scored exactly when fewer than `taken` were found.
           const lastRough = rough[rough.length - 1]!.score * scale;
+          if (rough.length < taken && rough.length === (mask?.count ?? rows)) {
+            hits = best;
+            break;
+          }
           if (best.length === limit && lastRough + bound < best[limit - 1]!.score) {
             hits = best;
             break;
           }
         }
-        if (!hits) return viaFullScan(vector, limit);
+        if (!hits) return viaFullScan(vector, limit, mask);
         scans.int8++;
         const question = Float32Array.from(vector);
         return { hits, similarity: (row) => exact.get(row) ?? exactOne(question, row) };
@@ -290,10 +306,10 @@ export function createVectorMatrix(rows: number, dimensions: number): VectorMatr
     scans: { int8: 0, full: 0 },
     prepare: () => undefined,
     similarities: (vector) => dotAll(data, dimensions, vector),
-    nearest(vector, limit) {
+    nearest(vector, limit, mask) {
       this.scans.full++;
       const scores = dotAll(data, dimensions, vector);
-      return { hits: topScores(scores, limit), similarity: (row) => scores[row]! };
+      return { hits: topScores(scores, limit, mask), similarity: (row) => scores[row]! };
     },
   };
 }

@@ -9,6 +9,7 @@ import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonC
 import type { Source } from "../corpus/article.js";
 import type { IndexSource } from "../index/source.js";
 import type { Answer, Quote } from "../retrieval/answer.js";
+import { outletsIn as outletsOf, scopedListing, type ArticleScope } from "../retrieval/scope.js";
 import { DISCORD_LIMITS, escapeMarkdown, fitRendering, inviteDots, safeLink, splitGraphemes, stripBidiControls, truncate, unescapeMarkdown } from "./markdown.js";
 import { ALSO_REPORTED_BY, answerHeadline, confidenceText, HELP, HELP_HEADINGS, helpHow, helpReadLine, inSourceOrder, LABELS, NO_ARTICLES, NOT_STATED, passageCount, QUESTION_LABEL, SOURCES_TITLE, sourcesFooter, VOTE_EMOJI } from "./wording.js";
 
@@ -215,8 +216,9 @@ export function answerReply({ answer, page, hasMore, buildId, sourceOf, articleH
   return { content, embeds, components: buttons.length > 0 ? [{ type: ComponentType.ActionRow, components: buttons }] : [], allowedMentions: { parse: [] } };
 }
 
-/** The reply to /sources (and its page buttons): the articles read, with the index's build and model. */
-export function sourcesReply(snapshot: Pick<IndexSource, "manifest" | "articles">, requestedPage: number): ReplyPayload {
+/** The reply to /sources (and its page buttons): the articles `scope` sees (the shared ones by default), counted in that scope only, with the index's build and model. */
+export function sourcesReply(source: Pick<IndexSource, "manifest" | "articles">, requestedPage: number, scope: ArticleScope = {}): ReplyPayload {
+  const snapshot = scopedListing(source, scope);
   const { manifest } = snapshot;
   const articles = inSourceOrder(snapshot.articles.values());
   const pages = sourcesPages(snapshot);
@@ -241,9 +243,14 @@ export function sourcesReply(snapshot: Pick<IndexSource, "manifest" | "articles"
   };
 }
 
-/** The pages /sources has for an index. */
-export function sourcesPages(snapshot: Pick<IndexSource, "manifest" | "articles">): number {
-  return Math.max(1, Math.ceil(snapshot.articles.size / SOURCES_PER_PAGE));
+/** The pages /sources has for an index, as `scope` sees it. */
+export function sourcesPages(snapshot: Pick<IndexSource, "manifest" | "articles">, scope: ArticleScope = {}): number {
+  return Math.max(1, Math.ceil(scopedListing(snapshot, scope).articles.size / SOURCES_PER_PAGE));
+}
+
+/** The outlets the articles `scope` sees name (what /ask's outlet: autocompletes from), sorted. */
+export function outletsIn(source: Pick<IndexSource, "articles">, scope: ArticleScope = {}): string[] {
+  return outletsOf(source.articles.values(), scope);
 }
 
 /**

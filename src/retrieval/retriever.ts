@@ -1,7 +1,7 @@
 import { offsetsIn, sourceOf, type Article } from "../corpus/article.js";
 import type { Embedder } from "../embeddings/embedder.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
-import { FileSource, type Gathered, type IndexSource } from "../index/source.js";
+import { FileSource, type Gathered, type IndexSource, type IndexView, type Lexicon } from "../index/source.js";
 import type { Passage } from "../passages/passages.js";
 import type { Span } from "../passages/sentences.js";
 import { tokenize } from "../text/terms.js";
@@ -14,6 +14,7 @@ import { SoftMatcher, type QueryTerm } from "./softMatch.js";
 import { modelScore, probability, type AnswerFeatures, type CandidateFeatures, type Judge, type LearnedModels } from "./rankingModel.js";
 import { matchDensity, pairShare, QUESTION_KIND_FEATURES, questionKind } from "./features.js";
 import { lap } from "../stageClock.js";
+import { allowedArticles, scopeKey, type ArticleFilter, type ArticleScope } from "./scope.js";
 
 /** Words that, opening a sentence, point back to something named in the sentence before. */
 const REFERRING_OPENERS = /^(he|she|it|they|his|her|its|their|this|these|that|those|the two|both)\b/i;
@@ -68,7 +69,14 @@ const UNANSWERED_RESULT_COUNT = 3;
 export interface AskOptions {
   /** How many quotes to return at most (for paging). */
   limit?: number;
+  /** Who asks: a server sees the shared articles and its own; without one, the shared articles only. */
+  scope?: ArticleScope;
+  /** Only articles of these outlets or dates (a FilterError when that cannot be applied). */
+  filter?: ArticleFilter;
 }
+
+/** Scopes and filters whose views a retriever keeps (each a mask of its passages and a lexicon): the busiest servers' stay made. */
+const CACHED_VIEWS = 64;
 
 function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));
@@ -289,6 +297,8 @@ export class Retriever {
   readonly source: IndexSource;
   /** See titleTermsOf(). */
   private readonly titlesOfArticles = new Map<string, ReadonlySet<string>>();
+  /** See view(): by scopeKey, the least recently used first. */
+  private readonly views = new Map<string, IndexView>();
 
   /** What scores the quotes and decides refusals: the learned models for the ranking in use, or none (the fixed blend and threshold). */
   private readonly judge: Judge | undefined;
@@ -321,6 +331,32 @@ export class Retriever {
     this.source.warmUp();
   }
 
+  /**
+   * What a question in `scope` with `filter` reads of the index: the whole index when that is
+   * every article (no server has its own, nothing filtered), otherwise the view of the allowed
+   * articles, made once per scope and filter and kept (CACHED_VIEWS). Throws FilterError for a
+   * filter that cannot be applied (an unknown outlet, dates back to front, no article left), and
+   * an Error for a store that cannot restrict a question rather than answer from every article.
+   */
+  view(scope: ArticleScope = {}, filter: ArticleFilter = {}): IndexView {
+    const key = scopeKey(scope, filter);
+    const known = this.views.get(key);
+    if (known) {
+      this.views.delete(key);
+      this.views.set(key, known);
+      return known;
+    }
+    const allowed = allowedArticles(this.source.articles.values(), scope, filter);
+    let view: IndexView = this.source;
+    if (allowed !== undefined) {
+      if (!this.source.restrict) throw new Error(`The ${this.source.store} store cannot keep a server's articles apart or filter them yet: remove the corpus's servers/ folder and the filter, or use the file store (no DATABASE_URL).`);
+      view = this.source.restrict(allowed);
+    }
+    this.views.set(key, view);
+    if (this.views.size > CACHED_VIEWS) this.views.delete(this.views.keys().next().value!);
+    return view;
+  }
+
   /** The article's sentence just before a passage (the previous passage's last), when there is one. */
   private previousSentence(g: Gathered, item: number): { span: Span; passage: number; k: number } | undefined {
     const before = g.passage(item - 1);
@@ -347,10 +383,9 @@ export class Retriever {
    * writes (capitalised, not as its first word) that no article uses, as written. A word no article
    * uses is taken for the closest word they do use, when one is a typo away ("pezeshkain").
    */
-  private async queryTerms(question: string): Promise<{ terms: QueryTerm[]; unmentioned: string[] }> {
+  private async queryTerms(question: string, lexicon: Lexicon): Promise<{ terms: QueryTerm[]; unmentioned: string[] }> {
     const seen = new Map<string, string>();
     const unmentioned = new Set<string>();
-    const { lexicon } = this.source;
     tokenize(question).forEach((token, i) => {
       if (token.stop) return;
       if (!lexicon.has(token.term) && !lexicon.isTitleTerm(token.term)) {
@@ -373,14 +408,15 @@ export class Retriever {
    * learned model reads are worked out for every candidate with `allFeatures` (the default for the
    * learned ranking, and for training); otherwise only what the learned scores and refusal need
    * is prepared, and `completeForJudge` finishes the few candidates they read. Throws
-   * QuestionError for a bad question.
+   * QuestionError for a bad question, FilterError for a filter that cannot be applied. Only the
+   * articles `within` allows are read (see view()).
    */
-  async rank(rawQuestion: string, allFeatures = this.models !== undefined && this.ranking === "learned"): Promise<RankedCandidates> {
+  async rank(rawQuestion: string, allFeatures = this.models !== undefined && this.ranking === "learned", within: { scope?: ArticleScope; filter?: ArticleFilter } = {}): Promise<RankedCandidates> {
     const question = validateQuestion(rawQuestion);
+    const source = this.view(within.scope, within.filter);
     // What is asked, without chat filler and shorthand ("ok dumb question but … or nah").
     const asked = plainQuestion(question);
-    const { source } = this;
-    const { terms: query, unmentioned } = await this.queryTerms(asked);
+    const { terms: query, unmentioned } = await this.queryTerms(asked, source.lexicon);
     const queryVector = await this.embedder.embedQuery(asked);
     lap("tokenise");
     const g = await source.gather(query.map((q) => q.term), queryVector, CANDIDATES_PER_RANKING);
@@ -494,10 +530,13 @@ export class Retriever {
     return views;
   }
 
-  /** Answers a question with verbatim quotes, best first. Throws QuestionError for a bad question. */
+  /**
+   * Answers a question with verbatim quotes, best first, from the articles its scope and filter
+   * allow. Throws QuestionError for a bad question, FilterError for a filter that cannot be applied.
+   */
   async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
     const limit = options.limit ?? DEFAULT_RESULT_COUNT;
-    const ranked = await this.rank(rawQuestion);
+    const ranked = await this.rank(rawQuestion, undefined, options);
     const { question, unmentioned } = ranked;
     // A question in another language matches only its names: no quotes, a note instead.
     const language = foreignLanguage(question, ranked.unknownCount / Math.max(1, ranked.questionTerms));

@@ -72,15 +72,20 @@ export class TypoCorrector {
     });
   }
 
-  /** The row of the closest corpus word within the allowed edits, or undefined (a short word, a number, nothing close). */
-  correct(word: string): number | undefined {
+  /**
+   * The row of the closest corpus word within the allowed edits, or undefined (a short word, a
+   * number, nothing close). With `within`, each row's frequency in part of the corpus (a scope's
+   * articles): a word that part never uses is never offered.
+   */
+  correct(word: string, within?: (row: number) => number): number | undefined {
     const max = allowedEdits(word.length);
     if (max === 0 || /\d/.test(word)) return undefined;
     let best: { row: number; distance: number; frequency: number } | undefined;
     const consider = (row: number) => {
       const distance = editDistance(word, this.spellings[row]!, best ? Math.min(max, best.distance) : max);
       if (distance > max) return;
-      const frequency = this.frequency(row);
+      const frequency = within ? within(row) : this.frequency(row);
+      if (within && frequency === 0) return;
       if (!best || distance < best.distance || (distance === best.distance && frequency > best.frequency)) best = { row, distance, frequency };
     };
     for (let length = word.length - max; length <= word.length + max; length++) {
