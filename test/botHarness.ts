@@ -39,7 +39,7 @@ export async function startBot(fake: FakeDiscord, env: Record<string, string>): 
   // As `npm start` does: scoring workers on the build served, and the configured store's builds
   // watched (the pointer file, or the database), each loaded by the workers before it is served.
   const pool = config.ANSWER_WORKERS > 0 ? ScoringPool.start(config, retriever.source.buildId, logger) : undefined;
-  const index = new LiveIndex(retriever, configuredWatcher(config), logger, pool);
+  const index = new LiveIndex(retriever, await configuredWatcher(config), logger, pool);
   await index.watch(config.INDEX_POLL_SECONDS);
   const feedback = await FeedbackStore.open(config.FEEDBACK_DIR, logger);
   const bot = new VerbatimBot(config, index, logger, feedback, pool?.score);

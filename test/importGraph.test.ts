@@ -45,6 +45,38 @@ async function sourceFiles(folder: string): Promise<string[]> {
   return nested.flat();
 }
 
+/**
+ * The imports in `text` that load a module before the file runs: every import and re-export but
+ * `import type` and `export type` (erased: verbatimModuleSyntax keeps `import { type A }` as an
+ * import of the module), and no `import()`, which loads when it is reached.
+ */
+function staticSpecifiers(text: string): string[] {
+  const file = ts.createSourceFile("module.ts", text, ts.ScriptTarget.Latest);
+  const specifiers: string[] = [];
+  for (const statement of file.statements) {
+    if (ts.isImportDeclaration(statement) && !statement.importClause?.isTypeOnly) specifiers.push((statement.moduleSpecifier as ts.StringLiteral).text);
+    else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && !statement.isTypeOnly) specifiers.push((statement.moduleSpecifier as ts.StringLiteral).text);
+  }
+  return specifiers;
+}
+
+/** What loading `entry` loads before it runs: the src/ files its static imports reach, and the packages they name (`discord-api-types/v10` as `discord-api-types`). */
+async function loadedBefore(entry: string): Promise<{ files: string[]; packages: Set<string> }> {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = async (file: string): Promise<void> => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const specifier of staticSpecifiers(await readFile(file, "utf8"))) {
+      const to = target(file, specifier);
+      if (to) await visit(to);
+      else if (!specifier.startsWith("node:")) packages.add(specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/"));
+    }
+  };
+  await visit(entry);
+  return { files: [...files].map((file) => relative(SRC, file)), packages };
+}
+
 /** Every import of every file under src/ (static, dynamic and type-only), as [from, specifier]. */
 async function imports(): Promise<[string, string][]> {
   const edges: [string, string][] = [];
@@ -100,5 +132,40 @@ describe("the import graph of src/", () => {
       [file("app", "open.ts"), "discord.js"],
     ];
     expect(backEdges(edges)).toEqual(["index/snapshot.ts imports retrieval/vectorSearch.ts", "text/terms.ts imports passages/sentences.ts", "reply/discord.ts imports app/answers.ts"]);
+  });
+});
+
+/**
+ * Packages that take from a tenth of a second (pg) to half a second (discord.js, Transformers.js)
+ * to load: each comes with import() at the point a command needs it (the bot on Discord, the
+ * PostgreSQL store, a web page to read, the model to load), never with the command itself.
+ */
+const HEAVY_PACKAGES = ["discord.js", "pg", "@mozilla/readability", "linkedom", "@huggingface/transformers"];
+
+describe("what each command loads before it runs", () => {
+  it.each(["ask", "index", "add", "start", "register", "eval", "feedback", "health"])("src/cli/%s.ts loads none of discord.js, pg, Readability, linkedom and Transformers.js", async (command) => {
+    const { packages } = await loadedBefore(join(SRC, "cli", `${command}.ts`));
+    expect(packages.size).toBeGreaterThan(0);
+    expect(HEAVY_PACKAGES.filter((name) => packages.has(name))).toEqual([]);
+  });
+
+  it("answers a question without loading the index builder, the PostgreSQL store or the bot", async () => {
+    const { files } = await loadedBefore(join(SRC, "cli", "ask.ts"));
+    expect(files).toContain(join("app", "open.ts"));
+    expect(files.filter((file) => file === join("index", "build.ts") || file.startsWith(join("index", "postgres")) || file.startsWith("bot"))).toEqual([]);
+  });
+
+  it("counts imports and re-exports as loaded, and neither type-only imports nor import()", () => {
+    const text = [
+      'import type { A } from "a";',
+      'import { type B } from "b";',
+      'import C, { D } from "./c.js";',
+      'import "e";',
+      'export * from "f";',
+      'export type { G } from "g";',
+      'const h = await import("h");',
+      'type I = typeof import("i");',
+    ].join("\n");
+    expect(staticSpecifiers(text)).toEqual(["b", "./c.js", "e", "f"]);
   });
 });

@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildConfiguredIndex, embedderOptions, loadConfiguredSource, openRetriever } from "../src/app/open.js";
 import { LiveIndex } from "../src/app/liveIndex.js";
-import { databaseWatcher } from "../src/app/watchers.js";
+import { databaseWatcher } from "../src/app/databaseWatcher.js";
 import { loadEmbedder, type Embedder } from "../src/embeddings/embedder.js";
 import { IndexCorruptError } from "../src/index/errors.js";
 import { closePools, poolFor } from "../src/index/postgres/database.js";

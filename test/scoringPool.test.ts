@@ -51,7 +51,7 @@ describe("the scoring workers", () => {
     await writeFile(join(env.CORPUS_DIR!, "lighthouse.md"), LIGHTHOUSE);
     const config = testConfig(env);
     await buildConfiguredIndex(config);
-    const after = retrieverFor(await configuredWatcher(config).load(), before);
+    const after = retrieverFor(await (await configuredWatcher(config)).load(), before);
     expect(after.source.buildId).not.toBe(before.source.buildId);
     await pool.prepare(after.source.buildId);
     // Both builds are held while the main thread switches: a question keeps the build it was asked on.

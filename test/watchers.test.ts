@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type pg from "pg";
 import { describe, expect, it, vi } from "vitest";
-import { databaseWatcher } from "../src/app/watchers.js";
+import { databaseWatcher } from "../src/app/databaseWatcher.js";
 import { createLogger } from "../src/log.js";
 import { BUILD_CHANNEL } from "../src/index/postgres/schema.js";
 

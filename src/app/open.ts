@@ -4,14 +4,10 @@
  */
 import type { Config } from "../config.js";
 import { loadEmbedder, modelKey, type Embedder, type EmbedderOptions } from "../embeddings/embedder.js";
-import { buildIndex, type BuildReport, type ProgressReporter } from "../index/build.js";
+import type { BuildReport, ProgressReporter } from "../index/build.js";
 import type pg from "pg";
 import { IndexMissingError, IndexOutdatedError, loadIndex } from "../index/snapshot.js";
-import { buildPostgresIndex } from "../index/postgres/build.js";
-import { checkReachable, poolFor } from "../index/postgres/database.js";
-import { migrate } from "../index/postgres/schema.js";
-import { DatabaseIndexMissingError, PostgresSource } from "../index/postgres/source.js";
-import { databaseWatcher, fileWatcher, type IndexWatcher } from "./watchers.js";
+import { fileWatcher, type IndexWatcher } from "./watchers.js";
 import type { Logger } from "../log.js";
 import type { Manifest } from "../index/manifest.js";
 import { FileSource, type IndexSource } from "../index/source.js";
@@ -30,9 +26,15 @@ export function embedderOptions(config: Config): EmbedderOptions {
   };
 }
 
-/** The configured store's database pool, or undefined for the file store. */
-export function configuredPool(config: Config): pg.Pool | undefined {
-  return config.DATABASE_URL ? poolFor(config.DATABASE_URL, config.HNSW_EF_SEARCH) : undefined;
+/**
+ * The PostgreSQL store's code and the configured database's pool, or undefined for the file store.
+ * Imported here, not at the top: pg and the store's code take a tenth of a second to load, which
+ * the file store should not pay.
+ */
+async function configuredDatabase(config: Config): Promise<{ store: typeof import("./postgresStore.js"); pool: pg.Pool } | undefined> {
+  if (!config.DATABASE_URL) return undefined;
+  const store = await import("./postgresStore.js");
+  return { store, pool: store.poolFor(config.DATABASE_URL, config.HNSW_EF_SEARCH) };
 }
 
 /** Builds or updates the configured index (files, or PostgreSQL with DATABASE_URL); loads the model only if something must be embedded. */
@@ -48,29 +50,32 @@ export async function buildConfiguredIndex(config: Config, options: { progress?:
     force: options.force,
     strict: options.strict,
   };
-  const pool = configuredPool(config);
-  if (pool) {
+  const database = await configuredDatabase(config);
+  if (database) {
     // pgvector refuses such a graph only after the whole build is embedded and written: say so first.
     if (config.HNSW_EF_CONSTRUCTION < 2 * config.HNSW_M) throw new Error(`HNSW_EF_CONSTRUCTION (${config.HNSW_EF_CONSTRUCTION}) must be at least twice HNSW_M (${config.HNSW_M}): pgvector builds no graph otherwise. Change one of them in .env.`);
-    await checkReachable(pool, config.DATABASE_URL!);
-    return buildPostgresIndex({ ...settings, pool, hnsw: { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION } });
+    await database.store.checkReachable(database.pool, config.DATABASE_URL!);
+    return database.store.buildPostgresIndex({ ...settings, pool: database.pool, hnsw: { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION } });
   }
+  // The builder (reading the corpus, front matter, the build lock) loads only when a build runs.
+  const { buildIndex } = await import("../index/build.js");
   return buildIndex({ ...settings, indexDir: config.INDEX_DIR });
 }
 
 /** Loads the configured store's current build. Throws IndexMissingError / DatabaseIndexMissingError when there is none. */
 export async function loadConfiguredSource(config: Config): Promise<IndexSource> {
-  const pool = configuredPool(config);
-  if (!pool) return new FileSource(await loadIndex(config.INDEX_DIR));
-  await checkReachable(pool, config.DATABASE_URL!);
-  await migrate(pool);
-  return PostgresSource.open(pool);
+  const database = await configuredDatabase(config);
+  if (!database) return new FileSource(await loadIndex(config.INDEX_DIR));
+  const { store, pool } = database;
+  await store.checkReachable(pool, config.DATABASE_URL!);
+  await store.migrate(pool);
+  return store.PostgresSource.open(pool);
 }
 
 /** How the configured store's builds are watched for a new one. */
-export function configuredWatcher(config: Config): IndexWatcher {
-  const pool = configuredPool(config);
-  return pool ? databaseWatcher(pool) : fileWatcher(config.INDEX_DIR);
+export async function configuredWatcher(config: Config): Promise<IndexWatcher> {
+  const database = await configuredDatabase(config);
+  return database ? database.store.databaseWatcher(database.pool) : fileWatcher(config.INDEX_DIR);
 }
 
 /**
@@ -107,7 +112,7 @@ export async function openRetriever(config: Config, logger: Logger, options: { p
     if (loaded instanceof Error) throw loaded;
     source = loaded;
   } catch (error) {
-    if (error instanceof IndexMissingError || error instanceof DatabaseIndexMissingError) logger.info(where, "no index yet: building it now (first run)");
+    if (error instanceof IndexMissingError || (config.DATABASE_URL && error instanceof (await import("./postgresStore.js")).DatabaseIndexMissingError)) logger.info(where, "no index yet: building it now (first run)");
     else if (error instanceof IndexOutdatedError) logger.warn(where, "the index was built by another version of Verbatim: rebuilding it now");
     else throw error;
     logSkipped(logger, await buildConfiguredIndex(config, { progress: options.progress, embedder }));

@@ -19,7 +19,7 @@ const config = Object.freeze(start.config);
 const post = (message: FromWorker) => port.postMessage(message);
 
 const embedder = await loadEmbedder(embedderOptions(config));
-const watcher = configuredWatcher(config);
+const watcher = await configuredWatcher(config);
 /** The builds held, by id: the one served, and the next while the main thread switches to it. */
 const builds = new Map<string, Retriever>();
 const underWay = new Set<Promise<void>>();

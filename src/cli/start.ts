@@ -12,7 +12,6 @@ import { HealthServer } from "../app/healthServer.js";
 import { LiveIndex } from "../app/liveIndex.js";
 import { configuredWatcher, openRetriever, WARM_UP_QUESTION } from "../app/open.js";
 import { ScoringPool } from "../app/scoringPool.js";
-import { VerbatimBot } from "../bot/bot.js";
 import { loadConfig, type Config } from "../config.js";
 import { createLogger, type Logger } from "../log.js";
 import { consoleHelp, CONSOLE_INTRO } from "../reply/wording.js";
@@ -22,8 +21,7 @@ import { ConsoleLog } from "./consoleLog.js";
 import { createProgress } from "./progress.js";
 import { runCli } from "./run.js";
 import { fileURLToPath } from "node:url";
-import { closePools } from "../index/postgres/database.js";
-import { startShards, stopShards, type ShardFleet, type ShardReport } from "../bot/shards.js";
+import type { ShardFleet, ShardReport } from "../bot/shards.js";
 import { parseCommand, usageText } from "./usage.js";
 
 const USAGE = usageText({
@@ -56,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     return await serve(config, logger, consoleLog, health);
   } finally {
     await healthServer?.stop();
-    await closePools();
+    if (config.DATABASE_URL) await (await import("../index/postgres/database.js")).closePools();
     // A shard's channel to the sharding manager would keep the process alive: let it go.
     if (config.SHARD_PROCESS && process.connected) process.disconnect();
   }
@@ -64,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
 
 /** The sharding manager: starts the shards, answers the health check for them, stops them on SIGINT / SIGTERM. */
 async function runShards(config: Config, logger: Logger): Promise<number> {
+  const { startShards, stopShards } = await import("../bot/shards.js");
   let fleet: ShardFleet | undefined;
   let stopping = false;
   const healthServer = config.HEALTH_PORT === undefined ? undefined : new HealthServer(config.HEALTH_HOST, config.HEALTH_PORT, () => fleet?.health() ?? { discord: "connecting", stopping, uptimeSeconds: process.uptime() }, logger);
@@ -104,7 +103,7 @@ async function serve(config: Config, logger: Logger, consoleLog: ConsoleLog | un
   retriever.warmUp();
   await retriever.ask(WARM_UP_QUESTION);
   const feedback = await FeedbackStore.open(config.FEEDBACK_DIR, logger);
-  const index = new LiveIndex(retriever, configuredWatcher(config), logger, pool);
+  const index = new LiveIndex(retriever, await configuredWatcher(config), logger, pool);
   await index.watch(config.INDEX_POLL_SECONDS);
   // One process pulls the feeds: the first shard's, when the bot runs as shards.
   const feeds = new FeedPoller(config, index, logger);
@@ -123,6 +122,8 @@ async function serve(config: Config, logger: Logger, consoleLog: ConsoleLog | un
     return 0;
   }
 
+  // discord.js takes half a second to load: only for the bot on Discord, never for the local console.
+  const { VerbatimBot } = await import("../bot/bot.js");
   const bot = new VerbatimBot(config, index, logger, feedback, pool?.score);
   health.index = index;
   health.discord = () => bot.connection;
