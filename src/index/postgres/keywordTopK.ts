@@ -18,6 +18,8 @@ import { BM25_B, BM25_K1, type KeywordHit } from "../keyword.js";
 export const FIRST_READ = 2_000;
 /** A list read on is read this many times deeper than before (fewer round trips on a long list). */
 const DEEPEN = 4;
+/** Passages worth scoring from their terms, per passage asked for, before reading further down the lists instead. */
+const MAX_SCORED = 4;
 /** Float32 weights bound float64 scores: comparisons leave this relative margin, so a bound is never too tight. */
 const MARGIN = 1e-6;
 
@@ -129,8 +131,15 @@ export async function keywordTopK(query: KeywordQuery, reader: PostingsReader, s
       });
       continue;
     }
-    // Every passage in no head is below the threshold; score every seen one that may not be.
-    await score([...lower.keys()].filter((doc) => (lower.get(doc)! + unseen - (seenCut.get(doc) ?? 0)) * (1 + MARGIN) >= threshold));
+    // Every passage in no head is below the threshold; score every seen one that may not be. When
+    // those are many, reading further down the lists is cheaper (8 bytes a posting against a
+    // passage's terms) and tightens their bounds.
+    const uncertain = [...lower.keys()].filter((doc) => !exact.has(doc) && (lower.get(doc)! + unseen - (seenCut.get(doc) ?? 0)) * (1 + MARGIN) >= threshold);
+    if (uncertain.length > MAX_SCORED * query.limit && unseen > 0) {
+      slices = cut.flatMap((c, q) => (c > 0 ? [{ term: query.terms[q]!, from: docs[q]!.length, to: Math.min(lengths[q]!, docs[q]!.length * DEEPEN) }] : []));
+      continue;
+    }
+    await score(uncertain);
     return [...exact]
       .map(([doc, value]) => ({ doc, score: value }))
       .filter((hit) => hit.score > 0)
