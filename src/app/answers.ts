@@ -57,8 +57,8 @@ export const scoreHere: Score = (retriever, question, options) => retriever.ask(
 export async function answerQuestion(retriever: Retriever, question: string, options: AskOptions = {}, feedback?: FeedbackStore, score: Score = scoreHere): Promise<Answer> {
   retriever.view(options.scope, options.filter);
   const answer = await score(retriever, question, options);
-  const guild = options.scope?.guildId;
-  return feedback ? demoteMarkedWrong(answer, (quote) => feedback.votesOn({ article: quote.source.id, start: quote.start, end: quote.end }, guild)) : answer;
+  const scope = options.scope ?? {};
+  return feedback ? demoteMarkedWrong(answer, (quote) => feedback.votesOn({ article: quote.source.id, start: quote.start, end: quote.end }, scope)) : answer;
 }
 
 /**

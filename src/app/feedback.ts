@@ -132,12 +132,12 @@ export class FeedbackStore {
   }
 
   /**
-   * The current votes on one quote cast in one server (`guild`), or in DMs and the console
-   * (undefined): one server's votes never move another's quotes. `"any"`: all of them.
+   * The current votes on one quote; with `scope`, only those cast in its server (or, without a
+   * guild id, in DMs and the console): one server's votes never move another's quotes.
    */
-  votesOn(quote: { article: string; start: number; end: number }, guild: string | undefined | "any" = "any"): Iterable<Vote> {
+  votesOn(quote: { article: string; start: number; end: number }, scope?: { guildId?: string }): Iterable<Vote> {
     const votes = this.byQuote.get(quoteKey(quote))?.values() ?? [];
-    return guild === "any" ? votes : [...votes].filter((vote) => vote.guild === guild);
+    return scope === undefined ? votes : [...votes].filter((vote) => vote.guild === scope.guildId);
   }
 
   /** Whether anyone's vote says a quote is wrong. */
