@@ -7,7 +7,7 @@ import { sourceOf } from "../corpus/article.js";
 import type { IndexSource } from "../index/source.js";
 import { QuestionError, validateQuestion, type Answer } from "../retrieval/answer.js";
 import type { AskOptions, Retriever } from "../retrieval/retriever.js";
-import type { ArticleFilter, ArticleScope } from "../retrieval/scope.js";
+import { inScope, type ArticleFilter, type ArticleScope } from "../retrieval/scope.js";
 import { answerReply, MAX_ANSWER_PAGES, QUOTES_PER_PAGE, type ReplyPayload } from "../reply/discord.js";
 import { exampleQuestion } from "../reply/example.js";
 import { emptyQuestion } from "../reply/wording.js";
@@ -25,9 +25,13 @@ export interface AnswerPageReply {
 /** Every quote an answer can page through: a quote moved down goes last among these, never past them. */
 const ALL_PAGES = MAX_ANSWER_PAGES * QUOTES_PER_PAGE;
 
-/** The example question for help texts and errors: EXAMPLE_QUESTION when configured, otherwise one made from a title of the index. */
-export function exampleFor(configured: string | undefined, source: Pick<IndexSource, "articles">): string | undefined {
-  return exampleQuestion(configured, source.articles.values());
+/**
+ * The example question for help texts and errors: EXAMPLE_QUESTION when configured, otherwise one
+ * made from a title of the articles `scope` sees (never another server's title).
+ */
+export function exampleFor(configured: string | undefined, source: Pick<IndexSource, "articles">, scope: ArticleScope = {}): string | undefined {
+  const seen = [...source.articles.values()].filter((article) => inScope(article.file, scope));
+  return exampleQuestion(configured, seen.length === source.articles.size ? source.articles.values() : seen);
 }
 
 /**

@@ -5,6 +5,9 @@
  *                     if none given), the sources, or an error
  *   --sources         the indexed articles instead of an answer (a page of them when one is given)
  *   --limit N         how many quotes at most (default 4)
+ *   --server ID       ask (or list the articles) as that Discord server would: the shared articles and its own
+ *   --outlet NAME     only articles of this outlet (repeat for several)
+ *   --since, --until  only articles published from / up to a date (2025-01-17, jan 2025, last week)
  */
 import { createInterface } from "node:readline";
 import { answerQuestion, checkQuestion, exampleFor } from "../app/answers.js";
@@ -14,6 +17,8 @@ import { loadConfig } from "../config.js";
 import { createLogger } from "../log.js";
 import { QuestionError, validateQuestion } from "../retrieval/answer.js";
 import type { Retriever } from "../retrieval/retriever.js";
+import { parseDateFilter } from "../retrieval/dates.js";
+import { parseGuildId, scopedListing, type ArticleFilter, type ArticleScope } from "../retrieval/scope.js";
 import { formatAnswer, formatSources, sourcesJson, sourcesPageCount, styleFor } from "../reply/terminal.js";
 import { noSuchSourcesPage } from "../reply/wording.js";
 import { createProgress } from "./progress.js";
@@ -38,17 +43,21 @@ const USAGE = usageText({
     ["--json", "print JSON on stdout, errors included"],
     ["--limit N", `how many quotes at most (1–${MAX_LIMIT}, default 4)`],
     ["--sources", "list the articles instead of answering"],
+    ["--server ID", "as that Discord server sees it (its guild id): the shared articles and its own;\nwithout it, the shared articles only"],
+    ["--outlet NAME", "only articles of this outlet (repeat it for several)"],
+    ["--since DATE", "only articles published on or after DATE (2025-01-17, jan 2025, 2025,\nyesterday, last week, last month)"],
+    ["--until DATE", "only articles published on or before DATE"],
   ],
   fromClone: "From a clone: `npx verbatim ask …`, or `npm run -s ask -- …` (and `npm run -s sources -- …`).",
 });
 
-async function answerStdin(retriever: Retriever, feedback: FeedbackStore, limit: number | undefined, example: () => string | undefined): Promise<number> {
+async function answerStdin(retriever: Retriever, feedback: FeedbackStore, options: { limit?: number; scope: ArticleScope; filter: ArticleFilter }, example: () => string | undefined): Promise<number> {
   let failures = 0;
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   // One output line per input line, blank ones too, so answers stay in step with the questions.
   for await (const line of lines) {
     try {
-      process.stdout.write(JSON.stringify(await answerQuestion(retriever, checkQuestion(line, example), { limit }, feedback)) + "\n");
+      process.stdout.write(JSON.stringify(await answerQuestion(retriever, checkQuestion(line, example), options, feedback)) + "\n");
     } catch (error) {
       if (!(error instanceof QuestionError)) throw error;
       failures++;
@@ -66,9 +75,15 @@ function refuse(json: boolean | undefined, question: string, message: string, wi
 }
 
 async function main(argv: string[]): Promise<number> {
-  const parsed = parseCommand(argv, { json: { type: "boolean" }, sources: { type: "boolean" }, limit: { type: "string" } }, USAGE, true);
+  const parsed = parseCommand(
+    argv,
+    { json: { type: "boolean" }, sources: { type: "boolean" }, limit: { type: "string" }, server: { type: "string" }, outlet: { type: "string", multiple: true }, since: { type: "string" }, until: { type: "string" } },
+    USAGE,
+    true,
+  );
   if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
+  const outlets = values.outlet as unknown as string[] | undefined;
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   const question = positionals.join(" ");
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIMIT)) return refuse(values.json, question, `--limit takes a whole number from 1 to ${MAX_LIMIT}.`);
@@ -85,20 +100,39 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
+  let scope: ArticleScope;
+  let filter: ArticleFilter;
+  try {
+    scope = values.server === undefined ? {} : { guildId: parseGuildId(values.server) };
+    filter = { ...(outlets !== undefined && outlets.length > 0 ? { outlets } : {}), ...parseDateFilter({ since: values.since, until: values.until }, new Date()) };
+  } catch (error) {
+    if (error instanceof QuestionError) return refuse(values.json, question, error.message);
+    throw error;
+  }
+
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const retriever = await openRetriever(config, logger, { progress: createProgress() });
   if (values.sources) {
-    const pages = sourcesPageCount(retriever.source);
+    const listing = scopedListing(retriever.source, scope);
+    const pages = sourcesPageCount(listing);
     if (page !== undefined && page > pages) return refuse(values.json, question, noSuchSourcesPage(page, pages, "verbatim sources"));
     const shown = page === undefined ? undefined : page - 1;
-    process.stdout.write(values.json ? `${JSON.stringify(sourcesJson(retriever.source, shown))}\n` : formatSources(retriever.source, shown));
+    process.stdout.write(values.json ? `${JSON.stringify(sourcesJson(listing, shown))}\n` : formatSources(listing, shown));
     return 0;
   }
+  try {
+    // An outlet the scope does not have, or dates that leave no article: said once, before any question.
+    retriever.view(scope, filter);
+  } catch (error) {
+    if (error instanceof QuestionError) return refuse(values.json, question, error.message);
+    throw error;
+  }
+  const options = { ...(limit !== undefined ? { limit } : {}), scope, filter };
   // The votes people gave on Discord and in the console move quotes as they do for the bot.
   const feedback = await FeedbackStore.open(config.FEEDBACK_DIR, logger);
-  if (readStdin) return answerStdin(retriever, feedback, limit, () => exampleFor(config.EXAMPLE_QUESTION, retriever.source));
-  const answer = await answerQuestion(retriever, question, { limit }, feedback);
+  if (readStdin) return answerStdin(retriever, feedback, options, () => exampleFor(config.EXAMPLE_QUESTION, retriever.source, scope));
+  const answer = await answerQuestion(retriever, question, options, feedback);
   if (values.json) process.stdout.write(JSON.stringify(answer) + "\n");
   else process.stdout.write(formatAnswer(answer, (id) => retriever.source.articles.get(id)?.title ?? id, styleFor(process.stdout)) + "\n");
   return 0;
