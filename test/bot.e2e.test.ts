@@ -434,11 +434,11 @@ describe.each(STORES)("the bot on a fake Discord (%s store)", (which) => {
       });
     const guild = await run({ DISCORD_GUILD_ID: "666666666666666666", EXAMPLE_QUESTION: "who paid for the new cranes" });
     expect(guild.code).toBe(0);
-    expect(guild.out).toContain("Registered /ask, /sources, /help in the server 666666666666666666");
+    expect(guild.out).toContain("Registered /ask, /sources, /help, /add, /feeds, “Find quotes” (on a message) in the server 666666666666666666");
     const put = fake.requests.find((r) => r.method === "PUT" && r.path === "/applications/111111111111111111/guilds/666666666666666666/commands")!;
     expect(put.headers.authorization).toBe(`Bot ${FAKE_TOKEN}`);
     const askCommand = put.body.find((c: any) => c.name === "ask");
-    expect(askCommand.options.map((o: any) => [o.name, o.required ?? false])).toEqual([["question", true], ["private", false]]);
+    expect(askCommand.options.map((o: any) => [o.name, o.required ?? false])).toEqual([["question", true], ["private", false], ["outlet", false], ["since", false], ["until", false]]);
     expect(askCommand.options[0].max_length).toBe(300);
     expect(askCommand.options[0].description).toBe("What you want to know, e.g. who paid for the new cranes");
     const global = await run({});

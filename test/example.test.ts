@@ -56,7 +56,7 @@ describe("the example question", () => {
 
   it("is in /ask's option description when it fits Discord's 100 characters", () => {
     const ask = commandDefinitions("who won the cup final").find((command) => command.name === "ask")!;
-    expect((ask.options![0] as { description: string }).description).toBe("What you want to know, e.g. who won the cup final");
+    expect(((ask as { options: { description: string }[] }).options[0]!).description).toBe("What you want to know, e.g. who won the cup final");
     expect(questionDescription("x".repeat(300))).toBe("What you want to know about the articles, in your own words");
     expect(questionDescription(undefined).length).toBeLessThanOrEqual(MAX_OPTION_DESCRIPTION);
     for (const command of commandDefinitions()) expect(JSON.stringify(command)).not.toMatch(/treaty|mutual defen/);

@@ -22,6 +22,19 @@ export const INTERACTION_RESPONSE_WINDOW_MS = 3_000;
 
 type User = typeof ASKER;
 
+/** Two servers (guilds) for tests of each server's own articles. */
+export const GUILD_A = "880000000000000001";
+export const GUILD_B = "880000000000000002";
+/** Discord's permission bits, as a member's `permissions` string carries them. */
+export const PERMISSIONS = Object.freeze({ none: "0", manageGuild: String(1n << 5n), administrator: String(1n << 3n), sendMessages: String(1n << 11n) });
+
+/** Where an interaction comes from: a server (with the member's permissions in the channel), or a DM when absent. */
+export interface InGuild {
+  guildId: string;
+  /** The member's permissions in the channel, as Discord computes them (overwrites applied): a decimal bit set. */
+  permissions?: string;
+}
+
 /** When the fake should treat an interaction as created: `ageSeconds` before it is sent. */
 export interface InteractionTiming {
   ageSeconds?: number;
@@ -190,12 +203,12 @@ export class FakeDiscord {
   }
 
   /** Sends a slash command as INTERACTION_CREATE (to every connection, or only to one shard's); returns the interaction's id and token. */
-  sendCommand(name: string, options: { name: string; type: number; value: unknown }[] = [], user: User = ASKER, timing: InteractionTiming = {}, shard?: number): { id: string; token: string } {
+  sendCommand(name: string, options: { name: string; type: number; value?: unknown; options?: unknown[] }[] = [], user: User = ASKER, timing: InteractionTiming = {}, shard?: number, where?: InGuild): { id: string; token: string } {
     const { id, token } = this.newInteraction(timing);
     this.dispatch(
       "INTERACTION_CREATE",
       {
-        ...this.interactionBase(id, token, user),
+        ...this.interactionBase(id, token, user, where),
         type: 2,
         data: { id: snowflake(), name, type: 1, options },
       },
@@ -210,10 +223,10 @@ export class FakeDiscord {
   }
 
   /** Sends a button click on a message the bot sent (as its PATCH body, with `id` to click the same message again), by `user`. */
-  sendButton(customId: string, message: { id?: string; content?: string; embeds?: unknown[]; components?: unknown[] }, askedBy: User = ASKER, user: User = ASKER, timing: InteractionTiming = {}): { id: string; token: string } {
+  sendButton(customId: string, message: { id?: string; content?: string; embeds?: unknown[]; components?: unknown[] }, askedBy: User = ASKER, user: User = ASKER, timing: InteractionTiming = {}, where?: InGuild): { id: string; token: string } {
     const { id, token } = this.newInteraction(timing);
     this.dispatch("INTERACTION_CREATE", {
-      ...this.interactionBase(id, token, user),
+      ...this.interactionBase(id, token, user, where),
       type: 3,
       data: { custom_id: customId, component_type: 2 },
       message: {
@@ -240,6 +253,51 @@ export class FakeDiscord {
     return { id, token };
   }
 
+  /**
+   * Sends a message command (type 3, right-click → Apps → `name`) on a message someone wrote, as
+   * Discord does: the message whole in `data.resolved.messages`, its content included without the
+   * Message Content intent (Discord sends the target message's content to the app).
+   */
+  sendMessageCommand(name: string, target: { content: string; embeds?: unknown[]; attachments?: unknown[]; author?: User }, user: User = ASKER, where?: InGuild): { id: string; token: string } {
+    const { id, token } = this.newInteraction({});
+    const messageId = snowflake();
+    const message = {
+      id: messageId,
+      channel_id: CHANNEL_ID,
+      author: target.author ?? OTHER_USER,
+      content: target.content,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: target.attachments ?? [],
+      embeds: target.embeds ?? [],
+      pinned: false,
+      type: 0,
+      flags: 0,
+    };
+    this.dispatch("INTERACTION_CREATE", {
+      ...this.interactionBase(id, token, user, where),
+      type: 2,
+      data: { id: snowflake(), name, type: 3, target_id: messageId, resolved: { messages: { [messageId]: message } } },
+    });
+    return { id, token };
+  }
+
+  /** Sends an autocomplete request (type 4) while `user` types `value` into option `focused` of a command (`subcommand` for one of its subcommands). */
+  sendAutocomplete(name: string, focused: string, value: string, user: User = ASKER, where?: InGuild, subcommand?: string): { id: string; token: string } {
+    const { id, token } = this.newInteraction({});
+    const option = { name: focused, type: 3, value, focused: true };
+    this.dispatch("INTERACTION_CREATE", {
+      ...this.interactionBase(id, token, user, where),
+      type: 4,
+      data: { id: snowflake(), name, type: 1, options: subcommand ? [{ name: subcommand, type: 1, options: [option] }] : [option] },
+    });
+    return { id, token };
+  }
+
   private newInteraction({ ageSeconds = 0 }: InteractionTiming): { id: string; token: string } {
     const id = snowflake();
     const token = interactionToken(id);
@@ -247,8 +305,12 @@ export class FakeDiscord {
     return { id, token };
   }
 
-  private interactionBase(id: string, token: string, user: User) {
-    return { id, token, application_id: APP_ID, channel_id: CHANNEL_ID, user, version: 1, locale: "en-US", app_permissions: "0", entitlements: [], authorizing_integration_owners: {}, context: 1 };
+  /** What every interaction carries: in a DM, the user; in a server, the guild and the member (with their permissions) instead. */
+  private interactionBase(id: string, token: string, user: User, where?: InGuild) {
+    const base = { id, token, application_id: APP_ID, channel_id: CHANNEL_ID, version: 1, locale: "en-US", app_permissions: "0", entitlements: [], authorizing_integration_owners: {} };
+    if (!where) return { ...base, user, context: 1 };
+    const member = { user, roles: [], permissions: where.permissions ?? PERMISSIONS.sendMessages, joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0, nick: null, avatar: null, premium_since: null, pending: false, communication_disabled_until: null };
+    return { ...base, guild_id: where.guildId, guild_locale: "en-US", guild: { id: where.guildId, locale: "en-US", features: [] }, member, context: 0 };
   }
 
   private dispatch(t: string, d: unknown, shard?: number): void {

@@ -1,13 +1,15 @@
 /**
  * The running bot's feed reader: every FEEDS_POLL_MINUTES it pulls the feeds FEEDS lists (as
- * `npm run add` does), and when that added articles, rebuilds the index with the loaded model
- * and switches to it at once, so a new article is answerable within one poll.
+ * `npm run add` does) into the shared corpus, and each server's own feeds (added with /add) into
+ * that server's folder within its quota; when that added articles, rebuilds the index with the
+ * loaded model and switches to it at once, so a new article is answerable within one poll.
  */
-import { buildConfiguredIndex, logSkipped } from "./open.js";
 import type { Config } from "../config.js";
 import type { AddReport } from "../corpus/addArticles.js";
 import type { Logger } from "../log.js";
 import type { LiveIndex } from "./liveIndex.js";
+import { rebuilderFor } from "./rebuild.js";
+import { configuredServerArticles, QuotaReachedError } from "./serverArticles.js";
 
 /**
  * How long one pull may take once it holds the feeds' lock. Each request is capped at 30 s and a
@@ -30,9 +32,9 @@ export class FeedPoller {
     private readonly deadlineMs: number = FEED_PULL_DEADLINE_MS,
   ) {}
 
-  /** Whether there is anything to poll. */
+  /** Whether feeds are polled at all: the servers' own feeds are added from Discord while the bot runs, so a poll interval is enough. */
   get enabled(): boolean {
-    return this.config.FEEDS.length > 0 && this.config.FEEDS_POLL_MINUTES > 0;
+    return this.config.FEEDS_POLL_MINUTES > 0;
   }
 
   /** Pulls now, then every FEEDS_POLL_MINUTES. */
@@ -50,7 +52,7 @@ export class FeedPoller {
     await this.pulling;
   }
 
-  /** One pull: adds the feeds' new items and, if any, rebuilds the index and serves it. Never throws. */
+  /** One pull: adds the feeds' new items (FEEDS', then each server's) and, if any, rebuilds the index and serves it. Never throws. */
   pull(): Promise<AddReport | undefined> {
     this.pulling ??= this.pullOnce().finally(() => {
       this.pulling = undefined;
@@ -61,19 +63,43 @@ export class FeedPoller {
   private async pullOnce(): Promise<AddReport | undefined> {
     const { config, logger } = this;
     try {
-      // Fetching, feed parsing and the builder load with the first pull: a bot without FEEDS never loads them.
-      const [{ addArticles, describeAdd }, { summarize }] = await Promise.all([import("../corpus/addArticles.js"), import("../index/build.js")]);
-      const report = await addArticles(config.FEEDS, { corpusDir: config.CORPUS_DIR, stateFile: config.FEED_STATE_FILE, allowPrivateNetwork: config.FETCH_ALLOW_PRIVATE_NETWORK, deadlineMs: this.deadlineMs });
-      for (const line of describeAdd(report)) (/^\s*failed |left for the next pull/.test(line) ? logger.warn.bind(logger) : logger.info.bind(logger))({ feeds: config.FEEDS.length }, line);
+      // Fetching, feed parsing and the builder load with the first pull: a bot without feeds never loads them.
+      const { addArticles, describeAdd } = await import("../corpus/addArticles.js");
+      const log = (line: string, fields: object) => (/^\s*failed |left for the next pull/.test(line) ? logger.warn.bind(logger) : logger.info.bind(logger))(fields, line);
+      const report: AddReport = { outcomes: [], added: [], failures: 0, deferred: 0 };
+      if (config.FEEDS.length > 0) {
+        const shared = await addArticles(config.FEEDS, { corpusDir: config.CORPUS_DIR, stateFile: config.FEED_STATE_FILE, allowPrivateNetwork: config.FETCH_ALLOW_PRIVATE_NETWORK, deadlineMs: this.deadlineMs });
+        for (const line of describeAdd(shared)) log(line, { feeds: config.FEEDS.length });
+        merge(report, shared);
+      }
+      const servers = configuredServerArticles(config, this.deadlineMs);
+      for (const guild of await servers.serversWithFeeds()) {
+        const feeds = (await servers.feeds(guild)).map((feed) => feed.url);
+        try {
+          const result = await servers.add(guild, feeds);
+          for (const line of describeAdd(result.report)) log(line, { guild, feeds: feeds.length });
+          if (result.overQuota) logger.info({ guild, notKept: result.overQuota.files.length }, `a server's feeds: ${result.overQuota.problem}`);
+          merge(report, result.report);
+        } catch (error) {
+          if (!(error instanceof QuotaReachedError)) throw error;
+          logger.info({ guild }, `a server's feeds are not pulled: ${error.problem}`);
+        }
+      }
       if (report.added.length === 0) return report;
-      const built = await buildConfiguredIndex(config, { embedder: this.index.current.embedder });
-      logSkipped(logger, built);
-      logger.info({ buildId: built.buildId, added: report.added.length }, `feeds: ${summarize(built)}`);
-      await this.index.check();
+      const built = await rebuilderFor(config, this.index, logger).rebuild("feeds");
+      if ("error" in built) logger.warn({ added: report.added.length }, "feeds: the new articles are saved; they become answerable after the next successful build");
       return report;
     } catch (error) {
       logger.error({ err: error }, "pulling the feeds failed; the index in use is unchanged (next try at the next poll)");
       return undefined;
     }
   }
+}
+
+/** Adds one pull's report to the poll's. */
+function merge(into: AddReport, report: AddReport): void {
+  into.outcomes.push(...report.outcomes);
+  into.added.push(...report.added);
+  into.failures += report.failures;
+  into.deferred += report.deferred;
 }

@@ -5,29 +5,48 @@
  * answered at once is worked out from memory, per build, and scoring runs in worker threads
  * (app/scoringPool.ts) so that no question holds up another's acknowledgement.
  */
-import { Client, Events, MessageFlags, RESTEvents, Status, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction } from "discord.js";
+import {
+  Client,
+  Events,
+  MessageFlags,
+  RESTEvents,
+  Status,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type MessageContextMenuCommandInteraction,
+} from "discord.js";
 import { answerPage, checkQuestion, exampleFor, scoreHere, type Score } from "../app/answers.js";
 import type { FeedbackStore } from "../app/feedback.js";
 import type { DiscordConnection } from "../app/health.js";
 import type { LiveIndex } from "../app/liveIndex.js";
+import { rebuilderFor } from "../app/rebuild.js";
+import { configuredServerArticles } from "../app/serverArticles.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { QuestionError } from "../retrieval/answer.js";
-import { helpReply, parseButtonId, questionOfMessage, sourcesReply, type ReplyPayload, type VoteRef } from "../reply/discord.js";
-import { escapeMarkdown } from "../reply/markdown.js";
+import { parseDateFilter } from "../retrieval/dates.js";
+import { inScope, scopedListing, scopeKey, type ArticleFilter, type ArticleScope } from "../retrieval/scope.js";
+import { helpReply, outletsIn, parseButtonId, questionOfMessage, sourcesReply, type ReplyPayload, type VoteRef } from "../reply/discord.js";
+import { filterOfMessage, withFilterLine } from "../reply/filterLine.js";
+import { DISCORD_LIMITS, escapeMarkdown, truncate } from "../reply/markdown.js";
+import { messageCutNote, SERVER_NOTICES } from "../reply/serverWording.js";
 import { cooldownNotice, NOTICES } from "../reply/wording.js";
+import { AdminCommands, MAX_AUTOCOMPLETE_CHOICES, MAX_CHOICE_LENGTH } from "./admin.js";
 import { clientOptions } from "./clientOptions.js";
-import { ASK_OPTIONS, COMMANDS } from "./commands.js";
+import { ASK_OPTIONS, COMMANDS, FIND_QUOTES_PRIVATE_BY_DEFAULT } from "./commands.js";
 import { Cooldown } from "./cooldown.js";
+import { questionFromMessage } from "./findQuotes.js";
 import { notify, respond, type Answerable } from "./respond.js";
 /** How long shutdown waits for interactions in flight. */
 const DRAIN_TIMEOUT_MS = 15_000;
 
-/** The bot's settings, from the configuration. */
-export type BotConfig = Pick<Config, "DISCORD_TOKEN" | "DISCORD_API_URL" | "ASK_COOLDOWN_SECONDS" | "LOG_QUESTIONS" | "EXAMPLE_QUESTION">;
+/** Scopes whose /help and example question are kept per build: the busiest servers' stay made. */
+const CACHED_SCOPES = 256;
 
 /** What one interaction's log line says (never the question's text unless LOG_QUESTIONS is on). */
-interface InteractionLog {
+export interface InteractionLog {
   kind: string;
   questionLength?: number;
   question?: string;
@@ -35,6 +54,13 @@ interface InteractionLog {
   results?: number;
   answered?: boolean;
   outcome?: string;
+  /** The server it came from (none for a DM). */
+  guild?: string;
+}
+
+/** Who is asking: the server the interaction comes from, or no server (a DM: the shared articles only). */
+export function scopeOf(interaction: Interaction): ArticleScope {
+  return interaction.guildId ? { guildId: interaction.guildId } : {};
 }
 
 export class VerbatimBot {
@@ -42,11 +68,12 @@ export class VerbatimBot {
   private readonly cooldown: Cooldown;
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
-  /** /help's reply and the example question, worked out once per build (they read every article). */
-  private perBuild: { buildId: string; example: string | undefined; help: ReplyPayload } | undefined;
+  /** /help's reply and the example question of each scope, worked out once per build (they read every article). */
+  private perBuild: { buildId: string; scopes: Map<string, { example: string | undefined; help: ReplyPayload }> } | undefined;
+  private readonly admin: AdminCommands;
 
   constructor(
-    private readonly config: BotConfig,
+    private readonly config: Config,
     private readonly index: LiveIndex,
     private readonly logger: Logger,
     /** People's 👍 / 👎, recorded from the buttons and read back when answering. */
@@ -55,6 +82,7 @@ export class VerbatimBot {
     private readonly score: Score = scoreHere,
   ) {
     this.cooldown = new Cooldown(config.ASK_COOLDOWN_SECONDS);
+    this.admin = new AdminCommands(configuredServerArticles(config), rebuilderFor(config, index, logger), config.FEEDS_POLL_MINUTES);
     this.client = new Client(clientOptions(config.DISCORD_API_URL));
     this.client.once(Events.ClientReady, (client) => this.logger.info({ user: client.user.tag, guilds: client.guilds.cache.size }, "logged in to Discord; ready for /ask, /sources and /help"));
     this.client.on(Events.InteractionCreate, (interaction) => {
@@ -103,14 +131,16 @@ export class VerbatimBot {
   }
 
   private async handle(interaction: Interaction): Promise<void> {
-    if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
+    if (interaction.isAutocomplete()) return this.autocomplete(interaction);
+    if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isMessageContextMenuCommand()) return;
     const started = performance.now();
-    const log: InteractionLog = { kind: interaction.isButton() ? "button" : interaction.commandName };
+    const log: InteractionLog = { kind: interaction.isButton() ? "button" : interaction.commandName, ...(interaction.guildId ? { guild: interaction.guildId } : {}) };
     try {
       if (this.stopping) {
         log.outcome = "shutting down";
         await notify(interaction, NOTICES.shuttingDown);
       } else if (interaction.isChatInputCommand()) await this.command(interaction, log);
+      else if (interaction.isMessageContextMenuCommand()) await this.findQuotes(interaction, log);
       else await this.button(interaction, log);
     } catch (error) {
       log.outcome = "error";
@@ -122,17 +152,20 @@ export class VerbatimBot {
   }
 
   private async command(interaction: ChatInputCommandInteraction, log: InteractionLog): Promise<void> {
+    const scope = scopeOf(interaction);
     if (interaction.commandName === COMMANDS.sources) {
       await interaction.deferReply();
-      await respond(interaction, sourcesReply(this.index.source, 0));
+      await respond(interaction, sourcesReply(this.index.source, 0, scope));
       log.outcome = "sources";
       return;
     }
     if (interaction.commandName === COMMANDS.help) {
-      await respond(interaction, this.built().help, { privately: true });
+      await respond(interaction, this.built(scope).help, { privately: true });
       log.outcome = "help";
       return;
     }
+    if (interaction.commandName === COMMANDS.add) return this.admin.add(interaction, log);
+    if (interaction.commandName === COMMANDS.feeds) return this.admin.feeds(interaction, log);
     if (interaction.commandName !== COMMANDS.ask) {
       log.outcome = "unknown command";
       await notify(interaction, NOTICES.unknownCommand);
@@ -142,11 +175,16 @@ export class VerbatimBot {
     log.questionLength = raw.length;
     if (this.config.LOG_QUESTIONS) log.question = raw;
     let question: string;
+    let filter: ArticleFilter;
+    const retriever = this.index.current;
     try {
       question = checkQuestion(raw, () => {
-        const example = this.example();
+        const example = this.built(scope).example;
         return example === undefined ? undefined : escapeMarkdown(example);
       });
+      filter = this.filterOf(interaction);
+      // An unknown outlet, unreadable dates or a filter that leaves nothing: said now, privately, not as an empty answer.
+      retriever.view(scope, filter);
     } catch (error) {
       if (!(error instanceof QuestionError)) throw error;
       log.outcome = "bad question";
@@ -161,9 +199,72 @@ export class VerbatimBot {
     }
     const isPrivate = interaction.options.getBoolean(ASK_OPTIONS.private) ?? false;
     await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
-    const { reply, answer } = await answerPage(this.index.current, question, 0, { feedback: this.feedback, voting: true, score: this.score });
-    await respond(interaction, reply);
+    const { reply, answer } = await answerPage(retriever, question, 0, { feedback: this.feedback, voting: true, score: this.score, scope, filter });
+    await respond(interaction, { ...reply, content: withFilterLine(reply.content, filter) });
     Object.assign(log, { outcome: "answered", page: 0, results: reply.embeds.length, answered: answer.answered });
+  }
+
+  /** /ask's outlet, since and until as a filter; a FilterError (a QuestionError) for a date that cannot be read. */
+  private filterOf(interaction: ChatInputCommandInteraction): ArticleFilter {
+    const outlet = interaction.options.getString(ASK_OPTIONS.outlet)?.trim();
+    const dates = parseDateFilter({ since: interaction.options.getString(ASK_OPTIONS.since) ?? undefined, until: interaction.options.getString(ASK_OPTIONS.until) ?? undefined }, new Date());
+    return { ...(outlet ? { outlets: [outlet] } : {}), ...dates };
+  }
+
+  /**
+   * "Find quotes" on a message: its text as the question (cut to a question's length, and said
+   * so), answered as /ask answers, privately by default, from the scope of the server it is used in.
+   */
+  private async findQuotes(interaction: MessageContextMenuCommandInteraction, log: InteractionLog): Promise<void> {
+    const scope = scopeOf(interaction);
+    const found = questionFromMessage(interaction.targetMessage.content ?? "");
+    if (found.question === undefined) {
+      log.outcome = "message without text";
+      await notify(interaction, SERVER_NOTICES.messageWithoutText);
+      return;
+    }
+    log.questionLength = found.question.length;
+    if (this.config.LOG_QUESTIONS) log.question = found.question;
+    let question: string;
+    try {
+      question = checkQuestion(found.question, () => undefined);
+    } catch (error) {
+      if (!(error instanceof QuestionError)) throw error;
+      log.outcome = "bad question";
+      await notify(interaction, error.message);
+      return;
+    }
+    const wait = this.cooldown.take(interaction.user.id);
+    if (wait > 0) {
+      log.outcome = "cooldown";
+      await notify(interaction, cooldownNotice(wait));
+      return;
+    }
+    await interaction.deferReply(FIND_QUOTES_PRIVATE_BY_DEFAULT ? { flags: MessageFlags.Ephemeral } : {});
+    const { reply, answer } = await answerPage(this.index.current, question, 0, { feedback: this.feedback, voting: true, score: this.score, scope });
+    // The note goes last, after the headline: the buttons read the question from the first line.
+    const content = found.cut ? truncate(`${reply.content}\n${messageCutNote(question.length, found.length)}`, DISCORD_LIMITS.content) : reply.content;
+    await respond(interaction, { ...reply, content });
+    Object.assign(log, { outcome: "answered", page: 0, results: reply.embeds.length, answered: answer.answered });
+  }
+
+  /** Suggestions while an option is typed: /ask's outlets (the scope's), /feeds remove's feeds (the server's, for its admins). */
+  private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    try {
+      const focused = interaction.options.getFocused(true);
+      let choices: { name: string; value: string }[] = [];
+      if (interaction.commandName === COMMANDS.ask && focused.name === ASK_OPTIONS.outlet) {
+        const typed = focused.value.trim().toLowerCase();
+        choices = outletsIn(this.index.source, scopeOf(interaction))
+          .filter((outlet) => outlet.length <= MAX_CHOICE_LENGTH && outlet.toLowerCase().includes(typed))
+          .slice(0, MAX_AUTOCOMPLETE_CHOICES)
+          .map((outlet) => ({ name: outlet, value: outlet }));
+      } else if (interaction.commandName === COMMANDS.feeds) choices = await this.admin.feedChoices(interaction);
+      await interaction.respond(choices);
+    } catch (error) {
+      // A suggestion that fails costs the person nothing but the list: logged, never apologised for.
+      this.logger.warn({ err: error, interaction: interaction.id }, "could not offer suggestions");
+    }
   }
 
   private async button(interaction: ButtonInteraction, log: InteractionLog): Promise<void> {
@@ -175,14 +276,17 @@ export class VerbatimBot {
     }
     log.kind = `${ref.kind} button`;
     if ("page" in ref) log.page = ref.page;
+    // A button answers from the scope of the server it is pressed in, never from the one the
+    // message was made in: whatever a message carries, nobody sees another server's articles.
+    const scope = scopeOf(interaction);
     if (ref.kind === "sources") {
       await interaction.deferUpdate();
-      await respond(interaction, sourcesReply(this.index.source, ref.page));
+      await respond(interaction, sourcesReply(this.index.source, ref.page, scope));
       log.outcome = "sources";
       return;
     }
     if (ref.kind === "vote") {
-      await this.vote(interaction, ref, log);
+      await this.vote(interaction, ref, scope, log);
       return;
     }
     const asker = interaction.message.interactionMetadata?.user.id;
@@ -205,14 +309,26 @@ export class VerbatimBot {
     }
     log.questionLength = question.length;
     if (this.config.LOG_QUESTIONS) log.question = question;
+    const filter = filterOfMessage(interaction.message.content);
+    try {
+      retriever.view(scope, filter);
+    } catch (error) {
+      if (!(error instanceof QuestionError)) throw error;
+      log.outcome = "bad filter";
+      await notify(interaction, error.message);
+      return;
+    }
     await interaction.deferUpdate();
-    const { reply, answer } = await answerPage(retriever, question, ref.page, { feedback: this.feedback, voting: true, score: this.score });
-    await respond(interaction, reply);
+    const { reply, answer } = await answerPage(retriever, question, ref.page, { feedback: this.feedback, voting: true, score: this.score, scope, filter });
+    // A "Find quotes" answer's note about a cut message stays on every page.
+    const note = interaction.message.content.split("\n").find((line) => line.startsWith("-# The message is "));
+    const content = withFilterLine(reply.content, filter);
+    await respond(interaction, { ...reply, content: note ? truncate(`${content}\n${note}`, DISCORD_LIMITS.content) : content });
     Object.assign(log, { outcome: "answered", results: reply.embeds.length, answered: answer.answered });
   }
 
-  /** Records a 👍 / 👎 on an answer's first quote, anyone's, and says privately what it did. */
-  private async vote(interaction: ButtonInteraction, ref: VoteRef, log: InteractionLog): Promise<void> {
+  /** Records a 👍 / 👎 on an answer's first quote, anyone's, in the server it is pressed in, and says privately what it did. */
+  private async vote(interaction: ButtonInteraction, ref: VoteRef, scope: ArticleScope, log: InteractionLog): Promise<void> {
     const question = questionOfMessage(interaction.message.content);
     if (question === undefined) {
       log.outcome = "question not found";
@@ -227,37 +343,40 @@ export class VerbatimBot {
     // The offsets hold only in the article as it was when the answer was given.
     const { source } = this.index;
     const article = source.articles.get(ref.articleId);
-    const body = article && article.hash.startsWith(ref.hash) ? await source.body(ref.articleId) : undefined;
-    if (!article || body === undefined || ref.end > body.length) {
+    const body = article && inScope(article.file, scope) && article.hash.startsWith(ref.hash) ? await source.body(ref.articleId) : undefined;
+    // An article outside the presser's scope is treated as unknown: its existence is not confirmed.
+    if (!article || !inScope(article.file, scope) || body === undefined || ref.end > body.length) {
       log.outcome = "vote on a changed article";
       await notify(interaction, NOTICES.voteStale);
       return;
     }
-    const choice = await this.feedback.record({ answer: interaction.message.id, user: interaction.user.id, choice: ref.choice, question, article: ref.articleId, start: ref.start, end: ref.end, quote: body.slice(ref.start, ref.end) });
+    const choice = await this.feedback.record({ answer: interaction.message.id, user: interaction.user.id, choice: ref.choice, question, article: ref.articleId, start: ref.start, end: ref.end, quote: body.slice(ref.start, ref.end), ...(scope.guildId ? { guild: scope.guildId } : {}) });
     log.outcome = `vote ${choice}`;
     await notify(interaction, choice === "right" ? NOTICES.voteRight : choice === "wrong" ? NOTICES.voteWrong : NOTICES.voteWithdrawn);
   }
 
-  /** The example question of help texts and errors: the configured one, or one from the index in use. */
-  private example(): string | undefined {
-    return this.built().example;
-  }
-
-  /** What /help and the example question are for the build served now, made once per build. */
-  private built(): { example: string | undefined; help: ReplyPayload } {
+  /** What /help and the example question are for the build served now, as `scope` sees it (an example is never another server's title), made once per build and scope. */
+  private built(scope: ArticleScope): { example: string | undefined; help: ReplyPayload } {
     const { source } = this.index;
-    if (this.perBuild?.buildId !== source.buildId) {
-      const example = exampleFor(this.config.EXAMPLE_QUESTION, source);
-      this.perBuild = { buildId: source.buildId, example, help: helpReply(source, example) };
+    if (this.perBuild?.buildId !== source.buildId) this.perBuild = { buildId: source.buildId, scopes: new Map() };
+    const { scopes } = this.perBuild;
+    const key = scopeKey(scope);
+    let made = scopes.get(key);
+    if (!made) {
+      const listing = scopedListing(source, scope);
+      const example = exampleFor(this.config.EXAMPLE_QUESTION, listing);
+      made = { example, help: helpReply(listing, example) };
+      scopes.set(key, made);
+      if (scopes.size > CACHED_SCOPES) scopes.delete(scopes.keys().next().value!);
     }
-    return this.perBuild;
+    return made;
   }
 
   /** Tells the user, privately and briefly, that answering failed. */
   private async apologise(interaction: Answerable): Promise<void> {
     // A public "thinking…" placeholder would stay forever: remove it, then say so privately (a
     // private placeholder becomes the note itself).
-    if (interaction.deferred && interaction.ephemeral !== true && interaction.isChatInputCommand()) await interaction.deleteReply().catch(() => undefined);
+    if (interaction.deferred && interaction.ephemeral !== true && !interaction.isButton()) await interaction.deleteReply().catch(() => undefined);
     await notify(interaction, NOTICES.error);
   }
 }

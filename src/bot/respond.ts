@@ -3,11 +3,11 @@
  * (`allowedMentions: { parse: [] }`, whatever the payload says), and a private note is ephemeral
  * whether or not the interaction has been acknowledged yet.
  */
-import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from "discord.js";
+import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type MessageContextMenuCommandInteraction } from "discord.js";
 import { NO_MENTIONS, noticeReply, type ReplyPayload } from "../reply/discord.js";
 
 /** An interaction the bot answers. */
-export type Answerable = ChatInputCommandInteraction | ButtonInteraction;
+export type Answerable = ChatInputCommandInteraction | MessageContextMenuCommandInteraction | ButtonInteraction;
 
 /**
  * Sends `payload` as the interaction's answer: the message itself (an edit once deferred), or,
