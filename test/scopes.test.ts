@@ -12,7 +12,7 @@ import { KeywordIndex } from "../src/index/keyword.js";
 import { createVectorMatrix, topScores } from "../src/index/vectorMatrix.js";
 import { createLogger } from "../src/log.js";
 import type { Answer } from "../src/retrieval/answer.js";
-import type { Retriever } from "../src/retrieval/retriever.js";
+import { Retriever, ScopeUnsupportedError } from "../src/retrieval/retriever.js";
 import { allowedArticles, FilterError, outletsIn, parseGuildId, scopedListing } from "../src/retrieval/scope.js";
 import { sourcesReply } from "../src/reply/discord.js";
 import { TREATY_CORPUS, testConfig } from "./helpers.js";
@@ -242,6 +242,17 @@ describe("filters", () => {
   it("checks a filter before scoring, so that a worker thread's caller gets the FilterError itself", async () => {
     const never = () => Promise.reject(new Error("scored"));
     await expect(answerQuestion(retriever, "who signed the treaty", { filter: { outlets: ["Nowhere"] } }, undefined, never)).rejects.toThrow(FilterError);
+  });
+});
+
+describe("a store that cannot restrict a question", () => {
+  it("answers no question while a server has articles of its own, rather than answer from every article", async () => {
+    const source = retriever.source;
+    // The file store's index, behind a source without `restrict`, as the PostgreSQL store is.
+    const unscoped = { store: "postgres" as const, buildId: source.buildId, manifest: source.manifest, articles: source.articles, lexicon: source.lexicon, gather: source.gather.bind(source), body: source.body.bind(source), warmUp: () => undefined, verify: () => Promise.resolve() };
+    const other = new Retriever(unscoped, retriever.embedder);
+    await expect(other.ask("who signed the treaty", { scope: { guildId: B } })).rejects.toThrow(ScopeUnsupportedError);
+    await expect(other.ask("who signed the treaty")).rejects.toThrow(/The postgres store cannot keep a server's own articles \(corpus\/servers\/<guild id>\/\) apart yet/);
   });
 });
 

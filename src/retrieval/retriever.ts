@@ -14,7 +14,7 @@ import { SoftMatcher, type QueryTerm } from "./softMatch.js";
 import { modelScore, probability, type AnswerFeatures, type CandidateFeatures, type Judge, type LearnedModels } from "./rankingModel.js";
 import { matchDensity, pairShare, QUESTION_KIND_FEATURES, questionKind } from "./features.js";
 import { lap } from "../stageClock.js";
-import { allowedArticles, scopeKey, type ArticleFilter, type ArticleScope } from "./scope.js";
+import { allowedArticles, FilterError, scopeKey, type ArticleFilter, type ArticleScope } from "./scope.js";
 
 /** Words that, opening a sentence, point back to something named in the sentence before. */
 const REFERRING_OPENERS = /^(he|she|it|they|his|her|its|their|this|these|that|those|the two|both)\b/i;
@@ -73,6 +73,14 @@ export interface AskOptions {
   scope?: ArticleScope;
   /** Only articles of these outlets or dates (a FilterError when that cannot be applied). */
   filter?: ArticleFilter;
+}
+
+/** A store that cannot keep servers' articles apart was asked a question while some server has articles of its own. */
+export class ScopeUnsupportedError extends Error {
+  constructor(store: string) {
+    super(`The ${store} store cannot keep a server's own articles (corpus/servers/<guild id>/) apart yet, so it answers no question while any server has some: move them out of servers/ (they are then shared with every server) or use the file store (no DATABASE_URL), then run npm run index.`);
+    this.name = "ScopeUnsupportedError";
+  }
 }
 
 /** Scopes and filters whose views a retriever keeps (each a mask of its passages and a lexicon): the busiest servers' stay made. */
@@ -349,7 +357,11 @@ export class Retriever {
     const allowed = allowedArticles(this.source.articles.values(), scope, filter);
     let view: IndexView = this.source;
     if (allowed !== undefined) {
-      if (!this.source.restrict) throw new Error(`The ${this.source.store} store cannot keep a server's articles apart or filter them yet: remove the corpus's servers/ folder and the filter, or use the file store (no DATABASE_URL).`);
+      if (!this.source.restrict) {
+        // Refused rather than answered from every article: nothing of a server's may reach another.
+        if (allowedArticles(this.source.articles.values(), scope) === undefined) throw new FilterError(`Outlet and date filters are not available with this index's ${this.source.store} store yet: ask without them.`);
+        throw new ScopeUnsupportedError(this.source.store);
+      }
       view = this.source.restrict(allowed);
     }
     this.views.set(key, view);
