@@ -374,6 +374,19 @@ describe("the admin commands (files store)", () => {
     expect(inB.content).toContain("Added “Storm closes the coastal road”.");
   });
 
+  it("tells an admin nothing of another server's files when both add the same page", { timeout: 120_000 }, async () => {
+    const env = await ownEnv();
+    await bot(env);
+    const page = [{ name: "url", type: 3, value: `${feeds.base}/articles/harbour.html` }];
+    const inA = (await finalReply(fake, fake.sendCommand("add", page, ASKER, {}, undefined, ADMIN_IN_A).token)).body;
+    expect(inA.content).toContain("can be asked about now");
+    const inB = (await finalReply(fake, fake.sendCommand("add", page, ASKER, {}, undefined, { guildId: GUILD_B, permissions: PERMISSIONS.manageGuild }).token)).body;
+    expect(inB.content).toContain("Added “Harbour deal signed after long talks”.");
+    expect(inB.content).not.toContain(GUILD_A);
+    expect(inB.content).not.toContain("servers/");
+    expectNothingOf(ONLY_IN_A, inB);
+  });
+
   it("refuses to fetch from a private network address unless the operator allows it", { timeout: 60_000 }, async () => {
     const env = await ownEnv({ FETCH_ALLOW_PRIVATE_NETWORK: "false" });
     await bot(env);

@@ -66,7 +66,7 @@ export class AdminCommands {
       await notify(interaction, quotaReached(error.problem));
       return;
     }
-    const answerable: Answerable = result.report.added.length === 0 ? { nothingNew: true } : await this.rebuilder.rebuild(`/add in ${guildId}`).then((built) => ("error" in built ? { now: false as const, why: built.error } : { now: true as const }));
+    const answerable: Answerable = result.report.added.length === 0 ? { nothingNew: true } : await this.rebuilder.rebuild(`/add in ${guildId}`).then((built): Answerable => ("error" in built ? { now: false } : { now: true }));
     const feed = result.feed || result.feedListFull ? { remembered: result.feed !== undefined, listFull: result.feedListFull, pollMinutes: this.pollMinutes } : undefined;
     const lines = addReplyLines(result.report, result.overQuota, answerable, feed);
     Object.assign(log, { outcome: result.overQuota ? "added, quota reached" : "added", results: result.report.added.length });

@@ -38,8 +38,8 @@ export function quotaReached(problem: string): string {
   return `Nothing was added: ${problem}. Ask the bot's operator for a larger quota (SERVER_MAX_ARTICLES, SERVER_MAX_BYTES), or ask them to remove articles from this server's folder.`;
 }
 
-/** What happened to the index after an /add: when the new articles can be asked about. */
-export type Answerable = { now: true } | { now: false; why: string } | { nothingNew: true };
+/** What happened to the index after an /add: when the new articles can be asked about. (Why a build failed stays in the log: its message can name any server's files.) */
+export type Answerable = { now: true } | { now: false } | { nothingNew: true };
 
 /** Lines saying what an /add did, address by address, then when the new articles are answerable. */
 export function addReplyLines(report: AddReport, overQuota: { files: string[]; problem: string } | undefined, answerable: Answerable, feed: { remembered: boolean; listFull: boolean; pollMinutes: number } | undefined): string[] {
@@ -63,7 +63,7 @@ export function addReplyLines(report: AddReport, overQuota: { files: string[]; p
   else if (feed?.remembered) lines.push(feed.pollMinutes > 0 ? `The feed is now pulled every ${feed.pollMinutes} minutes; /feeds remove stops it.` : "The feed is remembered (/feeds list), but the bot pulls feeds only when its operator sets FEEDS_POLL_MINUTES: use /add again to pull it now.");
   if ("nothingNew" in answerable) lines.push("Nothing new to index.");
   else if (answerable.now) lines.push("The new articles can be asked about now, in this server only.");
-  else lines.push(`The new articles are saved, but the index could not be rebuilt yet (${escapeMarkdown(truncate(answerable.why, 300))}): they can be asked about after the next successful rebuild.`);
+  else lines.push("The new articles are saved, but the index could not be rebuilt yet (the bot's operator has the reason in its log): they can be asked about after the next successful rebuild.");
   return lines;
 }
 
