@@ -12,7 +12,7 @@ export type MessageQuestion = { question: string; cut: boolean; length: number }
 /** Mentions of users, roles and channels, custom emoji, timestamps, slash-command mentions: Discord's markup, not words. */
 const DISCORD_MARKUP = /<(?:@[!&]?\d+|#\d+|a?:\w{1,32}:\d+|t:-?\d+(?::[tTdDfFR])?|\/[\w -]{1,100}:\d+)>/g;
 /** Addresses: their words are not what the message says. */
-const LINKS = /<?\bhttps?:\/\/\S+>?/gi;
+const LINKS = /<?https?:\/\/\S+>?/gi;
 
 /** The question in a message's text (`content`, possibly empty when the message is only an embed or an attachment). */
 export function questionFromMessage(content: string): MessageQuestion {
