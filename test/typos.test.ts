@@ -30,6 +30,17 @@ describe("edit distance", () => {
     );
   });
 
+  it("gives the same distance under any bound it stays within (a swap reaches back two rows)", () => {
+    // Once stopped at a row whose every value was over the bound, though a swap from the row before could still bring it back.
+    expect(editDistance("! ", ' "!', 2)).toBe(editDistance("! ", ' "!', 20));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 }), fc.integer({ min: 0, max: 4 }), (a, b, max) => {
+        expect(editDistance(a, b, max)).toBe(Math.min(editDistance(a, b, 20), max + 1));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it("allows no edit to short words, one to middling ones, two to long ones", () => {
     expect([4, 5, 7, 8, 12].map(allowedEdits)).toEqual([0, 1, 1, 2, 2]);
   });

@@ -27,6 +27,8 @@ export function editDistance(a: string, b: string, max: number): number {
   if (b.length + 1 > rows[0]!.length) rows = rows.map(() => new Int32Array(b.length + 1));
   let [before, previous, current] = rows as [Int32Array, Int32Array, Int32Array];
   for (let j = 0; j <= b.length; j++) previous[j] = j;
+  // A swap reaches back two rows, so the distance must exceed `max` only when two rows in a row do.
+  let previousMin = 0;
   for (let i = 1; i <= a.length; i++) {
     current[0] = i;
     let rowMin = i;
@@ -38,10 +40,11 @@ export function editDistance(a: string, b: string, max: number): number {
       current[j] = value;
       if (value < rowMin) rowMin = value;
     }
-    if (rowMin > max) return max + 1;
+    if (rowMin > max && previousMin > max) return max + 1;
+    previousMin = rowMin;
     [before, previous, current] = [previous, current, before];
   }
-  return previous[b.length]!;
+  return Math.min(previous[b.length]!, max + 1);
 }
 
 /** Finds, for a misspelt word, the corpus spelling it most likely stands for. */
