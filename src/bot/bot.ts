@@ -27,7 +27,7 @@ import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { QuestionError } from "../retrieval/answer.js";
 import { parseDateFilter } from "../retrieval/dates.js";
-import { inScope, scopedListing, scopeKey, type ArticleFilter, type ArticleScope } from "../retrieval/scope.js";
+import { allowedArticles, inScope, scopedListing, scopeKey, type ArticleFilter, type ArticleScope } from "../retrieval/scope.js";
 import { helpReply, outletsIn, parseButtonId, questionOfMessage, sourcesReply, type ReplyPayload, type VoteRef } from "../reply/discord.js";
 import { filterOfMessage, withFilterLine } from "../reply/filterLine.js";
 import { DISCORD_LIMITS, escapeMarkdown, truncate } from "../reply/markdown.js";
@@ -183,8 +183,9 @@ export class VerbatimBot {
         return example === undefined ? undefined : escapeMarkdown(example);
       });
       filter = this.filterOf(interaction);
-      // An unknown outlet, unreadable dates or a filter that leaves nothing: said now, privately, not as an empty answer.
-      retriever.view(scope, filter);
+      // An unknown outlet, unreadable dates or a filter that leaves nothing: said now, privately,
+      // not as an empty answer. (Only the check: the scope's view is made after acknowledging.)
+      allowedArticles(retriever.source.articles.values(), scope, filter);
     } catch (error) {
       if (!(error instanceof QuestionError)) throw error;
       log.outcome = "bad question";
@@ -311,7 +312,7 @@ export class VerbatimBot {
     if (this.config.LOG_QUESTIONS) log.question = question;
     const filter = filterOfMessage(interaction.message.content);
     try {
-      retriever.view(scope, filter);
+      allowedArticles(retriever.source.articles.values(), scope, filter);
     } catch (error) {
       if (!(error instanceof QuestionError)) throw error;
       log.outcome = "bad filter";
