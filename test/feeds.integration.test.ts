@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -95,6 +95,31 @@ describe("the running bot's feed poller", () => {
     expect(again?.added).toEqual([]);
     await poller.stop();
     index.close();
+  });
+
+  it("pulls each server's own feeds into its folder within its quota, answerable in that server only", { timeout: 120_000 }, async () => {
+    const root = await tempDir();
+    const guild = "880000000000000001";
+    const config = testConfig({ CORPUS_DIR: await copyOfTreatyCorpus(), INDEX_DIR: join(root, "index"), FEED_STATE_FILE: join(root, "data", "feeds.json"), FEEDS_POLL_MINUTES: "60", FETCH_ALLOW_PRIVATE_NETWORK: "true", SERVER_MAX_ARTICLES: "1" });
+    // The server's admins added the Atom feed with /add (its list, beside FEED_STATE_FILE).
+    await mkdir(join(root, "data", "servers", guild), { recursive: true });
+    await writeFile(join(root, "data", "servers", guild, "feeds.json"), JSON.stringify({ feeds: [{ url: `${server.base}/atom.xml`, title: "Coast Gazette (Atom)", added: "2026-03-01T00:00:00Z" }] }));
+    const lines: string[] = [];
+    const logger = createLogger("info", new Writable({ write: (chunk, _, done) => (lines.push(String(chunk)), done()) }));
+    const index = new LiveIndex(await openRetriever(config, logger), config.INDEX_DIR, logger);
+    const poller = new FeedPoller(config, index, logger);
+    expect(poller.enabled).toBe(true);
+    const report = await poller.pull();
+    expect(report?.added).toEqual([`servers/${guild}/web/coast-gazette/2026-03-04-storm-closes-the-coastal-road.md`]);
+    const inServer = await index.current.ask("why was the coastal road closed", { scope: { guildId: guild } });
+    expect(inServer.results[0]!.quote).toMatch(/storm closed the coastal road/);
+    const elsewhere = await index.current.ask("why was the coastal road closed", { scope: { guildId: "880000000000000002" } });
+    expect(elsewhere.results.some((quote) => quote.quote.includes("storm"))).toBe(false);
+    // The server is at its quota (1 article): the next poll fetches nothing for it, and says why.
+    await poller.pull();
+    expect(lines.join("")).toMatch(/a server's feeds are not pulled: this server already has 1 articles of its own/);
+    await poller.stop();
+    await index.close();
   });
 
   it("leaves a feed's slow items for the next poll at the pull's deadline, and logs them, instead of holding the lock for minutes", async () => {

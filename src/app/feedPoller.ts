@@ -10,6 +10,7 @@ import type { Logger } from "../log.js";
 import type { LiveIndex } from "./liveIndex.js";
 import { rebuilderFor } from "./rebuild.js";
 import { configuredServerArticles, QuotaReachedError } from "./serverArticles.js";
+import { SERVERS_FOLDER } from "../corpus/servers.js";
 
 /**
  * How long one pull may take once it holds the feeds' lock. Each request is capped at 30 s and a
@@ -79,7 +80,9 @@ export class FeedPoller {
           const result = await servers.add(guild, feeds);
           for (const line of describeAdd(result.report)) log(line, { guild, feeds: feeds.length });
           if (result.overQuota) logger.info({ guild, notKept: result.overQuota.files.length }, `a server's feeds: ${result.overQuota.problem}`);
-          merge(report, result.report);
+          // The poll's report names files from the corpus folder, as FEEDS' do.
+          const folder = `${SERVERS_FOLDER}/${guild}/`;
+          merge(report, { ...result.report, added: result.report.added.map((file) => folder + file) });
         } catch (error) {
           if (!(error instanceof QuotaReachedError)) throw error;
           logger.info({ guild }, `a server's feeds are not pulled: ${error.problem}`);
