@@ -11,15 +11,11 @@ import { QuotaReachedError, type ServerArticles } from "../app/serverArticles.js
 import { DISCORD_LIMITS, truncate } from "../reply/markdown.js";
 import { addReplyLines, feedsListLines, quotaReached, SERVER_NOTICES, type Answerable } from "../reply/serverWording.js";
 import type { InteractionLog } from "./bot.js";
+import { MAX_AUTOCOMPLETE_CHOICES, MAX_CHOICE_LENGTH } from "./askOptions.js";
 import { ADD_OPTIONS, FEEDS_SUBCOMMANDS } from "./commands.js";
-import { notify } from "./respond.js";
 import { noticeReply } from "../reply/discord.js";
-import { respond } from "./respond.js";
+import { notify, respond } from "./respond.js";
 
-/** Choices Discord shows at most for an autocompleted option. */
-export const MAX_AUTOCOMPLETE_CHOICES = 25;
-/** Discord's limit on a choice's name and value. */
-export const MAX_CHOICE_LENGTH = 100;
 
 /** Whether the member who used the command may manage the server (Administrator counts). */
 export function mayManage(interaction: ChatInputCommandInteraction | AutocompleteInteraction): boolean {

@@ -17,7 +17,7 @@ import {
   type Interaction,
   type MessageContextMenuCommandInteraction,
 } from "discord.js";
-import { answerPage, checkQuestion, exampleFor, scoreHere, type Score } from "../app/answers.js";
+import { answerPage, checkQuestion, scoreHere, type Score } from "../app/answers.js";
 import type { FeedbackStore } from "../app/feedback.js";
 import type { DiscordConnection } from "../app/health.js";
 import type { LiveIndex } from "../app/liveIndex.js";
@@ -26,14 +26,15 @@ import { configuredServerArticles } from "../app/serverArticles.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { QuestionError } from "../retrieval/answer.js";
-import { parseDateFilter } from "../retrieval/dates.js";
-import { allowedArticles, inScope, scopedListing, scopeKey, type ArticleFilter, type ArticleScope } from "../retrieval/scope.js";
-import { helpReply, outletsIn, parseButtonId, questionOfMessage, sourcesReply, type ReplyPayload, type VoteRef } from "../reply/discord.js";
+import { allowedArticles, inScope, type ArticleFilter, type ArticleScope } from "../retrieval/scope.js";
+import { outletsIn, parseButtonId, questionOfMessage, sourcesReply, type VoteRef } from "../reply/discord.js";
 import { filterOfMessage, withFilterLine } from "../reply/filterLine.js";
 import { DISCORD_LIMITS, escapeMarkdown, truncate } from "../reply/markdown.js";
 import { messageCutNote, SERVER_NOTICES } from "../reply/serverWording.js";
 import { cooldownNotice, NOTICES } from "../reply/wording.js";
-import { AdminCommands, MAX_AUTOCOMPLETE_CHOICES, MAX_CHOICE_LENGTH } from "./admin.js";
+import { AdminCommands } from "./admin.js";
+import { askFilter, outletChoices } from "./askOptions.js";
+import { ScopeListings, type ScopeListing } from "./listings.js";
 import { clientOptions } from "./clientOptions.js";
 import { ASK_OPTIONS, COMMANDS, FIND_QUOTES_PRIVATE_BY_DEFAULT } from "./commands.js";
 import { Cooldown } from "./cooldown.js";
@@ -41,9 +42,6 @@ import { questionFromMessage } from "./findQuotes.js";
 import { notify, respond, type Answerable } from "./respond.js";
 /** How long shutdown waits for interactions in flight. */
 const DRAIN_TIMEOUT_MS = 15_000;
-
-/** Scopes whose /help and example question are kept per build: the busiest servers' stay made. */
-const CACHED_SCOPES = 256;
 
 /** What one interaction's log line says (never the question's text unless LOG_QUESTIONS is on). */
 export interface InteractionLog {
@@ -69,7 +67,7 @@ export class VerbatimBot {
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
   /** /help's reply and the example question of each scope, worked out once per build (they read every article). */
-  private perBuild: { buildId: string; scopes: Map<string, { example: string | undefined; help: ReplyPayload }> } | undefined;
+  private readonly listings: ScopeListings;
   private readonly admin: AdminCommands;
 
   constructor(
@@ -82,6 +80,7 @@ export class VerbatimBot {
     private readonly score: Score = scoreHere,
   ) {
     this.cooldown = new Cooldown(config.ASK_COOLDOWN_SECONDS);
+    this.listings = new ScopeListings(config.EXAMPLE_QUESTION);
     this.admin = new AdminCommands(configuredServerArticles(config), rebuilderFor(config, index, logger), config.FEEDS_POLL_MINUTES);
     this.client = new Client(clientOptions(config.DISCORD_API_URL));
     this.client.once(Events.ClientReady, (client) => this.logger.info({ user: client.user.tag, guilds: client.guilds.cache.size }, "logged in to Discord; ready for /ask, /sources and /help"));
@@ -182,7 +181,7 @@ export class VerbatimBot {
         const example = this.built(scope).example;
         return example === undefined ? undefined : escapeMarkdown(example);
       });
-      filter = this.filterOf(interaction);
+      filter = askFilter(interaction, new Date());
       // An unknown outlet, unreadable dates or a filter that leaves nothing: said now, privately,
       // not as an empty answer. (Only the check: the scope's view is made after acknowledging.)
       allowedArticles(retriever.source.articles.values(), scope, filter);
@@ -203,13 +202,6 @@ export class VerbatimBot {
     const { reply, answer } = await answerPage(retriever, question, 0, { feedback: this.feedback, voting: true, score: this.score, scope, filter });
     await respond(interaction, { ...reply, content: withFilterLine(reply.content, filter) });
     Object.assign(log, { outcome: "answered", page: 0, results: reply.embeds.length, answered: answer.answered });
-  }
-
-  /** /ask's outlet, since and until as a filter; a FilterError (a QuestionError) for a date that cannot be read. */
-  private filterOf(interaction: ChatInputCommandInteraction): ArticleFilter {
-    const outlet = interaction.options.getString(ASK_OPTIONS.outlet)?.trim();
-    const dates = parseDateFilter({ since: interaction.options.getString(ASK_OPTIONS.since) ?? undefined, until: interaction.options.getString(ASK_OPTIONS.until) ?? undefined }, new Date());
-    return { ...(outlet ? { outlets: [outlet] } : {}), ...dates };
   }
 
   /**
@@ -255,11 +247,7 @@ export class VerbatimBot {
       const focused = interaction.options.getFocused(true);
       let choices: { name: string; value: string }[] = [];
       if (interaction.commandName === COMMANDS.ask && focused.name === ASK_OPTIONS.outlet) {
-        const typed = focused.value.trim().toLowerCase();
-        choices = outletsIn(this.index.source, scopeOf(interaction))
-          .filter((outlet) => outlet.length <= MAX_CHOICE_LENGTH && outlet.toLowerCase().includes(typed))
-          .slice(0, MAX_AUTOCOMPLETE_CHOICES)
-          .map((outlet) => ({ name: outlet, value: outlet }));
+        choices = outletChoices(outletsIn(this.index.source, scopeOf(interaction)), focused.value);
       } else if (interaction.commandName === COMMANDS.feeds) choices = await this.admin.feedChoices(interaction);
       await interaction.respond(choices);
     } catch (error) {
@@ -356,21 +344,9 @@ export class VerbatimBot {
     await notify(interaction, choice === "right" ? NOTICES.voteRight : choice === "wrong" ? NOTICES.voteWrong : NOTICES.voteWithdrawn);
   }
 
-  /** What /help and the example question are for the build served now, as `scope` sees it (an example is never another server's title), made once per build and scope. */
-  private built(scope: ArticleScope): { example: string | undefined; help: ReplyPayload } {
-    const { source } = this.index;
-    if (this.perBuild?.buildId !== source.buildId) this.perBuild = { buildId: source.buildId, scopes: new Map() };
-    const { scopes } = this.perBuild;
-    const key = scopeKey(scope);
-    let made = scopes.get(key);
-    if (!made) {
-      const listing = scopedListing(source, scope);
-      const example = exampleFor(this.config.EXAMPLE_QUESTION, listing);
-      made = { example, help: helpReply(listing, example) };
-      scopes.set(key, made);
-      if (scopes.size > CACHED_SCOPES) scopes.delete(scopes.keys().next().value!);
-    }
-    return made;
+  /** What /help and the example question are for the build served now, as `scope` sees it. */
+  private built(scope: ArticleScope): ScopeListing {
+    return this.listings.of(this.index.source, scope);
   }
 
   /** Tells the user, privately and briefly, that answering failed. */
