@@ -382,9 +382,13 @@ describe("the admin commands (files store)", () => {
     expect(inA.content).toContain("can be asked about now");
     const inB = (await finalReply(fake, fake.sendCommand("add", page, ASKER, {}, undefined, { guildId: GUILD_B, permissions: PERMISSIONS.manageGuild }).token)).body;
     expect(inB.content).toContain("Added “Harbour deal signed after long talks”.");
+    expect(inB.content).toContain("The new articles can be asked about now, in this server only.");
     expect(inB.content).not.toContain(GUILD_A);
     expect(inB.content).not.toContain("servers/");
     expectNothingOf(ONLY_IN_A, inB);
+    // Each server has its own copy (two servers' copies never collide), and each answers from it.
+    const question = "how much will the shipping group invest in cranes";
+    for (const where of [IN_A, IN_B]) expect((await replyOf(fake.sendCommand("ask", ask(question), ASKER, {}, undefined, where).token)).embeds[0].description).toContain("40 million euros");
   });
 
   it("refuses to fetch from a private network address unless the operator allows it", { timeout: 60_000 }, async () => {

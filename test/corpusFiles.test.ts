@@ -79,3 +79,53 @@ describe("front-matter fields longer than any real one", () => {
     expect(errors[0]!.message).toMatch(new RegExp(`^long\\.md: ${message.source}`));
   });
 });
+
+describe("servers' own articles in the corpus", () => {
+  const A = "111111111111111111";
+  const B = "222222222222222222";
+  const article = (title: string, text: string, id?: string) => `---\n${id ? `id: ${id}\n` : ""}title: ${title}\noutlet: Coast Gazette\npublished: 2025-03-01\n---\n\n${text}\n`;
+
+  async function corpus(files: Record<string, string>): Promise<string> {
+    const dir = await tempDir();
+    const { mkdir } = await import("node:fs/promises");
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(join(dir, name, ".."), { recursive: true });
+      await writeFile(join(dir, name), text);
+    }
+    return dir;
+  }
+
+  it("keeps two servers' copies of the same page (same id, same text), each under an id of its own", async () => {
+    const page = article("Harbour deal signed", "The shipping group will invest 40 million euros in new cranes, it said.", "coast-gazette-2025-03-01-harbour-deal");
+    const dir = await corpus({ [`servers/${A}/web/harbour.md`]: page, [`servers/${B}/web/harbour.md`]: page });
+    const { articles, errors, skipped } = await readCorpus(dir);
+    expect(errors).toEqual([]);
+    expect(skipped).toEqual([]);
+    const ids = articles.map((a) => a.id);
+    expect(new Set(ids).size).toBe(2);
+    for (const id of ids) expect(id).toMatch(/^coast-gazette-2025-03-01-harbour-deal-s[0-9a-f]{8}$/);
+  });
+
+  it("skips a server's copy of a shared article (the server sees the shared one), whichever name sorts first", async () => {
+    const text = "The shipping group will invest 40 million euros in new cranes, it said.";
+    const dir = await corpus({ "zz-harbour.md": article("Harbour deal signed", text), [`servers/${A}/harbour.md`]: article("Harbour deal signed", text) });
+    const { articles, skipped } = await readCorpus(dir);
+    expect(articles.map((a) => a.file)).toEqual(["zz-harbour.md"]);
+    expect(skipped).toEqual([{ file: `servers/${A}/harbour.md`, reason: "same text as zz-harbour.md" }]);
+  });
+
+  it("skips a server's unreadable or clashing file with the reason, where the shared corpus would fail the build", async () => {
+    const dir = await corpus({
+      "a.md": article("One", "The first article says one thing.", "same-id"),
+      "b.md": article("Two", "The second article says another thing.", "same-id"),
+      [`servers/${A}/bad.md`]: "---\ntitle: [unclosed\n---\n\nText.\n",
+      [`servers/${A}/one.md`]: article("Three", "A third article says a third thing.", "dup"),
+      [`servers/${A}/two.md`]: article("Four", "A fourth article says a fourth thing.", "dup"),
+    });
+    const { articles, errors, skipped } = await readCorpus(dir);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^b\.md: duplicate id `same-id`/)]);
+    expect(articles.map((a) => a.file).sort()).toEqual(["a.md", `servers/${A}/one.md`]);
+    expect(skipped.map((s) => s.file)).toEqual([`servers/${A}/bad.md`, `servers/${A}/two.md`]);
+    expect(skipped[1]!.reason).toMatch(/^duplicate id `dup-s[0-9a-f]{8}`: servers\/111111111111111111\/one\.md already uses it/);
+  });
+});

@@ -4,7 +4,8 @@ import { readdir } from "node:fs/promises";
 import { extname, join, sep } from "node:path";
 import type { Article } from "./article.js";
 import { binaryKind } from "./fileKind.js";
-import { notAServerFolder, SERVERS_FOLDER } from "./servers.js";
+import { guildOfFile, notAServerFolder, SERVERS_FOLDER } from "./servers.js";
+import { MAX_ID_LENGTH } from "./articleFile.js";
 import { ArticleSkipped, CorpusFileError, parseArticleFile, type ArticleFileType } from "./frontMatter.js";
 
 /** Article files by extension: Markdown (front matter optional), plain text, saved web pages. */
@@ -175,34 +176,60 @@ function parseArticle(read: CorpusFile): Loaded {
   }
 }
 
-/** Parses and validates the files readCorpusFiles read (no I/O); never throws for a bad file. */
+/**
+ * The id a server's article is indexed under: its own id with a tag of its server, so that two
+ * servers adding the same page (the same outlet, date and title, so the same id) do not collide,
+ * cut to fit the ids' 64 characters. The shared corpus's ids are kept as written.
+ */
+export function scopedArticleId(id: string, guild: string): string {
+  const tag = `-s${createHash("sha256").update(guild).digest("hex").slice(0, 8)}`;
+  return `${id.slice(0, MAX_ID_LENGTH - tag.length).replace(/[-_]+$/, "")}${tag}`;
+}
+
+/**
+ * Parses and validates the files readCorpusFiles read (no I/O); never throws for a bad file.
+ *
+ * The shared corpus is read first, then each server's files (under servers/<guild id>/). A server's
+ * file never fails the build for everyone: what would be an error in the shared corpus (a duplicate
+ * id, a file that cannot be read) skips it, with the reason. The same text twice is one article
+ * within a scope; a server's copy of a shared article is skipped (the server sees the shared one),
+ * and two servers' copies are both kept (neither sees the other's).
+ */
 export function parseCorpus({ files, skipped: passedOver }: CorpusFiles): CorpusReport {
   const skipped = [...passedOver];
   const articles: Article[] = [];
   const errors: CorpusFileError[] = [];
   const fileOfId = new Map<string, string>();
+  /** Texts seen, by scope ("" for the shared corpus, else the guild id) and text hash. */
   const fileOfText = new Map<string, string>();
-  for (const result of files.map(parseArticle)) {
+  const scoped = files.map((file) => ({ file, guild: guildOfFile(file.file) }));
+  const ordered = [...scoped.filter((f) => f.guild === undefined), ...scoped.filter((f) => f.guild !== undefined)];
+  for (const { file, guild } of ordered) {
+    const result = parseArticle(file);
     if ("error" in result) {
       if (result.error instanceof ArticleSkipped) skipped.push({ file: result.error.file, reason: result.error.problem });
+      else if (guild !== undefined) skipped.push({ file: result.error.file, reason: result.error.problem });
       else errors.push(result.error);
       continue;
     }
     const { article } = result;
+    if (guild !== undefined) article.id = scopedArticleId(article.id, guild);
     const earlier = fileOfId.get(article.id);
     if (earlier) {
-      errors.push(new CorpusFileError(article.file, `duplicate id \`${article.id}\`: ${earlier} already uses it${article.idFromPath ? " (an id made from the file's path: give one of them an `id:` in front matter)" : ""}`));
+      const problem = `duplicate id \`${article.id}\`: ${earlier} already uses it${article.idFromPath ? " (an id made from the file's path: give one of them an `id:` in front matter)" : ""}`;
+      if (guild !== undefined) skipped.push({ file: article.file, reason: problem });
+      else errors.push(new CorpusFileError(article.file, problem));
       continue;
     }
     // The same text under two names would show as "also reported by" itself.
     const textKey = sha256(Buffer.from(article.body.replace(/\s+/g, " ").trim()));
-    const sameText = fileOfText.get(textKey);
+    const sameText = fileOfText.get(`:${textKey}`) ?? (guild === undefined ? undefined : fileOfText.get(`${guild}:${textKey}`));
     if (sameText) {
       skipped.push({ file: article.file, reason: `same text as ${sameText}` });
       continue;
     }
     fileOfId.set(article.id, article.file);
-    fileOfText.set(textKey, article.file);
+    fileOfText.set(`${guild ?? ""}:${textKey}`, article.file);
     const { idFromPath: _, ...plain } = article;
     articles.push(plain);
   }
