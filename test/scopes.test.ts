@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerPage, answerQuestion } from "../src/app/answers.js";
 import { FeedbackStore } from "../src/app/feedback.js";
 import { buildConfiguredIndex, openRetriever } from "../src/app/open.js";
-import { readCorpus } from "../src/corpus/loadCorpus.js";
+import { readCorpus, scopedArticleId } from "../src/corpus/loadCorpus.js";
 import { quotaProblem, serverUsage } from "../src/corpus/servers.js";
 import { KeywordIndex } from "../src/index/keyword.js";
 import { createVectorMatrix, topScores } from "../src/index/vectorMatrix.js";
@@ -56,8 +56,12 @@ Passengers complained that the winter timetable left the island cut off for days
 `,
 };
 
-const A_IDS = new Set(["a-harbour-accord", "a-kremlin-visit"]);
-const B_IDS = new Set(["b-ferry-timetable"]);
+// A server's article is indexed under its id tagged with its server (so two servers' copies of a page never collide).
+const HARBOUR = scopedArticleId("a-harbour-accord", A);
+const KREMLIN = scopedArticleId("a-kremlin-visit", A);
+const FERRY = scopedArticleId("b-ferry-timetable", B);
+const A_IDS = new Set([HARBOUR, KREMLIN]);
+const B_IDS = new Set([FERRY]);
 
 let dir: string;
 let retriever: Retriever;
@@ -121,7 +125,7 @@ describe("isolation: server B asks about what only server A's articles say", () 
     expect(ranked.candidates.length).toBeGreaterThan(0);
     expect(overlaps(new Set(ranked.candidates.map((c) => c.quote.source.id)), A_IDS)).toEqual([]);
     const fromA = await retriever.rank(NAMES_OF_A, true, { scope: { guildId: A } });
-    expect(fromA.candidates[0]!.quote.source.id).toBe("a-harbour-accord");
+    expect(fromA.candidates[0]!.quote.source.id).toBe(HARBOUR);
   });
 
   it("quotes nothing of A's, and says no article mentions A's names; A finds them", async () => {
@@ -130,7 +134,7 @@ describe("isolation: server B asks about what only server A's articles say", () 
     expect(answer.answered).toBe(false);
     expect(answer.unmentioned).toEqual(expect.arrayContaining(["Ottoline", "Fairweatherby", "Quillamont", "Zorblaxian"]));
     const fromA = await retriever.ask(NAMES_OF_A, { scope: { guildId: A } });
-    expect(fromA.results[0]!.source.id).toBe("a-harbour-accord");
+    expect(fromA.results[0]!.source.id).toBe(HARBOUR);
     expect(fromA.unmentioned).toBeUndefined();
   });
 
@@ -149,7 +153,7 @@ describe("isolation: server B asks about what only server A's articles say", () 
     expect(overlaps(idsIn(fromB), A_IDS)).toEqual([]);
     const fromA = await retriever.ask("What did Fairweatherbi sign?", { scope: { guildId: A } });
     expect(fromA.unmentioned).toBeUndefined();
-    expect(fromA.results[0]!.source.id).toBe("a-harbour-accord");
+    expect(fromA.results[0]!.source.id).toBe(HARBOUR);
   });
 
   it("weighs words by B's articles alone: a word only A uses is as unknown to B as a word nobody uses", () => {
@@ -164,7 +168,7 @@ describe("isolation: server B asks about what only server A's articles say", () 
     const question = "Did Pezeshkian arrive in Moscow on Friday for talks with Putin and the treaty signing?";
     const fromA = await retriever.ask(question, { scope: { guildId: A }, limit: 10 });
     // The probe means something: from A, A's copy of the fact is quoted or named beside it.
-    expect(idsIn(fromA).has("a-kremlin-visit")).toBe(true);
+    expect(idsIn(fromA).has(KREMLIN)).toBe(true);
     const fromB = await retriever.ask(question, { scope: { guildId: B }, limit: 10 });
     expect(fromB.results.length).toBeGreaterThan(0);
     expect(overlaps(idsIn(fromB), A_IDS)).toEqual([]);
@@ -205,7 +209,7 @@ describe("isolation: server B asks about what only server A's articles say", () 
     const answer = await retriever.ask("When will the Grindelwick ferry sail twice daily?", { limit: 10 });
     expect(overlaps(idsIn(answer), new Set([...A_IDS, ...B_IDS]))).toEqual([]);
     const fromB = await retriever.ask("When will the Grindelwick ferry sail twice daily?", { scope: { guildId: B } });
-    expect(fromB.results[0]!.source.id).toBe("b-ferry-timetable");
+    expect(fromB.results[0]!.source.id).toBe(FERRY);
     const names = await retriever.ask(NAMES_OF_A, { limit: 10 });
     expect(overlaps(idsIn(names), A_IDS)).toEqual([]);
   });

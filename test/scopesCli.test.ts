@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/config.js";
+import { scopedArticleId } from "../src/corpus/loadCorpus.js";
 import { TREATY_CORPUS } from "./helpers.js";
 
 const A = "111111111111111111";
@@ -40,7 +41,7 @@ describe("npm run ask --server", () => {
   it("asks as a server would: its own articles from it, nothing of them from another server or without --server", () => {
     const fromA = ask(["--json", "--server", A, QUESTION]);
     expect(fromA.code).toBe(0);
-    expect(JSON.parse(fromA.stdout).results[0].source.id).toBe("a-harbour-accord");
+    expect(JSON.parse(fromA.stdout).results[0].source.id).toBe(scopedArticleId("a-harbour-accord", A));
     for (const args of [["--server", B], []]) {
       const other = ask(["--json", ...args, QUESTION]);
       expect(other.code).toBe(0);
