@@ -292,13 +292,19 @@ describe("the PostgreSQL store (pgvector, on a native server or PGlite)", () => 
     expect(listener.lines.filter((line) => "announced" in line)).toEqual([{ announced: second.buildId }]);
   });
 
-  it("refuses a second builder while another process is writing a build, and the first one's build is not visible until it commits", async (context) => {
-    context.skip(server.engine !== "native", NEEDS_NATIVE_SERVER);
+  /** A database with one build, and another process inside the write transaction of the next (a corpus file added). */
+  async function otherBuilderWriting() {
     const { url, pool, postgres, corpusDir } = await setup();
     const first = await buildConfiguredIndex(postgres, { embedder });
     await writeFile(join(corpusDir, "added.md"), "---\ntitle: An added report\noutlet: Test Wire\npublished: 2025-02-01\n---\nThe harbour authority said the new pier opens in March.\n");
     const builder = fixture("postgresBuilder.ts", [corpusDir, url]);
     await until(() => builder.lines.some((line) => "writing" in line), "the other builder to be writing");
+    return { pool, postgres, first, builder };
+  }
+
+  it("refuses a second builder while another process is writing a build, and the first one's build is not visible until it commits", async (context) => {
+    context.skip(server.engine !== "native", NEEDS_NATIVE_SERVER);
+    const { pool, postgres, first } = await otherBuilderWriting();
     await expect(buildConfiguredIndex(postgres, { embedder })).rejects.toThrow(DatabaseBuildLockedError);
     await expect(buildConfiguredIndex(postgres, { embedder })).rejects.toThrow(/Another `npm run index` is building into this database/);
     // Its rows, its current row and its notification are all still inside its transaction.
@@ -308,11 +314,7 @@ describe("the PostgreSQL store (pgvector, on a native server or PGlite)", () => 
 
   it("releases the build lock when a builder is killed inside its write transaction, leaving the previous build current", async (context) => {
     context.skip(server.engine !== "native", NEEDS_NATIVE_SERVER);
-    const { url, pool, postgres, corpusDir } = await setup();
-    const first = await buildConfiguredIndex(postgres, { embedder });
-    await writeFile(join(corpusDir, "added.md"), "---\ntitle: An added report\noutlet: Test Wire\npublished: 2025-02-01\n---\nThe harbour authority said the new pier opens in March.\n");
-    const builder = fixture("postgresBuilder.ts", [corpusDir, url]);
-    await until(() => builder.lines.some((line) => "writing" in line), "the other builder to be writing");
+    const { pool, postgres, first, builder } = await otherBuilderWriting();
     const held = "select count(*)::int as n from pg_locks where locktype = 'advisory' and granted";
     expect((await pool.query(held)).rows[0].n).toBeGreaterThan(0);
     builder.child.kill("SIGKILL");

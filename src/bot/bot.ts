@@ -173,11 +173,10 @@ export class VerbatimBot {
     const raw = interaction.options.getString(ASK_OPTIONS.question, true);
     log.questionLength = raw.length;
     if (this.config.LOG_QUESTIONS) log.question = raw;
-    let question: string;
-    let filter: ArticleFilter;
+    let filter: ArticleFilter = {};
     const retriever = this.index.current;
-    try {
-      question = checkQuestion(raw, () => {
+    const question = await this.admit(interaction, log, () => {
+      const checked = checkQuestion(raw, () => {
         const example = this.built(scope).example;
         return example === undefined ? undefined : escapeMarkdown(example);
       });
@@ -185,23 +184,38 @@ export class VerbatimBot {
       // An unknown outlet, unreadable dates or a filter that leaves nothing: said now, privately,
       // not as an empty answer. (Only the check: the scope's view is made after acknowledging.)
       allowedArticles(retriever.source.articles.values(), scope, filter);
-    } catch (error) {
-      if (!(error instanceof QuestionError)) throw error;
-      log.outcome = "bad question";
-      await notify(interaction, error.message);
-      return;
-    }
-    const wait = this.cooldown.take(interaction.user.id);
-    if (wait > 0) {
-      log.outcome = "cooldown";
-      await notify(interaction, cooldownNotice(wait));
-      return;
-    }
+      return checked;
+    });
+    if (question === undefined) return;
     const isPrivate = interaction.options.getBoolean(ASK_OPTIONS.private) ?? false;
     await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
     const { reply, answer } = await answerPage(retriever, question, 0, { feedback: this.feedback, voting: true, score: this.score, scope, filter });
     await respond(interaction, { ...reply, content: withFilterLine(reply.content, filter) });
     Object.assign(log, { outcome: "answered", page: 0, results: reply.embeds.length, answered: answer.answered });
+  }
+
+  /**
+   * A question to answer, from `check` (which throws QuestionError for a bad one), unless the user
+   * must be told otherwise first: the check's message, or how long their cooldown has to run.
+   * Then undefined, with the log's outcome set.
+   */
+  private async admit(interaction: Answerable, log: InteractionLog, check: () => string): Promise<string | undefined> {
+    let question: string;
+    try {
+      question = check();
+    } catch (error) {
+      if (!(error instanceof QuestionError)) throw error;
+      log.outcome = "bad question";
+      await notify(interaction, error.message);
+      return undefined;
+    }
+    const wait = this.cooldown.take(interaction.user.id);
+    if (wait > 0) {
+      log.outcome = "cooldown";
+      await notify(interaction, cooldownNotice(wait));
+      return undefined;
+    }
+    return question;
   }
 
   /**
@@ -218,21 +232,9 @@ export class VerbatimBot {
     }
     log.questionLength = found.question.length;
     if (this.config.LOG_QUESTIONS) log.question = found.question;
-    let question: string;
-    try {
-      question = checkQuestion(found.question, () => undefined);
-    } catch (error) {
-      if (!(error instanceof QuestionError)) throw error;
-      log.outcome = "bad question";
-      await notify(interaction, error.message);
-      return;
-    }
-    const wait = this.cooldown.take(interaction.user.id);
-    if (wait > 0) {
-      log.outcome = "cooldown";
-      await notify(interaction, cooldownNotice(wait));
-      return;
-    }
+    const text = found.question;
+    const question = await this.admit(interaction, log, () => checkQuestion(text, () => undefined));
+    if (question === undefined) return;
     await interaction.deferReply(FIND_QUOTES_PRIVATE_BY_DEFAULT ? { flags: MessageFlags.Ephemeral } : {});
     const { reply, answer } = await answerPage(this.index.current, question, 0, { feedback: this.feedback, voting: true, score: this.score, scope });
     // The note goes last, after the headline: the buttons read the question from the first line.
