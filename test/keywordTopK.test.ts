@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BM25_K1, KeywordIndex } from "../src/index/keyword.js";
-import { keywordTopK, type KeywordReadStats, type PostingsReader } from "../src/index/postgres/keywordTopK.js";
+import { keywordTopK, weightBound, type KeywordReadStats, type PostingsReader } from "../src/index/postgres/keywordTopK.js";
 
 /** A reader over a KeywordIndex's postings, impact-ordered and stored as float32, as the PostgreSQL store keeps them. */
 function readerOf(index: KeywordIndex, documents: readonly (readonly number[])[]): PostingsReader {
@@ -21,15 +21,29 @@ function readerOf(index: KeywordIndex, documents: readonly (readonly number[])[]
   };
 }
 
-function search(documents: number[][], terms: number[], limit: number, firstRead: number, stats?: KeywordReadStats) {
+/** The file store's ranking and keywordTopK's over the same documents; with `keep`, among the kept documents only, scored as an index of their own. */
+function search(documents: number[][], terms: number[], limit: number, firstRead: number, stats?: KeywordReadStats, keep?: readonly boolean[]) {
   const vocabulary = new Map<string, number>();
   const size = Math.max(0, ...documents.flat(), ...terms) + 1;
   for (let id = 0; id < size; id++) vocabulary.set(`t${id}`, id);
   const index = KeywordIndex.fromTermIds(documents.length, (doc, visit) => visit(Int32Array.from(documents[doc]!)), vocabulary);
   const distinct = [...new Set(terms)];
-  const expected = index.search(new Map(distinct.map((term) => [`t${term}`, 1])), limit);
-  const factors = distinct.map((term) => index.idf(`t${term}`) * (BM25_K1 + 1));
-  const got = keywordTopK({ terms: distinct, factors, averageLength: index.averageLength, limit, firstRead }, readerOf(index, documents), stats);
+  const query = new Map(distinct.map((term) => [`t${term}`, 1]));
+  if (!keep) {
+    const expected = index.search(query, limit);
+    const factors = distinct.map((term) => index.idf(`t${term}`) * (BM25_K1 + 1));
+    const got = keywordTopK({ terms: distinct, factors, averageLength: index.averageLength, limit, firstRead }, readerOf(index, documents), stats);
+    return { expected, got };
+  }
+  const mask = index.mask(Uint8Array.from(documents, (_, i) => (keep[i] ? 1 : 0)));
+  const idf = (term: string) => {
+    const n = index.documentFrequencyWithin(term, mask);
+    return Math.log(1 + (mask.documents - n + 0.5) / (n + 0.5));
+  };
+  const expected = index.search(query, limit, { mask, idf });
+  const factors = distinct.map((term) => idf(`t${term}`) * (BM25_K1 + 1));
+  const within = { allowed: (doc: number) => mask.allowed[doc] === 1, bound: weightBound(index.averageLength, mask.averageLength) };
+  const got = keywordTopK({ terms: distinct, factors, averageLength: mask.averageLength, limit, firstRead, within }, readerOf(index, documents), stats);
   return { expected, got };
 }
 
@@ -49,6 +63,37 @@ describe("keywordTopK", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it("finds exactly the file store's top k among some passages only, scored by their own rarities and mean length", async () => {
+    const term = fc.integer({ min: 0, max: 400 }).map((x) => Math.floor((x * x) / 4000));
+    // Long and short passages, so that the scope's mean length differs from the whole build's either way.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(term, { minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 120 }),
+        fc.array(fc.boolean(), { minLength: 120, maxLength: 120 }),
+        fc.array(term, { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 50 }),
+        async (documents, keep, terms, limit, firstRead) => {
+          const { expected, got } = search(documents, terms, limit, firstRead, undefined, keep);
+          const hits = await got;
+          expect(hits).toEqual(expected);
+          expect(hits.every((hit) => keep[hit.doc])).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("bounds a posting's weight in a scope from its stored weight, whichever mean length is longer", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 400 }), fc.double({ min: 1, max: 200, noNaN: true }), fc.double({ min: 1, max: 200, noNaN: true }), (frequency, length, whole, scope) => {
+        const weight = (average: number) => frequency / (frequency + BM25_K1 * (1 - 0.75 + (0.75 * length) / average));
+        const bound = weightBound(whole, scope);
+        expect(weight(scope)).toBeLessThanOrEqual(bound(Math.fround(weight(whole))) * (1 + 1e-6));
+      }),
     );
   });
 

@@ -9,13 +9,19 @@ import { buildConfiguredIndex, openRetriever } from "../src/app/open.js";
 import { readCorpus, scopedArticleId } from "../src/corpus/loadCorpus.js";
 import { quotaProblem, serverUsage } from "../src/corpus/servers.js";
 import { KeywordIndex } from "../src/index/keyword.js";
+import { closePools } from "../src/index/postgres/database.js";
+import { EXACT_SCAN_PASSAGES } from "../src/index/postgres/scope.js";
+import type { PostgresSource } from "../src/index/postgres/source.js";
+import type { IndexView } from "../src/index/source.js";
 import { createVectorMatrix, topScores } from "../src/index/vectorMatrix.js";
 import { createLogger } from "../src/log.js";
 import type { Answer } from "../src/retrieval/answer.js";
-import { Retriever, ScopeUnsupportedError } from "../src/retrieval/retriever.js";
-import { allowedArticles, FilterError, outletsIn, parseGuildId, scopedListing } from "../src/retrieval/scope.js";
+import type { Retriever } from "../src/retrieval/retriever.js";
+import { allowedArticles, FilterError, outletsIn, parseGuildId, scopedListing, type ArticleFilter, type ArticleScope } from "../src/retrieval/scope.js";
 import { sourcesReply } from "../src/reply/discord.js";
+import { tokenize } from "../src/text/terms.js";
 import { TREATY_CORPUS, testConfig } from "./helpers.js";
+import { startTestDatabase, type TestDatabase } from "./testDatabase.js";
 
 const A = "111111111111111111";
 const B = "222222222222222222";
@@ -63,8 +69,14 @@ const FERRY = scopedArticleId("b-ferry-timetable", B);
 const A_IDS = new Set([HARBOUR, KREMLIN]);
 const B_IDS = new Set([FERRY]);
 
+type Store = "files" | "postgres";
+/** The stores the probes run on: the PostgreSQL store twice, its vector ranking by its exact scan of a scope's passages and through its HNSW graph. */
+const PROBED = ["files store", "postgres store", "postgres store through its HNSW graph"] as const;
+
 let dir: string;
-let retriever: Retriever;
+let database: TestDatabase | undefined;
+/** The same corpus in each store, learned ranking. */
+const retrievers = {} as Record<Store, Retriever>;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "verbatim-scopes-"));
@@ -78,14 +90,33 @@ beforeAll(async () => {
   await mkdir(join(corpus, "servers", "general"), { recursive: true });
   await writeFile(join(corpus, "servers", "general", "x.md"), "# Wobblestone\n\nThe Wobblestone quarry closed in March after the flood, the owners said.\n");
   await writeFile(join(corpus, "servers", "loose.md"), "# Wobblestone\n\nThe Wobblestone mill reopened in June after repairs, the owners said.\n");
-  const config = testConfig({ CORPUS_DIR: corpus, INDEX_DIR: join(dir, "index"), RANKING: "learned" });
-  await buildConfiguredIndex(config);
-  retriever = await openRetriever(config, createLogger("silent"));
-}, 120_000);
+  const files = testConfig({ CORPUS_DIR: corpus, INDEX_DIR: join(dir, "index"), RANKING: "learned" });
+  database = await startTestDatabase();
+  const postgres = testConfig({ CORPUS_DIR: corpus, INDEX_DIR: join(dir, "no-file-index"), DATABASE_URL: database.url, RANKING: "learned" });
+  await buildConfiguredIndex(files);
+  retrievers.files = await openRetriever(files, createLogger("silent"));
+  await buildConfiguredIndex(postgres, { embedder: retrievers.files.embedder });
+  retrievers.postgres = await openRetriever(postgres, createLogger("silent"));
+}, 180_000);
 
 afterAll(async () => {
+  await closePools();
+  await database?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
+
+/** The retriever of a store as probed (the PostgreSQL store's vector searches set to scan or to walk the graph). */
+function useStore(probed: (typeof PROBED)[number]): Retriever {
+  (retrievers.postgres.source as PostgresSource).exactScanPassages = probed === "postgres store through its HNSW graph" ? 0 : EXACT_SCAN_PASSAGES;
+  return probed === "files store" ? retrievers.files : retrievers.postgres;
+}
+
+/** A retriever's view of a scope and filter, its words loaded (the PostgreSQL store reads them from the database). */
+async function viewOf(retriever: Retriever, scope: ArticleScope, filter: ArticleFilter = {}): Promise<IndexView> {
+  const view = retriever.view(scope, filter);
+  await view.prepare?.();
+  return view;
+}
 
 /** Every article id an answer shows: its quotes' and their "also reported by". */
 function idsIn(answer: Answer): Set<string> {
@@ -119,7 +150,13 @@ describe("the corpus's servers folder", () => {
   });
 });
 
-describe("isolation: server B asks about what only server A's articles say", () => {
+describe.each(PROBED)("isolation (%s): server B asks about what only server A's articles say", (probed) => {
+  let retriever: Retriever;
+  beforeAll(() => {
+    retriever = useStore(probed);
+  });
+  afterAll(() => useStore("files store"));
+
   it("finds no candidate passage of A's, on either ranking", async () => {
     const ranked = await retriever.rank(NAMES_OF_A, true, { scope: { guildId: B } });
     expect(ranked.candidates.length).toBeGreaterThan(0);
@@ -146,8 +183,8 @@ describe("isolation: server B asks about what only server A's articles say", () 
   });
 
   it("never corrects a typo to a word only A's articles use", async () => {
-    expect(retriever.view({ guildId: B }).lexicon.correct("frumbleworht")).toBeUndefined();
-    expect(retriever.view({ guildId: A }).lexicon.correct("frumbleworht")?.spelling).toBe("frumbleworth");
+    expect((await viewOf(retriever, { guildId: B })).lexicon.correct("frumbleworht")).toBeUndefined();
+    expect((await viewOf(retriever, { guildId: A })).lexicon.correct("frumbleworht")?.spelling).toBe("frumbleworth");
     const fromB = await retriever.ask("What did Fairweatherbi sign?", { scope: { guildId: B } });
     expect(fromB.unmentioned).toEqual(["Fairweatherbi"]);
     expect(overlaps(idsIn(fromB), A_IDS)).toEqual([]);
@@ -156,8 +193,8 @@ describe("isolation: server B asks about what only server A's articles say", () 
     expect(fromA.results[0]!.source.id).toBe(HARBOUR);
   });
 
-  it("weighs words by B's articles alone: a word only A uses is as unknown to B as a word nobody uses", () => {
-    const lexicon = retriever.view({ guildId: B }).lexicon;
+  it("weighs words by B's articles alone: a word only A uses is as unknown to B as a word nobody uses", async () => {
+    const lexicon = (await viewOf(retriever, { guildId: B })).lexicon;
     expect(lexicon.has("frumbleworth")).toBe(false);
     expect(lexicon.idf("frumbleworth")).toBe(lexicon.idf("neverusedanywhere"));
     expect(lexicon.isTitleTerm("snargleton")).toBe(false);
@@ -221,7 +258,13 @@ describe("isolation: server B asks about what only server A's articles say", () 
   });
 });
 
-describe("filters", () => {
+describe.each(PROBED)("filters (%s)", (probed) => {
+  let retriever: Retriever;
+  beforeAll(() => {
+    retriever = useStore(probed);
+  });
+  afterAll(() => useStore("files store"));
+
   it("answers from one outlet's articles only", async () => {
     const answer = await retriever.ask("who signed the treaty", { filter: { outlets: ["voice of america"] }, limit: 10 });
     expect(answer.results.length).toBeGreaterThan(0);
@@ -249,14 +292,75 @@ describe("filters", () => {
   });
 });
 
-describe("a store that cannot restrict a question", () => {
-  it("answers no question while a server has articles of its own, rather than answer from every article", async () => {
-    const source = retriever.source;
-    // The file store's index, behind a source without `restrict`, as the PostgreSQL store is.
-    const unscoped = { store: "postgres" as const, buildId: source.buildId, manifest: source.manifest, articles: source.articles, lexicon: source.lexicon, gather: source.gather.bind(source), body: source.body.bind(source), warmUp: () => undefined, verify: () => Promise.resolve() };
-    const other = new Retriever(unscoped, retriever.embedder);
-    await expect(other.ask("who signed the treaty", { scope: { guildId: B } })).rejects.toThrow(ScopeUnsupportedError);
-    await expect(other.ask("who signed the treaty")).rejects.toThrow(/The postgres store cannot keep a server's own articles \(corpus\/servers\/<guild id>\/\) apart yet/);
+describe("the PostgreSQL store within a scope", () => {
+  it("reads no word of a scope's view before its word counts are loaded, rather than guess them", async () => {
+    const source = retrievers.postgres.source as PostgresSource;
+    const view = source.restrict(new Set([FERRY]));
+    const ferry = tokenize("ferry")[0]!.term;
+    expect(() => view.lexicon.has(ferry)).toThrow(/before prepare\(\) loaded its word counts/);
+    await view.prepare!();
+    expect(view.lexicon.has(ferry)).toBe(true);
+    expect(view.lexicon.has("frumbleworth")).toBe(false);
+    expect(view.articles.size).toBe(1);
+  });
+});
+
+/** Questions asked in scopes and with filters for the stores' parity: A's and B's own words, shared facts, typos, names. */
+const PARITY: [string, ArticleScope, ArticleFilter][] = [
+  [NAMES_OF_A, { guildId: B }, {}],
+  [NAMES_OF_A, { guildId: A }, {}],
+  ["What did Fairweatherbi sign?", { guildId: A }, {}],
+  ["What did Fairweatherbi sign?", { guildId: B }, {}],
+  ["Did Pezeshkian arrive in Moscow on Friday for talks with Putin and the treaty signing?", { guildId: A }, {}],
+  ["Did Pezeshkian arrive in Moscow on Friday for talks with Putin and the treaty signing?", { guildId: B }, {}],
+  ["When will the Grindelwick ferry sail twice daily?", { guildId: B }, {}],
+  ["does the treaty include mutual defence", { guildId: B }, {}],
+  ["wat did pezeshkain say about the west", {}, {}],
+  ["who signed the treaty", {}, { outlets: ["voice of america"] }],
+  ["does the treaty include mutual defence", { guildId: A }, { since: "2025-01-18", until: "2025-02-28" }],
+  ["What is in the Snargleton pact?", { guildId: A }, { outlets: ["Vextoria Gazette"] }],
+  ["drones used in Ukraine", { guildId: B }, { until: "2025-01-31" }],
+];
+
+describe("scoped and filtered answers", () => {
+  it("are the same from the PostgreSQL store as from the file store, quotes, order and scores, by its exact scan and through its HNSW graph", { timeout: 120_000 }, async () => {
+    const source = retrievers.postgres.source as PostgresSource;
+    try {
+      // Every scope's passages scanned exactly, then every one searched through the graph (iterative scan).
+      for (const exactScan of [Infinity, 0]) {
+        source.exactScanPassages = exactScan;
+        for (const [question, scope, filter] of PARITY) {
+          const [a, b] = await Promise.all([retrievers.files.ask(question, { scope, filter, limit: 8 }), retrievers.postgres.ask(question, { scope, filter, limit: 8 })]);
+          const what = `${question} ${JSON.stringify([scope, filter])} exact scan up to ${exactScan}`;
+          expect(b.answered, what).toBe(a.answered);
+          expect(b.unmentioned, what).toEqual(a.unmentioned);
+          expect(b.results.map((r) => [r.source.id, r.start, r.end, r.quote, r.alsoReportedBy]), what).toEqual(a.results.map((r) => [r.source.id, r.start, r.end, r.quote, r.alsoReportedBy]));
+          b.results.forEach((r, i) => expect(r.score, what).toBeCloseTo(a.results[i]!.score, 5));
+        }
+      }
+    } finally {
+      source.exactScanPassages = EXACT_SCAN_PASSAGES;
+    }
+  });
+
+  it("rank the same candidates with the same keyword scores: the scope's rarities and mean length", async () => {
+    for (const [question, scope, filter] of PARITY) {
+      const [a, b] = await Promise.all([retrievers.files.rank(question, true, { scope, filter }), retrievers.postgres.rank(question, true, { scope, filter })]);
+      const keywordOf = (ranked: typeof a) => ranked.candidates.map((c) => [c.quote.source.id, c.quote.start, c.features.keyword]).sort();
+      expect(keywordOf(b), question).toEqual(keywordOf(a));
+    }
+  });
+
+  it("weigh every word as the file store's restricted view does, counted from either side of the scope", async () => {
+    const words = ["treaty", "frumbleworth", "ferry", "grindelwick", "putin", "moscow", "signed", "neverusedanywhere", "snargleton", "vextoria"].map((word) => tokenize(word)[0]!.term);
+    for (const [scope, filter] of [[{ guildId: B }, {}], [{ guildId: A }, {}], [{}, { outlets: ["voice of america"] }], [{ guildId: A }, { outlets: ["Vextoria Gazette"] }]] as [ArticleScope, ArticleFilter][]) {
+      const [a, b] = await Promise.all([viewOf(retrievers.files, scope, filter), viewOf(retrievers.postgres, scope, filter)]);
+      for (const word of words) {
+        expect([word, b.lexicon.has(word), b.lexicon.idf(word), b.lexicon.isTitleTerm(word)]).toEqual([word, a.lexicon.has(word), a.lexicon.idf(word), a.lexicon.isTitleTerm(word)]);
+        expect(b.lexicon.correct(word.slice(0, -1) + "x"), word).toEqual(a.lexicon.correct(word.slice(0, -1) + "x"));
+      }
+      expect([...b.articles.keys()].sort()).toEqual([...a.articles.keys()].sort());
+    }
   });
 });
 

@@ -78,6 +78,11 @@ export interface IndexView {
   readonly lexicon: Lexicon;
   /** Candidates for a question's terms (kept if the articles seen use them) and vector, `limit` from each ranking. */
   gather(terms: readonly string[], queryVector: Float32Array, limit: number): Promise<Gathered>;
+  /**
+   * Loads what `lexicon` reads, where a store keeps it elsewhere (the PostgreSQL store's word
+   * counts of a scope); a question awaits it before its words are looked up. Once per view.
+   */
+  prepare?(): Promise<void>;
 }
 
 /** One index build, as retrieval and the replies see it. */
@@ -88,10 +93,10 @@ export interface IndexSource extends IndexView {
   /** Every article, by id, without bodies. */
   readonly articles: ReadonlyMap<string, ArticleInfo>;
   /**
-   * The view of only these articles (ids), built once per set (the caller caches it). A store
-   * without it cannot answer within a scope, and says so rather than answer from every article.
+   * The view of only these articles (ids), made once per set (the caller caches it): every store
+   * has one, so that no question is answered from articles its scope does not see.
    */
-  restrict?(allowed: ReadonlySet<string>): IndexView;
+  restrict(allowed: ReadonlySet<string>): IndexView;
   /** An article's body, verified, or undefined when the build has no such article. */
   body(articleId: string): Promise<string | undefined>;
   /** Builds now what a question would otherwise build on first use. */
@@ -176,26 +181,28 @@ export class VocabularyLexicon implements Lexicon {
 }
 
 /**
- * The lexicon of some articles of a file-store build: a term is known, rare or a title word by
- * those articles' passages and titles alone, and typos are corrected only to their words.
+ * The lexicon of some articles of a build: a term is known, rare or a title word by those
+ * articles' passages and titles alone, and typos are corrected only to their words. `count(term)`
+ * counts the allowed passages that use a term (each term counted once); `documents` is how many
+ * passages they have.
  */
-class MaskedLexicon implements Lexicon {
+export class ScopedLexicon implements Lexicon {
   private readonly frequencies = new Map<string, number>();
   private readonly titles: TitleTerms;
 
   constructor(
-    private readonly keyword: KeywordIndex,
-    private readonly mask: DocumentMask,
+    private readonly count: (term: string) => number,
+    private readonly documents: number,
     private readonly whole: VocabularyLexicon,
     articles: ReadonlyMap<string, ArticleInfo>,
   ) {
     this.titles = new TitleTerms(articles);
   }
 
-  /** Passages of the allowed articles that use the term (counted once per term). */
+  /** Passages of the allowed articles that use the term. */
   frequency(term: string): number {
     let n = this.frequencies.get(term);
-    if (n === undefined) this.frequencies.set(term, (n = this.keyword.documentFrequencyWithin(term, this.mask)));
+    if (n === undefined) this.frequencies.set(term, (n = this.count(term)));
     return n;
   }
 
@@ -205,7 +212,7 @@ class MaskedLexicon implements Lexicon {
 
   idf(term: string): number {
     const n = this.frequency(term);
-    return Math.log(1 + (this.mask.documents - n + 0.5) / (n + 0.5));
+    return Math.log(1 + (this.documents - n + 0.5) / (n + 0.5));
   }
 
   isTitleTerm(term: string): boolean {
@@ -269,7 +276,7 @@ export class FileSource implements IndexSource {
     const mask = keyword.mask(rows);
     const seen = new Map<string, Article>();
     for (const [id, article] of articles) if (allowed.has(id)) seen.set(id, article);
-    const lexicon = new MaskedLexicon(keyword, mask, this.lexicon, seen);
+    const lexicon = new ScopedLexicon((term) => keyword.documentFrequencyWithin(term, mask), mask.documents, this.lexicon, seen);
     const weights = new Map<number, number>();
     const within: Within = {
       mask,

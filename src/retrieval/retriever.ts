@@ -14,7 +14,7 @@ import { SoftMatcher, type QueryTerm } from "./softMatch.js";
 import { modelScore, probability, type AnswerFeatures, type CandidateFeatures, type Judge, type LearnedModels } from "./rankingModel.js";
 import { matchDensity, pairShare, QUESTION_KIND_FEATURES, questionKind } from "./features.js";
 import { lap } from "../stageClock.js";
-import { allowedArticles, FilterError, scopeKey, type ArticleFilter, type ArticleScope } from "./scope.js";
+import { allowedArticles, scopeKey, type ArticleFilter, type ArticleScope } from "./scope.js";
 
 /** Words that, opening a sentence, point back to something named in the sentence before. */
 const REFERRING_OPENERS = /^(he|she|it|they|his|her|its|their|this|these|that|those|the two|both)\b/i;
@@ -73,14 +73,6 @@ export interface AskOptions {
   scope?: ArticleScope;
   /** Only articles of these outlets or dates (a FilterError when that cannot be applied). */
   filter?: ArticleFilter;
-}
-
-/** A store that cannot keep servers' articles apart was asked a question while some server has articles of its own. */
-export class ScopeUnsupportedError extends Error {
-  constructor(store: string) {
-    super(`The ${store} store cannot keep a server's own articles (corpus/servers/<guild id>/) apart yet, so it answers no question while any server has some: move them out of servers/ (they are then shared with every server) or use the file store (no DATABASE_URL), then run npm run index.`);
-    this.name = "ScopeUnsupportedError";
-  }
 }
 
 /** Scopes and filters whose views a retriever keeps (each a mask of its passages and a lexicon): the busiest servers' stay made. */
@@ -346,8 +338,8 @@ export class Retriever {
    * What a question in `scope` with `filter` reads of the index: the whole index when that is
    * every article (no server has its own, nothing filtered), otherwise the view of the allowed
    * articles, made once per scope and filter and kept (CACHED_VIEWS). Throws FilterError for a
-   * filter that cannot be applied (an unknown outlet, dates back to front, no article left), and
-   * an Error for a store that cannot restrict a question rather than answer from every article.
+   * filter that cannot be applied (an unknown outlet, dates back to front, no article left). A
+   * view's lexicon may need its `prepare` awaited before it is read (the PostgreSQL store's).
    */
   view(scope: ArticleScope = {}, filter: ArticleFilter = {}): IndexView {
     const key = scopeKey(scope, filter);
@@ -358,15 +350,7 @@ export class Retriever {
       return known;
     }
     const allowed = allowedArticles(this.source.articles.values(), scope, filter);
-    let view: IndexView = this.source;
-    if (allowed !== undefined) {
-      if (!this.source.restrict) {
-        // Refused rather than answered from every article: nothing of a server's may reach another.
-        if (allowedArticles(this.source.articles.values(), scope) === undefined) throw new FilterError(`Outlet and date filters are not available with this index's ${this.source.store} store yet: ask without them.`);
-        throw new ScopeUnsupportedError(this.source.store);
-      }
-      view = this.source.restrict(allowed);
-    }
+    const view: IndexView = allowed === undefined ? this.source : this.source.restrict(allowed);
     this.views.set(key, view);
     if (this.views.size > CACHED_VIEWS) this.views.delete(this.views.keys().next().value!);
     return view;
@@ -429,6 +413,7 @@ export class Retriever {
   async rank(rawQuestion: string, allFeatures = this.models !== undefined && this.ranking === "learned", within: { scope?: ArticleScope; filter?: ArticleFilter } = {}): Promise<RankedCandidates> {
     const question = validateQuestion(rawQuestion);
     const source = this.view(within.scope, within.filter);
+    await source.prepare?.();
     // What is asked, without chat filler and shorthand ("ok dumb question but … or nah").
     const asked = plainQuestion(question);
     const { terms: query, unmentioned } = await this.queryTerms(asked, source.lexicon);

@@ -12,18 +12,48 @@ const pools = new Map<string, pg.Pool>();
 const searchBreadth = new WeakMap<pg.Pool, number>();
 const searchReady = new WeakSet<pg.PoolClient>();
 
-/**
- * Runs a vector search on a connection whose `hnsw.ef_search` is the pool's (set once per
- * connection with SET: a startup parameter would do on PostgreSQL, but not every server honours it).
- */
-export async function searchQuery<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+/** Sets a connection's `hnsw.ef_search` to the pool's, once per connection (with SET: a startup parameter would do on PostgreSQL, but not every server honours it). */
+async function searchReadyClient(pool: pg.Pool): Promise<pg.PoolClient> {
   const client = await pool.connect();
-  try {
-    if (!searchReady.has(client)) {
+  if (!searchReady.has(client)) {
+    try {
       await client.query(`set hnsw.ef_search = ${searchBreadth.get(pool) ?? 40}`);
-      searchReady.add(client);
+    } catch (error) {
+      client.release();
+      throw error;
     }
+    searchReady.add(client);
+  }
+  return client;
+}
+
+/** Runs a vector search on a connection whose `hnsw.ef_search` is the pool's. */
+export async function searchQuery<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  const client = await searchReadyClient(pool);
+  try {
     return await client.query<R>(text, values);
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Runs a filtered vector search (a scope's) with pgvector's iterative index scan in strict order,
+ * for that query only (SET LOCAL in its own transaction): the HNSW scan goes on until the limit's
+ * rows pass the filter, nearest first. Needs pgvector 0.8 or later.
+ */
+export async function filteredSearchQuery<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  const client = await searchReadyClient(pool);
+  try {
+    try {
+      await client.query("begin; set local hnsw.iterative_scan = strict_order");
+      const result = await client.query<R>(text, values);
+      await client.query("commit");
+      return result;
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      throw error;
+    }
   } finally {
     client.release();
   }

@@ -47,6 +47,35 @@ export interface KeywordQuery {
   limit: number;
   /** Postings read first from each list (FIRST_READ unless a test wants more rounds). */
   firstRead?: number;
+  /** Only some passages (a scope), scored as an index of their own: see KeywordScope. */
+  within?: KeywordScope;
+}
+
+/**
+ * A search among some passages only (a server's scope, a filter), scored as if they were the whole
+ * index: `factors` and `averageLength` are then the scope's (its rarities and mean passage length),
+ * while the stored weights were worked out with the whole build's mean length. `bound` maps a
+ * stored weight to at least the weight that posting has in the scope (weightBound), so that every
+ * bound below stays a bound and the top k stays exact.
+ */
+export interface KeywordScope {
+  /** Whether a passage (row) may be ranked. */
+  allowed(doc: number): boolean;
+  /** At least a posting's weight in the scope, from its stored weight; never decreasing. */
+  bound(weight: number): number;
+}
+
+/**
+ * A bound on a posting's BM25 weight f / (f + k1 (1 - b + b len / scopeAverage)) from its stored
+ * weight w = f / (f + k1 (1 - b + b len / wholeAverage)), whatever f and len. With r = wholeAverage /
+ * scopeAverage, 1/w' - 1 = (k1 (1 - b) + r k1 b len / wholeAverage) / f: when r >= 1 that is at least
+ * 1/w - 1, so w' <= w; when r < 1 it is at least r (1/w - 1), so w' <= 1 / (1 + r (1/w - 1)). Both
+ * grow with w, so impact order still bounds what is not read yet.
+ */
+export function weightBound(wholeAverage: number, scopeAverage: number): (weight: number) => number {
+  const r = wholeAverage / scopeAverage;
+  if (r >= 1) return (weight) => weight;
+  return (weight) => (weight <= 0 ? 0 : 1 / (1 + r * (1 / weight - 1)));
 }
 
 /** What a search read, for the benchmark. */
@@ -70,13 +99,18 @@ export function passageScore(terms: ArrayLike<number>, query: KeywordQuery): num
   return score;
 }
 
-/** The exact BM25 top `limit`, best first (ties by passage), reading as little of each list as the bounds allow. */
+/**
+ * The exact BM25 top `limit`, best first (ties by passage), reading as little of each list as the
+ * bounds allow; with `query.within`, among the allowed passages only (a small scope may read whole
+ * lists: the passages it allows are then few in each head).
+ */
 export async function keywordTopK(query: KeywordQuery, reader: PostingsReader, stats?: KeywordReadStats): Promise<KeywordHit[]> {
   const n = query.terms.length;
   const lengths = new Array<number>(n).fill(0);
   const docs: Int32Array[] = Array.from({ length: n }, () => new Int32Array(0));
   const weights: Float32Array[] = Array.from({ length: n }, () => new Float32Array(0));
   const exact = new Map<number, number>();
+  const within = query.within;
   const score = async (wanted: number[]): Promise<void> => {
     const missing = wanted.filter((doc) => !exact.has(doc));
     if (missing.length === 0) return;
@@ -97,7 +131,7 @@ export async function keywordTopK(query: KeywordQuery, reader: PostingsReader, s
       if (!got) continue; // a term no passage uses
       lengths[q] = got.length;
       docs[q] = concat(docs[q]!, got.docs);
-      weights[q] = concat(weights[q]!, got.weights);
+      weights[q] = concat(weights[q]!, within ? got.weights.map(within.bound) : got.weights);
       if (stats) stats.postingsRead += got.docs.length;
     }
     if (stats) stats.rounds++;
@@ -111,6 +145,7 @@ export async function keywordTopK(query: KeywordQuery, reader: PostingsReader, s
       const factor = query.factors[q]!;
       for (let i = 0; i < list.length; i++) {
         const doc = list[i]!;
+        if (within && !within.allowed(doc)) continue;
         lower.set(doc, (lower.get(doc) ?? 0) + factor * weights[q]![i]!);
         if (cut[q]! > 0) seenCut.set(doc, (seenCut.get(doc) ?? 0) + cut[q]!);
       }

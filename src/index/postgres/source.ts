@@ -8,6 +8,8 @@
  *   2. the candidate passages (and the one before each), their similarity, and their articles'
  *      bodies with which of the question's terms each article uses, side by side;
  *   3. the word vectors of the candidates' terms not already cached (a bounded cache).
+ * A view of some articles (`restrict`: a server's scope, a filter) reads the same way with the
+ * scope's condition on both rankings and the scope's own word counts (scope.ts).
  */
 import type pg from "pg";
 import type { Article } from "../../corpus/article.js";
@@ -16,12 +18,13 @@ import type { Span } from "../../passages/sentences.js";
 import { IndexCorruptError, IndexOutdatedError } from "../errors.js";
 import { BM25_K1, type KeywordHit } from "../keyword.js";
 import { ManifestFormatError, parseManifestFields, sha256Hex, type Manifest } from "../manifest.js";
-import { VocabularyLexicon, type ArticleInfo, type Gathered, type IndexSource, type VectorHit } from "../source.js";
+import { ScopedLexicon, VocabularyLexicon, type ArticleInfo, type Gathered, type IndexSource, type IndexView, type VectorHit } from "../source.js";
 import { dequantizeRow, type Vocabulary } from "../vocabulary.js";
-import { searchQuery } from "./database.js";
-import { keywordTopK, type KeywordReadStats, type PostingsReader, type PostingsSlice } from "./keywordTopK.js";
+import { filteredSearchQuery, searchQuery } from "./database.js";
+import { keywordTopK, weightBound, type KeywordReadStats, type KeywordScope, type PostingsReader, type PostingsSlice } from "./keywordTopK.js";
 import { lap } from "../../stageClock.js";
 import { currentBuild, partition } from "./schema.js";
+import { EXACT_SCAN_PASSAGES, nearestWithinSql, rowRanges, totalLength, wordCounts, type RowRanges } from "./scope.js";
 import { vectorLiteral } from "./vectors.js";
 
 /**
@@ -60,6 +63,17 @@ interface CatalogueEntry extends ArticleInfo {
   end: number;
 }
 
+/** What restricts a question to some articles: their passages, their ranges, and their words' rarity and mean length. */
+interface Within {
+  allowed: RowRanges;
+  excluded: RowRanges;
+  keyword: KeywordScope;
+  averageLength: number;
+  /** Allowed passages that use a term (by term id). */
+  frequency(id: number): number;
+  idf(id: number): number;
+}
+
 /** A cached word vector, as stored (see quantizedRow), and whether the term is a name. */
 interface TermRow {
   stored: Uint8Array;
@@ -79,6 +93,9 @@ export class PostgresSource implements IndexSource {
   keywordFirstRead: number | undefined;
   /** What the keyword rankings read, when the benchmark counts it. */
   keywordStats: KeywordReadStats | undefined;
+  /** Allowed passages up to which a scoped vector search scans them all (scope.ts's EXACT_SCAN_PASSAGES unless a test wants the graph). */
+  exactScanPassages = EXACT_SCAN_PASSAGES;
+  private wholeLength: Promise<number> | undefined;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -181,17 +198,107 @@ export class PostgresSource implements IndexSource {
     return this.byRow[low]!;
   }
 
+  /**
+   * The view of only these articles. Its word counts are read from the database on `prepare` (a
+   * question awaits it; the retriever keeps the view), from whichever side has fewer passages.
+   */
+  restrict(allowed: ReadonlySet<string>): IndexView {
+    const seen = new Map<string, CatalogueEntry>();
+    const inside: CatalogueEntry[] = [];
+    const outside: CatalogueEntry[] = [];
+    for (const article of this.byRow) {
+      if (allowed.has(article.id)) {
+        seen.set(article.id, article);
+        inside.push(article);
+      } else outside.push(article);
+    }
+    const rows = new Uint8Array(this.manifest.counts.passages);
+    for (const article of inside) rows.fill(1, article.first, article.end);
+    const kept = rowRanges(inside);
+    const left = rowRanges(outside);
+    const countKept = kept.passages <= left.passages;
+    let within: Within | undefined;
+    let loading: Promise<void> | undefined;
+    const prepare = (): Promise<void> =>
+      (loading ??= (async () => {
+        const [words, whole] = await Promise.all([wordCounts(this.pool, this.build.id, countKept ? kept : left), countKept ? 0 : this.totalLength()]);
+        const length = countKept ? words.length : whole - words.length;
+        const averageLength = kept.passages === 0 ? 1 : Math.max(1, length / kept.passages);
+        const frequency = countKept ? (id: number) => words.counts.get(id) ?? 0 : (id: number) => this.documents[id]! - (words.counts.get(id) ?? 0);
+        within = {
+          allowed: kept,
+          excluded: left,
+          keyword: { allowed: (doc) => rows[doc] === 1, bound: weightBound(this.averageLength, averageLength) },
+          averageLength,
+          frequency,
+          idf: (id) => {
+            const n = frequency(id);
+            return Math.log(1 + (kept.passages - n + 0.5) / (n + 0.5));
+          },
+        };
+      })().catch((error: unknown) => {
+        loading = undefined;
+        throw error;
+      }));
+    const lexicon = new ScopedLexicon(
+      (term) => {
+        const id = this.termRow.get(term);
+        if (id === undefined) return 0;
+        if (!within) throw new Error("A scoped view of the PostgreSQL store was read before prepare() loaded its word counts.");
+        return within.frequency(id);
+      },
+      kept.passages,
+      this.lexicon,
+      seen,
+    );
+    return {
+      articles: seen,
+      lexicon,
+      prepare,
+      gather: async (terms, queryVector, limit) => {
+        await prepare();
+        return this.gatherWithin(terms, queryVector, limit, within);
+      },
+    };
+  }
+
+  /** The total length in terms of the build's passages, read once. */
+  private totalLength(): Promise<number> {
+    this.wholeLength ??= totalLength(this.pool, this.build.id).catch((error: unknown) => {
+      this.wholeLength = undefined;
+      throw error;
+    });
+    return this.wholeLength;
+  }
+
   async gather(queryTerms: readonly string[], queryVector: Float32Array, limit: number): Promise<Gathered> {
+    return this.gatherWithin(queryTerms, queryVector, limit);
+  }
+
+  private async gatherWithin(queryTerms: readonly string[], queryVector: Float32Array, limit: number, within?: Within): Promise<Gathered> {
     const id = this.build.id;
     const d = this.build.dimensions;
     const queryIds = [...new Set(queryTerms.map((term) => this.termRow.get(term)).filter((row): row is number => row !== undefined))];
     const vector = vectorLiteral(queryVector);
-    // 1. Both rankings, side by side.
-    const vectorRows = searchQuery<{ row: number; score: number }>(this.pool, `select row, -((embedding::vector(${d})) <#> $1::vector(${d})) as score from ${partition("passages", id)} order by (embedding::vector(${d})) <#> $1::vector(${d}) limit $2`, [vector, limit]);
+    // 1. Both rankings, side by side (within a scope: of its passages only, by its own rarities and mean length).
+    let vectorRows: Promise<{ rows: { row: number; score: number }[] }>;
+    if (within) {
+      const scoped = nearestWithinSql(id, d, within.allowed, within.excluded, limit, this.exactScanPassages);
+      vectorRows = (scoped.iterative ? filteredSearchQuery : searchQuery)<{ row: number; score: number }>(this.pool, scoped.text, [vector, ...scoped.values]);
+    } else vectorRows = searchQuery<{ row: number; score: number }>(this.pool, `select row, -((embedding::vector(${d})) <#> $1::vector(${d})) as score from ${partition("passages", id)} order by (embedding::vector(${d})) <#> $1::vector(${d}) limit $2`, [vector, limit]);
     // Not left unhandled while the keyword ranking is awaited: its failure is thrown below.
     vectorRows.catch(() => undefined);
+    // A term the scope's passages never use adds nothing to any of them: its postings are not read.
+    const keywordIds = within ? queryIds.filter((term) => within.frequency(term) > 0) : queryIds;
+    const idf = within ? (term: number) => within.idf(term) : (term: number) => this.idfOf(term);
     const keywordHits: KeywordHit[] =
-      queryIds.length === 0 ? [] : await keywordTopK({ terms: queryIds, factors: queryIds.map((term) => this.idfOf(term) * (BM25_K1 + 1)), averageLength: this.averageLength, limit, firstRead: this.keywordFirstRead }, this.postings, this.keywordStats);
+      keywordIds.length === 0
+        ? []
+        : await keywordTopK(
+            { terms: keywordIds, factors: keywordIds.map((term) => idf(term) * (BM25_K1 + 1)), averageLength: within?.averageLength ?? this.averageLength, limit, firstRead: this.keywordFirstRead, ...(within ? { within: within.keyword } : {}) },
+            this.postings,
+            this.keywordStats,
+          );
     lap("keyword gather");
     const vectorHits: VectorHit[] = (await vectorRows).rows.map((row) => ({ row: row.row, score: Number(row.score) }));
     lap("vector scan");
@@ -242,7 +349,8 @@ export class PostgresSource implements IndexSource {
       bodies.set(info.id, { ...fields, body: row.body });
       covered.set(info.first, new Set(row.covered.map((global) => localOf.get(global)!)));
     }
-    const weights = Float32Array.from(local, (global) => this.idfOf(global));
+    // Within a scope, rarities as the file store's restricted view keeps them (float64); otherwise as its whole one (float32).
+    const weights = within ? Float64Array.from(local, idf) : Float32Array.from(local, idf);
     lap("candidate fetch");
     return {
       keywordHits,
