@@ -14,7 +14,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildConfiguredIndex } from "../src/app/open.js";
 import { commandDefinitions } from "../src/bot/commands.js";
 import { closePools } from "../src/index/postgres/database.js";
-import { PostgresSource } from "../src/index/postgres/source.js";
 import { SERVER_NOTICES } from "../src/reply/serverWording.js";
 import { NOTICES } from "../src/reply/wording.js";
 import { callback, FAKE_TOKEN, finalReply, startBot, type RunningBot } from "./botHarness.js";
@@ -79,7 +78,8 @@ beforeAll(async () => {
   envs.files = { CORPUS_DIR: join(shared, "corpus"), INDEX_DIR: join(shared, "index"), FEEDBACK_DIR: join(shared, "feedback"), FEED_STATE_FILE: join(shared, "data", "feeds.json") };
   const database = await startTestDatabase();
   databases.push(database);
-  envs.postgres = { ...envs.files, INDEX_DIR: join(shared, "no-file-index"), DATABASE_URL: database.url };
+  // Votes of their own: the probe votes on the same message in each store.
+  envs.postgres = { ...envs.files, INDEX_DIR: join(shared, "no-file-index"), FEEDBACK_DIR: join(shared, "feedback-postgres"), DATABASE_URL: database.url };
   await buildConfiguredIndex(testConfig(envs.files));
   await buildConfiguredIndex(testConfig(envs.postgres));
 }, 120_000);
@@ -126,8 +126,8 @@ function buttonId(message: any, label: string): string {
   return message.components[0].components.find((b: any) => b.label === label).custom_id;
 }
 
-/** The PostgreSQL store answers within a scope once its source can restrict a question to some articles. */
-const STORES: Store[] = typeof (PostgresSource.prototype as { restrict?: unknown }).restrict === "function" ? ["files", "postgres"] : ["files"];
+/** Both stores answer within a scope: each restricts a question to the articles it may see. */
+const STORES: Store[] = ["files", "postgres"];
 
 describe.each(STORES)("servers' own articles (%s store)", (store) => {
   let env: Record<string, string>;
@@ -187,7 +187,13 @@ describe.each(STORES)("servers' own articles (%s store)", (store) => {
     const answered = await replyOf(fake.sendCommand("ask", ask("what did the orchard cooperative in Marrowby receive"), ASKER, {}, undefined, IN_A).token);
     expect(visible(answered)).toContain("Quillfeather");
     const more = answered.components[0].components.find((b: any) => b.label === "More");
-    if (more) expectNothingOf(ONLY_IN_A.filter((word) => word !== "Marrowby"), await replyOf(fake.sendButton(more.custom_id, answered, ASKER, ASKER, {}, IN_B).token));
+    expect(more).toBeDefined();
+    expectNothingOf(ONLY_IN_A.filter((word) => word !== "Marrowby"), await replyOf(fake.sendButton(more.custom_id, answered, ASKER, ASKER, {}, IN_B).token));
+    // A's second page's Back pressed in B: B's first page, nothing of A.
+    const secondInA = await replyOf(fake.sendButton(more.custom_id, answered, ASKER, ASKER, {}, IN_A).token);
+    const back = secondInA.components[0].components.find((b: any) => b.label === "Back");
+    expect(back).toBeDefined();
+    expectNothingOf(ONLY_IN_A.filter((word) => word !== "Marrowby"), await replyOf(fake.sendButton(back.custom_id, secondInA, ASKER, ASKER, {}, IN_B).token));
     const vote = await replyOf(fake.sendButton(buttonId(answered, "Does not answer"), { ...answered, id: "990000000000000001" }, ASKER, OTHER_USER, {}, IN_B).token);
     expect(vote.content).toBe(NOTICES.voteStale);
     // The same vote in A is taken.
@@ -218,9 +224,9 @@ describe.each(STORES)("servers' own articles (%s store)", (store) => {
   });
 });
 
-describe("/ask's filters (files store)", () => {
+describe.each(STORES)("/ask's filters (%s store)", (store) => {
   it("narrows to an outlet and a date range, keeps the filter on More and Back, and says clearly what cannot be read", { timeout: 120_000 }, async () => {
-    await bot(envs.files, { ANSWER_WORKERS: "0" });
+    await bot(envs[store], { ANSWER_WORKERS: "0" });
     const voa = [{ name: "outlet", type: 3, value: "voice of america" }];
     const reply = await replyOf(fake.sendCommand("ask", ask("does the treaty include mutual defence", voa), ASKER, {}, undefined, IN_A).token);
     expect(reply.content.split("\n")[1]).toBe("**Only:** outlet voice of america");
