@@ -9,6 +9,7 @@
  * servers'), whose counts are then taken from the build's whole ones.
  */
 import type pg from "pg";
+import { weightBound, type KeywordScope } from "./keywordTopK.js";
 import { partition } from "./schema.js";
 
 /** Where an article's passages are: rows [first, end) of its build's passages, consecutive. */
@@ -62,6 +63,61 @@ export async function wordCounts(pool: pg.Pool, build: number, ranges: RowRanges
     pool.query<{ length: string | null }>(`select sum(cardinality(p.terms))::bigint as length ${scoped}`, values),
   ]);
   return { counts: new Map(terms.rows.map((row) => [row.term, row.passages])), length: Number(length.rows[0]?.length ?? 0) };
+}
+
+/** What restricts a question to some articles: their passages, their ranges, and their words' rarity and mean length. */
+export interface Within {
+  allowed: RowRanges;
+  excluded: RowRanges;
+  keyword: KeywordScope;
+  averageLength: number;
+  /** Whether the server's pgvector has iterative index scans; without them every scoped vector search is an exact scan. */
+  iterative: boolean;
+  /** Allowed passages that use a term (by term id). */
+  frequency(id: number): number;
+  idf(id: number): number;
+}
+
+/** What a scope's reading needs of its whole build. */
+export interface WholeBuild {
+  id: number;
+  passages: number;
+  /** Passages that use each term, by term id. */
+  documents: Uint32Array;
+  /** The mean passage length the stored postings' weights were worked out with. */
+  averageLength: number;
+  totalLength(): Promise<number>;
+  iterativeScans(): Promise<boolean>;
+}
+
+/** Reads what restricts a question to the `kept` passages (their word counts from the side with fewer passages: `kept` or `left`). */
+export async function scopeWithin(pool: pg.Pool, whole: WholeBuild, kept: RowRanges, left: RowRanges): Promise<Within> {
+  const countKept = kept.passages <= left.passages;
+  const [words, wholeLength, iterative] = await Promise.all([wordCounts(pool, whole.id, countKept ? kept : left), countKept ? 0 : whole.totalLength(), whole.iterativeScans()]);
+  const rows = new Uint8Array(whole.passages);
+  for (let i = 0; i < kept.firsts.length; i++) rows.fill(1, kept.firsts[i], kept.ends[i]);
+  const length = countKept ? words.length : wholeLength - words.length;
+  const averageLength = kept.passages === 0 ? 1 : Math.max(1, length / kept.passages);
+  const frequency = countKept ? (id: number) => words.counts.get(id) ?? 0 : (id: number) => whole.documents[id]! - (words.counts.get(id) ?? 0);
+  return {
+    allowed: kept,
+    excluded: left,
+    keyword: { allowed: (doc) => rows[doc] === 1, bound: weightBound(whole.averageLength, averageLength) },
+    averageLength,
+    iterative,
+    frequency,
+    idf: (id) => {
+      const n = frequency(id);
+      return Math.log(1 + (kept.passages - n + 0.5) / (n + 0.5));
+    },
+  };
+}
+
+/** Whether the database's pgvector has iterative index scans (`hnsw.iterative_scan`, 0.8 or later). */
+export async function iterativeScans(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query<{ version: string }>("select extversion as version from pg_extension where extname = 'vector'");
+  const [major = 0, minor = 0] = (rows[0]?.version ?? "0").split(".").map(Number);
+  return major > 0 || minor >= 8;
 }
 
 /** The total length in terms of every passage of a build. */

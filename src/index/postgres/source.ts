@@ -21,10 +21,10 @@ import { ManifestFormatError, parseManifestFields, sha256Hex, type Manifest } fr
 import { ScopedLexicon, VocabularyLexicon, type ArticleInfo, type Gathered, type IndexSource, type IndexView, type VectorHit } from "../source.js";
 import { dequantizeRow, type Vocabulary } from "../vocabulary.js";
 import { filteredSearchQuery, searchQuery } from "./database.js";
-import { keywordTopK, weightBound, type KeywordReadStats, type KeywordScope, type PostingsReader, type PostingsSlice } from "./keywordTopK.js";
+import { keywordTopK, type KeywordReadStats, type PostingsReader, type PostingsSlice } from "./keywordTopK.js";
 import { lap } from "../../stageClock.js";
 import { currentBuild, partition } from "./schema.js";
-import { EXACT_SCAN_PASSAGES, nearestWithinSql, rowRanges, totalLength, wordCounts, type RowRanges } from "./scope.js";
+import { EXACT_SCAN_PASSAGES, iterativeScans, nearestWithinSql, rowRanges, scopeWithin, totalLength, type WholeBuild, type Within } from "./scope.js";
 import { vectorLiteral } from "./vectors.js";
 
 /**
@@ -63,17 +63,6 @@ interface CatalogueEntry extends ArticleInfo {
   end: number;
 }
 
-/** What restricts a question to some articles: their passages, their ranges, and their words' rarity and mean length. */
-interface Within {
-  allowed: RowRanges;
-  excluded: RowRanges;
-  keyword: KeywordScope;
-  averageLength: number;
-  /** Allowed passages that use a term (by term id). */
-  frequency(id: number): number;
-  idf(id: number): number;
-}
-
 /** A cached word vector, as stored (see quantizedRow), and whether the term is a name. */
 interface TermRow {
   stored: Uint8Array;
@@ -96,6 +85,7 @@ export class PostgresSource implements IndexSource {
   /** Allowed passages up to which a scoped vector search scans them all (scope.ts's EXACT_SCAN_PASSAGES unless a test wants the graph). */
   exactScanPassages = EXACT_SCAN_PASSAGES;
   private wholeLength: Promise<number> | undefined;
+  private iterativeScans: Promise<boolean> | undefined;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -212,30 +202,13 @@ export class PostgresSource implements IndexSource {
         inside.push(article);
       } else outside.push(article);
     }
-    const rows = new Uint8Array(this.manifest.counts.passages);
-    for (const article of inside) rows.fill(1, article.first, article.end);
     const kept = rowRanges(inside);
     const left = rowRanges(outside);
-    const countKept = kept.passages <= left.passages;
     let within: Within | undefined;
     let loading: Promise<void> | undefined;
     const prepare = (): Promise<void> =>
       (loading ??= (async () => {
-        const [words, whole] = await Promise.all([wordCounts(this.pool, this.build.id, countKept ? kept : left), countKept ? 0 : this.totalLength()]);
-        const length = countKept ? words.length : whole - words.length;
-        const averageLength = kept.passages === 0 ? 1 : Math.max(1, length / kept.passages);
-        const frequency = countKept ? (id: number) => words.counts.get(id) ?? 0 : (id: number) => this.documents[id]! - (words.counts.get(id) ?? 0);
-        within = {
-          allowed: kept,
-          excluded: left,
-          keyword: { allowed: (doc) => rows[doc] === 1, bound: weightBound(this.averageLength, averageLength) },
-          averageLength,
-          frequency,
-          idf: (id) => {
-            const n = frequency(id);
-            return Math.log(1 + (kept.passages - n + 0.5) / (n + 0.5));
-          },
-        };
+        within = await scopeWithin(this.pool, this.whole, kept, left);
       })().catch((error: unknown) => {
         loading = undefined;
         throw error;
@@ -262,13 +235,24 @@ export class PostgresSource implements IndexSource {
     };
   }
 
-  /** The total length in terms of the build's passages, read once. */
-  private totalLength(): Promise<number> {
-    this.wholeLength ??= totalLength(this.pool, this.build.id).catch((error: unknown) => {
-      this.wholeLength = undefined;
-      throw error;
-    });
-    return this.wholeLength;
+  /** What a scope's reading needs of the whole build; its total length and pgvector's version are read once. */
+  private get whole(): WholeBuild {
+    return {
+      id: this.build.id,
+      passages: this.manifest.counts.passages,
+      documents: this.documents,
+      averageLength: this.averageLength,
+      totalLength: () =>
+        (this.wholeLength ??= totalLength(this.pool, this.build.id).catch((error: unknown) => {
+          this.wholeLength = undefined;
+          throw error;
+        })),
+      iterativeScans: () =>
+        (this.iterativeScans ??= iterativeScans(this.pool).catch((error: unknown) => {
+          this.iterativeScans = undefined;
+          throw error;
+        })),
+    };
   }
 
   async gather(queryTerms: readonly string[], queryVector: Float32Array, limit: number): Promise<Gathered> {
@@ -283,7 +267,7 @@ export class PostgresSource implements IndexSource {
     // 1. Both rankings, side by side (within a scope: of its passages only, by its own rarities and mean length).
     let vectorRows: Promise<{ rows: { row: number; score: number }[] }>;
     if (within) {
-      const scoped = nearestWithinSql(id, d, within.allowed, within.excluded, limit, this.exactScanPassages);
+      const scoped = nearestWithinSql(id, d, within.allowed, within.excluded, limit, within.iterative ? this.exactScanPassages : Infinity);
       vectorRows = (scoped.iterative ? filteredSearchQuery : searchQuery)<{ row: number; score: number }>(this.pool, scoped.text, [vector, ...scoped.values]);
     } else vectorRows = searchQuery<{ row: number; score: number }>(this.pool, `select row, -((embedding::vector(${d})) <#> $1::vector(${d})) as score from ${partition("passages", id)} order by (embedding::vector(${d})) <#> $1::vector(${d}) limit $2`, [vector, limit]);
     // Not left unhandled while the keyword ranking is awaited: its failure is thrown below.
