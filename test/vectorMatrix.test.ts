@@ -26,6 +26,28 @@ describe("the top scores", () => {
       }),
     );
   });
+
+  it("are the same when many rows let a sampled threshold list the rows first: spread scores, ties, and skewed samples", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 256, max: 6000 }),
+        fc.integer({ min: 1, max: 23 }),
+        fc.constantFrom(3, 50, 100000),
+        fc.constantFrom("even", "rising", "falling", "sampledHigh", "sampledLow"),
+        fc.integer(),
+        (length, limit, levels, trend, seed) => {
+          let x = seed;
+          const next = () => ((x = (Math.imul(x, 1103515245) + 12345) | 0) >>> 0) / 2 ** 32;
+          // Few levels: many equal scores at the threshold; a trend, or every 32nd row set apart: the sampled rows are unlike the rest.
+          const apart = (row: number) => (row % 32 === 0 ? (trend === "sampledHigh" ? 2 : trend === "sampledLow" ? -2 : 0) : 0);
+          const scores = Float32Array.from({ length }, (_, row) => Math.floor(next() * levels) / levels + apart(row) + (trend === "rising" ? row / length : trend === "falling" ? -row / length : 0));
+          const expected = [...scores].map((score, row) => ({ row, score })).sort((a, b) => b.score - a.score || a.row - b.row).slice(0, limit);
+          expect(topScores(scores, limit)).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe("the vector matrix", () => {

@@ -42,16 +42,61 @@ export interface RowMask {
  * min-heap in typed arrays, whose root is the worst kept (lowest score, then highest row), so a
  * row that does not beat it costs one comparison (half the time of batching and sorting objects).
  * With `mask`, only its allowed rows are considered.
+ *
+ * On many rows (no mask), a threshold is guessed first from every SAMPLE_STEP-th score (a score
+ * the best `limit` very likely all reach), the rows at or above it are listed in one plain pass,
+ * and only those go through the heap: a fifth of the time at 180,000 rows. The result is the
+ * same: when at least `limit` rows reach the threshold, every one of the best `limit` does; when
+ * fewer do (a bad guess), the heap reads every row.
  */
 export function topScores(scores: Float32Array, limit: number, mask?: RowMask): VectorHit[] {
-  const capacity = Math.max(0, Math.min(limit, mask ? mask.count : scores.length));
+  if (!mask && limit > 0 && scores.length >= SAMPLED_SELECTION_ROWS_PER_HIT * limit) {
+    const listed = aboveSampledThreshold(scores, limit);
+    if (listed) return selectTop(scores, limit, listed.rows, listed.count);
+  }
+  return selectTop(scores, limit, undefined, scores.length, mask);
+}
+
+/** One score in this many is read to guess the threshold. */
+const SAMPLE_STEP = 32;
+/** Below this many rows per hit wanted, the plain heap is as fast. */
+const SAMPLED_SELECTION_ROWS_PER_HIT = 256;
+
+/**
+ * The rows whose score reaches a threshold that about twice `limit` rows reach (guessed from a
+ * sample), in row order; undefined when fewer than `limit` do.
+ */
+function aboveSampledThreshold(scores: Float32Array, limit: number): { rows: Int32Array; count: number } | undefined {
+  const samples = Math.floor(scores.length / SAMPLE_STEP);
+  const sample = new Float32Array(samples);
+  for (let i = 0; i < samples; i++) sample[i] = scores[i * SAMPLE_STEP]!;
+  // The sample's k-th best: about k * SAMPLE_STEP rows of the whole reach it.
+  const k = Math.min(samples, Math.ceil((2 * limit) / SAMPLE_STEP) + 8);
+  const threshold = selectTop(sample, k, undefined, samples).at(-1)!.score;
+  if (!Number.isFinite(threshold)) return undefined;
+  const rows = new Int32Array(Math.min(scores.length, 8 * limit));
+  let count = 0;
+  for (let row = 0; row < scores.length; row++) {
+    if (scores[row]! >= threshold) {
+      // Far more rows than guessed reach it (many equal scores): the heap reads them all instead.
+      if (count === rows.length) return undefined;
+      rows[count++] = row;
+    }
+  }
+  return count >= limit ? { rows, count } : undefined;
+}
+
+/** The heap of topScores, over the rows listed (in row order) or over every row. */
+function selectTop(scores: Float32Array, limit: number, listed: Int32Array | undefined, count: number, mask?: RowMask): VectorHit[] {
+  const capacity = Math.max(0, Math.min(limit, mask ? mask.count : count));
   const allowed = mask?.allowed;
   const heapScores = new Float32Array(capacity);
   const heapRows = new Int32Array(capacity);
   // a is worse than b: a lower score, or the same score at a later row.
   const worse = (scoreA: number, rowA: number, scoreB: number, rowB: number) => scoreA < scoreB || (scoreA === scoreB && rowA > rowB);
   let size = 0;
-  for (let row = 0; row < scores.length && capacity > 0; row++) {
+  for (let j = 0; j < count && capacity > 0; j++) {
+    const row = listed === undefined ? j : listed[j]!;
     if (allowed !== undefined && allowed[row] === 0) continue;
     const score = scores[row]!;
     let i: number;
@@ -121,23 +166,24 @@ export interface VectorMatrix {
 }
 
 /** The parts of the WebAssembly API used here (Node's types do not declare them without the DOM lib). */
-interface WasmApi {
+export interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object) => { exports: unknown };
 }
 
-interface DotAllExports {
+export interface DotAllExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   dotAll(matrix: number, rows: number, dims: number, vector: number, out: number): void;
   dotRows(matrix: number, dims: number, vector: number, list: number, count: number, out: number): void;
   quantise(matrix: number, rows: number, dims: number, out8: number, stride: number, scales: number, norm: number): number;
-  dotI8(matrix8: number, rows: number, stride: number, query8: number, scales: number, out: number): void;
+  dotI8(matrix8: number, rows: number, stride: number, query16: number, scales: number, out: number): void;
+  dotPairs(row: number, dims: number, pairs: number, count: number, out: number): void;
 }
 
 let wasmModule: object | null | undefined;
 
-/** The compiled SIMD module, or null where WebAssembly SIMD is not available. */
-function dotAllModule(): object | null {
+/** The compiled SIMD module (dotAll.wat), or null where WebAssembly SIMD is not available. */
+export function dotAllModule(): object | null {
   if (wasmModule === undefined) {
     try {
       const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
@@ -177,14 +223,15 @@ export function createVectorMatrix(rows: number, dimensions: number): VectorMatr
   if (module) {
     // Layout of the module's memory, all allocated now (growing it later would detach `data`).
     const padded = Math.ceil(rows / 4) * 4;
-    const stride = Math.ceil(dimensions / 16) * 16;
+    // int8 rows padded to a multiple of 8 bytes (the scan reads eight values at a time).
+    const stride = Math.ceil(dimensions / 8) * 8;
     const matrixBytes = rows * dimensions * 4;
     const vectorAt = matrixBytes;
     const outAt = align(vectorAt + dimensions * 4);
     const rows8At = align(outAt + padded * 4);
     const scalesAt = align(rows8At + padded * stride);
-    const query8At = align(scalesAt + padded * 4);
-    const listAt = align(query8At + stride);
+    const query16At = align(scalesAt + padded * 4);
+    const listAt = align(query16At + 2 * stride);
     const rescoredAt = align(listAt + MAX_RESCORED_ROWS * 4);
     const normAt = align(rescoredAt + MAX_RESCORED_ROWS * 4);
     const needed = normAt + 16;
@@ -196,7 +243,8 @@ export function createVectorMatrix(rows: number, dimensions: number): VectorMatr
     const data = new Float32Array(memory.buffer, 0, rows * dimensions);
     const query = new Float32Array(memory.buffer, vectorAt, dimensions);
     const out = new Float32Array(memory.buffer, outAt, padded);
-    const query8 = new Int8Array(memory.buffer, query8At, stride);
+    // The question's int8 values, widened to int16 for the scan (the padding stays zero).
+    const query16 = new Int16Array(memory.buffer, query16At, stride);
     const list = new Int32Array(memory.buffer, listAt, MAX_RESCORED_ROWS);
     const rescored = new Float32Array(memory.buffer, rescoredAt, MAX_RESCORED_ROWS);
     // The rows' largest quantising error and length, once the int8 rows are made.
@@ -252,12 +300,12 @@ export function createVectorMatrix(rows: number, dimensions: number): VectorMatr
         for (let d = 0; d < dimensions; d++) {
           const value = vector[d]!;
           const n = Math.round(value / scale);
-          query8[d] = n;
+          query16[d] = n;
           queryError += (value - n * scale) ** 2;
           queryLength += value * value;
         }
         query.set(vector);
-        wasm.dotI8(rows8At, padded, stride, query8At, scalesAt, outAt);
+        wasm.dotI8(rows8At, padded, stride, query16At, scalesAt, outAt);
         // |x·q − x̃·q̃| ≤ |x − x̃|·|q| + (|x| + |x − x̃|)·|q − q̃|, plus float32 rounding.
         const bound = rowError * Math.sqrt(queryLength) + (rowError + rowLength) * Math.sqrt(queryError) + 1e-5;
         const exact = new Map<number, number>();

@@ -8,11 +8,19 @@
 ;;   int32 list, computed exactly as dotAll does (the same float32 result, bit for bit).
 ;; quantise(matrix, rows, dims, out8, stride, scales, norm) -> f32: each float32 row as int8
 ;;   values (round(x / scale), scale = the row's largest magnitude / 127) in rows of `stride` bytes
-;;   (a multiple of 16, the padding left zero), its scale in scales[r]; returns the largest
+;;   (a multiple of 8, the padding left zero), its scale in scales[r]; returns the largest
 ;;   quantising error of any row, as a Euclidean length, and stores the largest row length at `norm`.
-;; dotI8(matrix8, rows, stride, query8, scales, out): out[r] = scales[r] * sum_d matrix8[r][d] *
-;;   query8[d] over int8 rows, sixteen lanes at a time, four rows at once (rows: a multiple of 4):
-;;   a quarter of the float32 rows' bytes, so a quarter of the memory traffic a scan is bound by.
+;; dotI8(matrix8, rows, stride, query16, scales, out): out[r] = scales[r] * sum_d matrix8[r][d] *
+;;   query16[d] over int8 rows of `stride` bytes (a multiple of 8), the question's int8 values
+;;   given widened to int16 (2 * stride bytes), eight lanes at a time, four rows at once (rows: a
+;;   multiple of 4), the rows' bytes widened as they are loaded: the same integer sums in any order,
+;;   so the same scores. About a quarter of the float32 rows' bytes to read.
+;; dotPairs(row, dims, pairs, count, out): the soft match's word-vector dot products of one float32
+;;   row with up to 2 * count query vectors, laid out as `count` pairs (count even) of float64 lanes:
+;;   pair j's value k at pairs + (j * dims + k) * 16 holds the two query vectors' k-th values. Each
+;;   lane sums row[k] * q[k] in float64 for k = 0, 1, … in order: the very sum the JavaScript loop
+;;   computes (float32 values widened exactly, the same products, the same additions in the same
+;;   order), so the same double, bit for bit. Two pairs per pass: independent additions.
 (module
   (memory (export "memory") 1)
 
@@ -128,8 +136,8 @@
     (local.get $worst))
 
   (func (export "dotI8") (param $m i32) (param $rows i32) (param $stride i32) (param $q i32) (param $scales i32) (param $out i32)
-    (local $r i32) (local $d i32) (local $p i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
-    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $x v128) (local $y v128) (local $s01 v128) (local $s23 v128)
+    (local $r i32) (local $d i32) (local $p i32) (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $y i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $v v128) (local $s01 v128) (local $s23 v128)
     (local.set $p (local.get $m))
     (local.set $o1 (local.get $stride))
     (local.set $o2 (i32.shl (local.get $stride) (i32.const 1)))
@@ -142,28 +150,23 @@
         (local.set $a2 (v128.const i32x4 0 0 0 0))
         (local.set $a3 (v128.const i32x4 0 0 0 0))
         (local.set $d (i32.const 0))
+        (local.set $y (local.get $q))
         (block $chunksDone
           (loop $chunkLoop
             (br_if $chunksDone (i32.ge_u (local.get $d) (local.get $stride)))
-            ;; products of int8 values fit int16, and so does the sum of two (2 * 127 * 127 < 32767)
-            (local.set $y (v128.load (i32.add (local.get $q) (local.get $d))))
-            (local.set $x (v128.load (i32.add (local.get $p) (local.get $d))))
-            (local.set $a0 (i32x4.add (local.get $a0) (i32x4.extadd_pairwise_i16x8_s (i16x8.add
-              (i16x8.extmul_low_i8x16_s (local.get $x) (local.get $y))
-              (i16x8.extmul_high_i8x16_s (local.get $x) (local.get $y))))))
-            (local.set $x (v128.load (i32.add (local.get $p) (i32.add (local.get $d) (local.get $o1)))))
-            (local.set $a1 (i32x4.add (local.get $a1) (i32x4.extadd_pairwise_i16x8_s (i16x8.add
-              (i16x8.extmul_low_i8x16_s (local.get $x) (local.get $y))
-              (i16x8.extmul_high_i8x16_s (local.get $x) (local.get $y))))))
-            (local.set $x (v128.load (i32.add (local.get $p) (i32.add (local.get $d) (local.get $o2)))))
-            (local.set $a2 (i32x4.add (local.get $a2) (i32x4.extadd_pairwise_i16x8_s (i16x8.add
-              (i16x8.extmul_low_i8x16_s (local.get $x) (local.get $y))
-              (i16x8.extmul_high_i8x16_s (local.get $x) (local.get $y))))))
-            (local.set $x (v128.load (i32.add (local.get $p) (i32.add (local.get $d) (local.get $o3)))))
-            (local.set $a3 (i32x4.add (local.get $a3) (i32x4.extadd_pairwise_i16x8_s (i16x8.add
-              (i16x8.extmul_low_i8x16_s (local.get $x) (local.get $y))
-              (i16x8.extmul_high_i8x16_s (local.get $x) (local.get $y))))))
-            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            ;; eight of the question's values, already int16; eight of each row's, widened as
+            ;; they are loaded, multiplied pairwise into int32 lanes (2 * 127 * 127 fits easily)
+            (local.set $v (v128.load (local.get $y)))
+            (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s
+              (v128.load8x8_s (i32.add (local.get $p) (local.get $d))) (local.get $v))))
+            (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s
+              (v128.load8x8_s (i32.add (local.get $p) (i32.add (local.get $d) (local.get $o1)))) (local.get $v))))
+            (local.set $a2 (i32x4.add (local.get $a2) (i32x4.dot_i16x8_s
+              (v128.load8x8_s (i32.add (local.get $p) (i32.add (local.get $d) (local.get $o2)))) (local.get $v))))
+            (local.set $a3 (i32x4.add (local.get $a3) (i32x4.dot_i16x8_s
+              (v128.load8x8_s (i32.add (local.get $p) (i32.add (local.get $d) (local.get $o3)))) (local.get $v))))
+            (local.set $d (i32.add (local.get $d) (i32.const 8)))
+            (local.set $y (i32.add (local.get $y) (i32.const 16)))
             (br $chunkLoop)))
         ;; the four rows' lane sums at once: pairs of lanes, then pairs of pairs
         (local.set $s01 (i32x4.add
@@ -181,4 +184,33 @@
               (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $s01) (local.get $s23))))))
         (local.set $p (i32.add (local.get $p) (i32.shl (local.get $stride) (i32.const 2))))
         (local.set $r (i32.add (local.get $r) (i32.const 4)))
-        (br $rowLoop)))))
+        (br $rowLoop))))
+
+  (func (export "dotPairs") (param $row i32) (param $dims i32) (param $pairs i32) (param $count i32) (param $out i32)
+    (local $j i32) (local $k i32) (local $q0 i32) (local $q1 i32) (local $r i32) (local $end i32) (local $x v128) (local $a0 v128) (local $a1 v128) (local $span i32)
+    (local.set $span (i32.shl (local.get $dims) (i32.const 4)))
+    (local.set $end (i32.add (local.get $row) (i32.shl (local.get $dims) (i32.const 2))))
+    (local.set $q0 (local.get $pairs))
+    (block $pairsDone
+      (loop $pairLoop
+        (br_if $pairsDone (i32.ge_u (local.get $j) (local.get $count)))
+        (local.set $q1 (i32.add (local.get $q0) (local.get $span)))
+        (local.set $a0 (v128.const f64x2 0 0))
+        (local.set $a1 (v128.const f64x2 0 0))
+        (local.set $r (local.get $row))
+        (block $valuesDone
+          (loop $valueLoop
+            (br_if $valuesDone (i32.ge_u (local.get $r) (local.get $end)))
+            (local.set $x (f64x2.splat (f64.promote_f32 (f32.load (local.get $r)))))
+            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $x) (v128.load (local.get $q0)))))
+            (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $x) (v128.load (local.get $q1)))))
+            (local.set $r (i32.add (local.get $r) (i32.const 4)))
+            (local.set $q0 (i32.add (local.get $q0) (i32.const 16)))
+            (local.set $q1 (i32.add (local.get $q1) (i32.const 16)))
+            (br $valueLoop)))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 4))) (local.get $a0))
+        (v128.store offset=16 (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 4))) (local.get $a1))
+        ;; q0 has walked pair j; pair j + 2 starts a pair further on
+        (local.set $q0 (i32.add (local.get $q0) (local.get $span)))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $pairLoop)))))
