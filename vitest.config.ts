@@ -2,10 +2,10 @@ import { defineConfig } from "vitest/config";
 
 /**
  * The slow tier: the bot's end-to-end suites (a fake Discord, real bot processes, on both stores,
- * servers' own articles and the admin commands, and a burst of 200 questions at once) and the PostgreSQL store's suite (PGlite). `npm test` runs
+ * servers' own articles and the admin commands, and a burst of 200 questions at once) and the PostgreSQL store's suites (PGlite, or TEST_DATABASE_URL's server). `npm test` runs
  * everything else (the fast tier); `npm run test:all` runs both tiers.
  */
-const SLOW_TESTS = ["test/bot.e2e.test.ts", "test/botConcurrency.e2e.test.ts", "test/botScopes.e2e.test.ts", "test/postgres.test.ts"];
+const SLOW_TESTS = ["test/bot.e2e.test.ts", "test/botConcurrency.e2e.test.ts", "test/botScopes.e2e.test.ts", "test/postgres.test.ts", "test/postgresScopes.test.ts"];
 
 export default defineConfig({
   test: {
