@@ -11,6 +11,17 @@ describe("KeywordIndex", () => {
     expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
   });
 
+  it("scores each question afresh, whatever the questions before it (masked or not) accumulated", () => {
+    const fresh = (query: Map<string, number>) => KeywordIndex.build(docs).search(query, 10);
+    const reused = KeywordIndex.build(docs);
+    const questions = [new Map([["treati", 1], ["trade", 2]]), new Map([["drone", 1]]), new Map([["trade", 1], ["gas", 1], ["treati", 1]]), new Map([["treati", 1], ["trade", 2]])];
+    const mask = reused.mask(Uint8Array.from([1, 0, 1, 1]));
+    for (const query of questions) {
+      reused.search(query, 10, { mask, idf: (term) => reused.idf(term) });
+      expect(reused.search(query, 10)).toEqual(fresh(query));
+    }
+  });
+
   it("gives a rarer term a higher idf, and an unknown term no hits", () => {
     expect(index.idf("defens")).toBeGreaterThan(index.idf("treati"));
     expect(index.search(new Map([["everest", 1]]), 10)).toEqual([]);

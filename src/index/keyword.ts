@@ -31,6 +31,10 @@ const MAGIC = 0x35324d42; // "BM25", little-endian
 export class KeywordIndex {
   /** The mean document length in terms (at least 1), which BM25's length normalisation divides by. */
   readonly averageLength: number;
+  /** See search(): its accumulator, kept between questions. */
+  private scratch: { scores: Float64Array; seen: Uint8Array } | undefined;
+  /** See search(): each document's BM25 length normalisation, made on the first question. */
+  private normalisers: Float64Array | undefined;
 
   private constructor(
     private readonly ids: ReadonlyMap<string, number>,
@@ -212,40 +216,53 @@ export class KeywordIndex {
    * rarities `idf` and mean length), so nothing outside the mask shapes the result.
    */
   search(query: ReadonlyMap<string, number>, limit: number, within?: { mask: DocumentMask; idf: (term: string) => number }): KeywordHit[] {
-    // A dense accumulator and a bounded selection: a common term can match most of 100,000+ passages.
-    const scores = new Float64Array(this.size);
-    const seen = new Uint8Array(this.size);
+    // A dense accumulator and a bounded selection: a common term can match most of 100,000+
+    // passages. The accumulator is kept between questions (cleared where this one wrote), not
+    // allocated and zeroed for each (search runs to the end without yielding, so one is enough).
+    this.scratch ??= { scores: new Float64Array(this.size), seen: new Uint8Array(this.size) };
+    const { scores, seen } = this.scratch;
     const touched: number[] = [];
     const { k1, b, lengths, pairs } = this;
     const average = within ? within.mask.averageLength : this.averageLength;
     const allowed = within?.mask.allowed;
-    for (const [term, weight] of query) {
-      const id = this.ids.get(term);
-      if (id === undefined) continue;
-      const factor = weight * (within ? within.idf(term) : this.idf(term)) * (k1 + 1);
-      for (let i = this.offsets[id]!, end = this.offsets[id + 1]!; i < end; i += 2) {
-        const doc = pairs[i]!;
-        if (allowed !== undefined && allowed[doc] === 0) continue;
-        const frequency = pairs[i + 1]!;
-        if (seen[doc] === 0) {
-          seen[doc] = 1;
-          touched.push(doc);
+    // Each document's length normalisation, k1 (1 - b + b len / avg), the same doubles as computed
+    // in the loop: made once for the whole index (a mask has its own mean length).
+    const normalisers = within ? undefined : (this.normalisers ??= Float64Array.from(lengths, (length) => k1 * (1 - b + (b * length) / average)));
+    try {
+      for (const [term, weight] of query) {
+        const id = this.ids.get(term);
+        if (id === undefined) continue;
+        const factor = weight * (within ? within.idf(term) : this.idf(term)) * (k1 + 1);
+        for (let i = this.offsets[id]!, end = this.offsets[id + 1]!; i < end; i += 2) {
+          const doc = pairs[i]!;
+          if (allowed !== undefined && allowed[doc] === 0) continue;
+          const frequency = pairs[i + 1]!;
+          if (seen[doc] === 0) {
+            seen[doc] = 1;
+            touched.push(doc);
+          }
+          scores[doc]! += (factor * frequency) / (frequency + (normalisers !== undefined ? normalisers[doc]! : k1 * (1 - b + (b * lengths[doc]!) / average)));
         }
-        scores[doc]! += (factor * frequency) / (frequency + k1 * (1 - b + (b * lengths[doc]!) / average));
+      }
+      const hits: KeywordHit[] = [];
+      let floor = -Infinity;
+      for (const doc of touched) {
+        const score = scores[doc]!;
+        if (hits.length >= limit && score <= floor) continue;
+        hits.push({ doc, score });
+        if (hits.length > limit * 2) {
+          hits.sort((x, y) => y.score - x.score || x.doc - y.doc);
+          hits.length = limit;
+          floor = hits[limit - 1]!.score;
+        }
+      }
+      return hits.sort((x, y) => y.score - x.score || x.doc - y.doc).slice(0, limit);
+    } finally {
+      // Cleared even if something above threw: the next question starts from zero.
+      for (const doc of touched) {
+        scores[doc] = 0;
+        seen[doc] = 0;
       }
     }
-    const hits: KeywordHit[] = [];
-    let floor = -Infinity;
-    for (const doc of touched) {
-      const score = scores[doc]!;
-      if (hits.length >= limit && score <= floor) continue;
-      hits.push({ doc, score });
-      if (hits.length > limit * 2) {
-        hits.sort((x, y) => y.score - x.score || x.doc - y.doc);
-        hits.length = limit;
-        floor = hits[limit - 1]!.score;
-      }
-    }
-    return hits.sort((x, y) => y.score - x.score || x.doc - y.doc).slice(0, limit);
   }
 }
