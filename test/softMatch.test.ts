@@ -43,3 +43,35 @@ describe("derived forms in soft matching", () => {
     expect(new SoftMatcher([query("content")], vocabulary).coverage([id("contention")])[0]).toBe(0);
   });
 });
+
+describe("the soft match's dot products", () => {
+  it("give the plain JavaScript loop's strengths, bit for bit, whatever the question's length, with matchers taking turns", () => {
+    let x = 12345;
+    const next = () => ((x = (Math.imul(x, 1103515245) + 12345) | 0) / 2 ** 31);
+    for (const dimensions of [3, 8, 100]) {
+      const count = 40;
+      const rows = Array.from({ length: count }, () => {
+        const v = Float32Array.from({ length: dimensions }, next);
+        const n = Math.hypot(...v);
+        return v.map((value) => value / n);
+      });
+      const terms = rows.map((_, i) => `term${i}`);
+      const vocabulary = makeVocabulary(terms, terms, rows, dimensions);
+      // Query vectors near some rows, so that many pairs pass the floor with values that need every bit.
+      const queryOf = (length: number): QueryTerm[] =>
+        Array.from({ length }, (_, i) => ({ term: `q${i}`, spelling: `q${i}`, weight: 1, vector: i % 4 === 3 ? undefined : rows[(i * 7) % count]!.map((value) => value + 0.2 * next()), namesAnswerType: false }));
+      const matchers = [1, 2, 5, 9].map((length) => new SoftMatcher(queryOf(length), vocabulary));
+      for (let doc = 0; doc < count; doc++) {
+        for (const matcher of matchers) {
+          const got = matcher.coverage([doc]);
+          matcher.query.forEach((q, i) => {
+            let dot = 0;
+            if (q.vector) for (let k = 0; k < dimensions; k++) dot += q.vector[k]! * rows[doc]![k]!;
+            const expected = q.vector && dot >= 0.3 ? Math.fround(SOFT_MATCH_FACTOR * dot) : 0;
+            expect(got[i]).toBe(expected);
+          });
+        }
+      }
+    }
+  });
+});
