@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REST, Routes } from "discord.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildConfiguredIndex } from "../src/app/open.js";
+import { buildConfiguredIndex, loadConfiguredSource } from "../src/app/open.js";
 import { commandDefinitions } from "../src/bot/commands.js";
 import { closePools } from "../src/index/postgres/database.js";
 import { SERVER_NOTICES } from "../src/reply/serverWording.js";
@@ -257,9 +257,9 @@ describe.each(STORES)("/ask's filters (%s store)", (store) => {
   });
 });
 
-describe("the Find quotes message command (files store)", () => {
+describe.each(STORES)("the Find quotes message command (%s store)", (store) => {
   it("answers from a message's text privately, cuts a long one and says so, and explains a message without text", { timeout: 120_000 }, async () => {
-    await bot(envs.files, { ANSWER_WORKERS: "0" });
+    await bot(envs[store], { ANSWER_WORKERS: "0" });
     const asked = fake.sendMessageCommand("Find quotes", { content: "<@333333333333333333> so does the treaty include mutual defence?? https://example.com/x" }, ASKER, IN_A);
     const deferred = await callback(fake, asked.token);
     expect(deferred.body).toEqual({ type: 5, data: { flags: EPHEMERAL } });
@@ -281,16 +281,8 @@ describe("the Find quotes message command (files store)", () => {
   });
 });
 
-describe("the admin commands (files store)", () => {
-  /** A store of the test's own, on a corpus with both servers' articles. */
-  async function ownEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
-    const root = await tempDir("verbatim-admin-");
-    await twoServerCorpus(join(root, "corpus"));
-    const env = { CORPUS_DIR: join(root, "corpus"), INDEX_DIR: join(root, "index"), FEEDBACK_DIR: join(root, "feedback"), FEED_STATE_FILE: join(root, "data", "feeds.json"), FETCH_ALLOW_PRIVATE_NETWORK: "true", ANSWER_WORKERS: "0", ...extra };
-    await buildConfiguredIndex(testConfig(env));
-    return env;
-  }
-
+// What is registered does not depend on the store: one run.
+describe("registering the commands", () => {
   it("registers /add and /feeds for Manage Server only, in servers only, and Find quotes as a message command, as Discord's spec accepts", async () => {
     const rest = new REST({ api: fake.apiUrl }).setToken(FAKE_TOKEN);
     await rest.put(Routes.applicationGuildCommands(APP_ID, GUILD_A), { body: commandDefinitions("who signed the treaty") });
@@ -300,6 +292,32 @@ describe("the admin commands (files store)", () => {
     expect(byName.get("Find quotes")).toMatchObject({ type: 3 });
     expect(byName.get("ask").options.map((o: any) => [o.name, o.autocomplete ?? false])).toEqual([["question", false], ["private", false], ["outlet", true], ["since", false], ["until", false]]);
   });
+});
+
+describe.each(STORES)("the admin commands (%s store)", (store) => {
+  /**
+   * A store of the test's own (an index folder, or a database of its own), on a corpus with both
+   * servers' articles. On the PostgreSQL store the index folder is never made: /add's rebuild
+   * must go to the database.
+   */
+  async function ownEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
+    const root = await tempDir("verbatim-admin-");
+    await twoServerCorpus(join(root, "corpus"));
+    const env: Record<string, string> = { CORPUS_DIR: join(root, "corpus"), INDEX_DIR: join(root, "index"), FEEDBACK_DIR: join(root, "feedback"), FEED_STATE_FILE: join(root, "data", "feeds.json"), FETCH_ALLOW_PRIVATE_NETWORK: "true", ANSWER_WORKERS: "0", ...extra };
+    if (store === "postgres") {
+      const database = await startTestDatabase();
+      databases.push(database);
+      Object.assign(env, { INDEX_DIR: join(root, "no-file-index"), DATABASE_URL: database.url });
+    }
+    await buildConfiguredIndex(testConfig(env));
+    return env;
+  }
+
+  /** The ids of the articles the store's current build holds in `guildId`'s folder, read afresh from the store (not the bot's copy). */
+  async function storedServerArticles(env: Record<string, string>, guildId: string): Promise<string[]> {
+    const source = await loadConfiguredSource(testConfig(env));
+    return [...source.articles.values()].filter((article) => article.file.startsWith(`servers/${guildId}/`)).map((article) => article.id);
+  }
 
   it("refuses /add and /feeds to a member without Manage Server even when the server let them use the command, and outside a server", { timeout: 60_000 }, async () => {
     const env = await ownEnv();
@@ -325,19 +343,38 @@ describe("the admin commands (files store)", () => {
   });
 
   it("adds a page and a feed into the server's own articles, answerable at once there and nowhere else; lists and removes the feed", { timeout: 120_000 }, async () => {
-    const env = await ownEnv({ INDEX_POLL_SECONDS: "0.2" });
-    const { index } = await bot(env);
+    // With a scoring worker, as `npm start` runs: it must load the rebuilt build before the bot serves it.
+    const env = await ownEnv({ INDEX_POLL_SECONDS: "0.2", ANSWER_WORKERS: "1" });
+    const { index, pool } = await bot(env);
+    await pool!.whenReady();
+    const builtBefore = index.source.buildId;
+    const storedBefore = await storedServerArticles(env, GUILD_A);
+    expect(storedBefore).toHaveLength(1);
     const added = fake.sendCommand("add", [{ name: "url", type: 3, value: `${feeds.base}/articles/harbour.html` }], ASKER, {}, undefined, ADMIN_IN_A);
     const report = (await finalReply(fake, added.token)).body;
     expect(report.content).toContain("Added “Harbour deal signed after long talks”.");
     expect(report.content).toContain("The new articles can be asked about now, in this server only.");
     expect(existsSync(join(env.CORPUS_DIR!, "servers", GUILD_A, "web", "coast-gazette"))).toBe(true);
-    expect([...index.source.articles.values()].some((article) => article.file.startsWith(`servers/${GUILD_A}/web/`))).toBe(true);
+    // The rebuild went into the configured store (the database, with no index folder made), and the bot serves that build.
+    const stored = await storedServerArticles(env, GUILD_A);
+    expect(stored).toHaveLength(2);
+    expect(stored).toContain(storedBefore[0]);
+    expect(await storedServerArticles(env, GUILD_B)).toHaveLength(1);
+    expect(existsSync(env.INDEX_DIR!)).toBe(store === "files");
+    expect(index.source.buildId).not.toBe(builtBefore);
+    expect([...index.source.articles.values()].filter((article) => article.file.startsWith(`servers/${GUILD_A}/`)).map((article) => article.id).sort()).toEqual([...stored].sort());
     const question = "how much will the shipping group invest in cranes";
+    const scoredInWorkers = pool!.counts.inWorkers;
     const inA = await replyOf(fake.sendCommand("ask", ask(question), ASKER, {}, undefined, IN_A).token);
     expect(inA.embeds[0].description).toContain("40 million euros");
-    const inB = await replyOf(fake.sendCommand("ask", ask(question), ASKER, {}, undefined, IN_B).token);
-    expectNothingOf(["40 million", "Coast Gazette", "Harbour deal"], inB);
+    expect(visible(inA)).toContain("Coast Gazette");
+    // Scored by the worker, on the rebuilt build it loaded (from the database on the PostgreSQL store).
+    expect(pool!.counts.inWorkers).toBe(scoredInWorkers + 1);
+    // From B and from a DM: not a word of it, nor its outlet in /sources.
+    for (const where of [IN_B, undefined]) {
+      expectNothingOf(["40 million", "Coast Gazette", "Harbour deal"], await replyOf(fake.sendCommand("ask", ask(question), ASKER, {}, undefined, where).token));
+      expectNothingOf(["Coast Gazette", "Harbour deal"], await replyOf(fake.sendCommand("sources", [], ASKER, {}, undefined, where).token));
+    }
     // The same page again: already there.
     const again = (await finalReply(fake, fake.sendCommand("add", [{ name: "url", type: 3, value: `${feeds.base}/articles/harbour.html` }], ASKER, {}, undefined, ADMIN_IN_A).token)).body;
     expect(again.content).toContain("Not added: this server already has it");
@@ -371,6 +408,7 @@ describe("the admin commands (files store)", () => {
     expect(feed.content).toMatch(/: 1 new article added/);
     expect(feed.content).toMatch(/1 more article was fetched but not kept: this server already has 2 articles of its own, the most it may have \(2\)/);
     expect([...index.source.articles.values()].filter((article) => article.file.startsWith(`servers/${GUILD_A}/`))).toHaveLength(2);
+    expect(await storedServerArticles(env, GUILD_A)).toHaveLength(2);
     const before = feeds.requests.length;
     const full = await finalReply(fake, fake.sendCommand("add", [{ name: "url", type: 3, value: `${feeds.base}/articles/storm.html` }], ASKER, {}, undefined, ADMIN_IN_A).token);
     expect(full.body.content).toMatch(/^Nothing was added: this server already has 2 articles of its own, the most it may have \(2\)\. Ask the bot's operator/);
@@ -378,6 +416,8 @@ describe("the admin commands (files store)", () => {
     // B's quota is its own.
     const inB = (await finalReply(fake, fake.sendCommand("add", [{ name: "url", type: 3, value: `${feeds.base}/articles/storm.html` }], ASKER, {}, undefined, { guildId: GUILD_B, permissions: PERMISSIONS.manageGuild }).token)).body;
     expect(inB.content).toContain("Added “Storm closes the coastal road”.");
+    expect(inB.content).toContain("The new articles can be asked about now, in this server only.");
+    expect(await storedServerArticles(env, GUILD_B)).toHaveLength(2);
   });
 
   it("tells an admin nothing of another server's files when both add the same page", { timeout: 120_000 }, async () => {
