@@ -167,4 +167,14 @@ describe("npm run ask --server on the PostgreSQL store", () => {
     expect(answer.results.length).toBeGreaterThan(0);
     for (const quote of answer.results) expect(quote.source.outlet).toBe("Voice of America");
   });
+
+  it("lists a server's scope with sources --server, counted in it alone, from the database", { timeout: 120_000 }, async () => {
+    const [fromA, fromB, shared] = await Promise.all([["--server", A], ["--server", B], []].map((args) => ask(["--sources", "--json", ...args])));
+    for (const run of [fromA, fromB, shared]) expect(run.code, run.stdout + run.stderr).toBe(0);
+    const [a, b, none] = [fromA, fromB, shared].map((run) => JSON.parse(run.stdout));
+    expect(a.articles).toBe(b.articles + 1);
+    expect(none.articles).toBe(b.articles - 1);
+    expect(fromA.stdout).toMatch(/Harbour accord/i);
+    for (const run of [fromB, shared]) expect(run.stdout).not.toMatch(/Harbour accord|Vextoria|Snargleton/);
+  });
 });
