@@ -169,9 +169,9 @@ describe("npm run ask --server on the PostgreSQL store", () => {
   });
 
   it("lists a server's scope with sources --server, counted in it alone, from the database", { timeout: 120_000 }, async () => {
-    const [fromA, fromB, shared] = await Promise.all([["--server", A], ["--server", B], []].map((args) => ask(["--sources", "--json", ...args])));
+    const [fromA, fromB, shared] = await Promise.all([ask(["--sources", "--json", "--server", A]), ask(["--sources", "--json", "--server", B]), ask(["--sources", "--json"])]);
     for (const run of [fromA, fromB, shared]) expect(run.code, run.stdout + run.stderr).toBe(0);
-    const [a, b, none] = [fromA, fromB, shared].map((run) => JSON.parse(run.stdout));
+    const [a, b, none] = [fromA, fromB, shared].map((run) => JSON.parse(run.stdout) as { articles: number }) as [{ articles: number }, { articles: number }, { articles: number }];
     expect(a.articles).toBe(b.articles + 1);
     expect(none.articles).toBe(b.articles - 1);
     expect(fromA.stdout).toMatch(/Harbour accord/i);
