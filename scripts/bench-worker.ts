@@ -20,6 +20,7 @@ import { createLogger } from "../src/log.js";
 import { FileSource } from "../src/index/source.js";
 import { QUERY_STAGES, StageClock, useStageClock } from "../src/stageClock.js";
 import { closePools, poolFor, searchQuery } from "../src/index/postgres/database.js";
+import { graphPrecisionOf, graphSearchSql } from "../src/index/postgres/graph.js";
 import { currentBuild, partition } from "../src/index/postgres/schema.js";
 import { vectorLiteral } from "../src/index/postgres/vectors.js";
 import { PostgresSource } from "../src/index/postgres/source.js";
@@ -110,7 +111,9 @@ if (phase === "build") {
   const build = (await currentBuild(pool))!;
   const d = build.dimensions;
   const table = partition("passages", build.id);
+  // The exact 40 nearest (a sequential scan, by the float32 vectors), and the store's own search through its graph.
   const nearest = `select row, -((embedding::vector(${d})) <#> $1::vector(${d})) as score from ${table} order by (embedding::vector(${d})) <#> $1::vector(${d}) limit 40`;
+  const graphSearch = graphSearchSql(build.id, d, await graphPrecisionOf(pool, build.id));
   let found = 0;
   let foundAsSet = 0;
   const exactKth: (number | undefined)[] = [];
@@ -120,7 +123,7 @@ if (phase === "build") {
   for (const vector of queryVectors) {
     const literal = vectorLiteral(vector);
     let started = performance.now();
-    const approximate = await searchQuery<{ row: number; score: number }>(pool, nearest, [literal]);
+    const approximate = await searchQuery<{ row: number; score: number }>(pool, graphSearch, [literal, 40]);
     hnswTimes.push(performance.now() - started);
     const client = await pool.connect();
     try {
@@ -149,7 +152,7 @@ if (phase === "build") {
       const times: number[] = [];
       for (const [i, vector] of queryVectors.entries()) {
         const started = performance.now();
-        const { rows } = await client.query<{ score: number }>(nearest, [vectorLiteral(vector)]);
+        const { rows } = await client.query<{ score: number }>(graphSearch, [vectorLiteral(vector), 40]);
         times.push(performance.now() - started);
         hits += countAtLeast(rows.map((r) => r.score), exactKth[i]);
       }

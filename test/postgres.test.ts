@@ -10,6 +10,7 @@ import { loadEmbedder, type Embedder } from "../src/embeddings/embedder.js";
 import { IndexCorruptError } from "../src/index/errors.js";
 import { closePools, poolFor } from "../src/index/postgres/database.js";
 import { buildPostgresIndex, DatabaseBuildLockedError } from "../src/index/postgres/build.js";
+import { graphSearchSql } from "../src/index/postgres/graph.js";
 import { migrate, MIGRATIONS, SchemaTooNewError } from "../src/index/postgres/schema.js";
 import { DatabaseIndexMissingError, PostgresSource } from "../src/index/postgres/source.js";
 import { parseVector, vectorLiteral } from "../src/index/postgres/vectors.js";
@@ -128,8 +129,50 @@ describe("the PostgreSQL store (pgvector, on a native server or PGlite)", () => 
     const { rows } = await pool.query<{ indexdef: string }>("select indexdef from pg_indexes where indexdef like '%hnsw%'");
     expect(rows).toHaveLength(1);
     expect(rows[0]!.indexdef).toMatch(/m='?8'?, ef_construction='?32'?/);
+    // pgvector 0.7+ (both test engines): the graph holds half-precision vectors.
+    expect(rows[0]!.indexdef).toMatch(/halfvec\(\d+\)\) halfvec_ip_ops/);
     const thin = testConfig({ CORPUS_DIR: corpusDir, DATABASE_URL: url, HNSW_M: "32", HNSW_EF_CONSTRUCTION: "40" });
     await expect(buildConfiguredIndex(thin, { embedder })).rejects.toThrow("HNSW_EF_CONSTRUCTION (40) must be at least twice HNSW_M (32)");
+  });
+
+  it("finds the exact nearest passages through a half-precision graph, scored by the stored float32 vectors, and reads a build with a float32 graph too", async () => {
+    const { pool, postgres } = await setup();
+    await buildConfiguredIndex(postgres, { embedder });
+    const build = (await pool.query<{ id: number; dimensions: number }>("select b.id, b.dimensions from verbatim_current c join verbatim_builds b on b.id = c.build")).rows[0]!;
+    const table = `verbatim_passages_b${build.id}`;
+    const d = build.dimensions;
+    /** The exact 12 nearest by a sequential scan of the float32 vectors, nearest first (ties by row). */
+    const exact = async (vector: Float32Array) => {
+      const client = await pool.connect();
+      try {
+        await client.query("begin; set local enable_indexscan = off");
+        const { rows } = await client.query<{ row: number; score: number }>(`select row, -((embedding::vector(${d})) <#> $1::vector(${d})) as score from ${table} order by (embedding::vector(${d})) <#> $1::vector(${d}), row limit 12`, [vectorLiteral(vector)]);
+        await client.query("commit");
+        return rows.map((row) => ({ row: row.row, score: Number(row.score) }));
+      } finally {
+        client.release();
+      }
+    };
+    // The planner would scan so few passages rather than search the graph: the store's connections may not.
+    poolFor(postgres.DATABASE_URL!, postgres.HNSW_EF_SEARCH).on("connect", (client) => void client.query("set enable_seqscan = off"));
+    for (const precision of ["halfvec", "vector"] as const) {
+      if (precision === "vector") {
+        // As a build made before half-precision graphs has it.
+        await pool.query(`drop index ${(await pool.query<{ indexname: string }>("select indexname from pg_indexes where tablename = $1 and indexdef like '%hnsw%'", [table])).rows[0]!.indexname}`);
+        await pool.query(`create index on ${table} using hnsw ((embedding::vector(${d})) vector_ip_ops) with (m = 16, ef_construction = 64)`);
+      }
+      const source = (await loadConfiguredSource(postgres)) as PostgresSource;
+      expect(source.graphPrecision).toBe(precision);
+      // The search goes through the graph, not a scan (which the planner prefers on so few passages).
+      const literal = `'${vectorLiteral(await embedder.embedQuery(QUESTIONS[0]!))}'`;
+      const plan = await pool.query(`begin; set local enable_seqscan = off; explain ${graphSearchSql(build.id, d, precision).replaceAll("$1", literal).replaceAll("$2", "12")}; commit`);
+      expect(JSON.stringify(plan)).toMatch(/Index Scan using \S*embedding\S* on/);
+      for (const question of QUESTIONS) {
+        const vector = await embedder.embedQuery(question);
+        const gathered = await source.gather([], vector, 12);
+        expect(gathered.vectorHits, `${precision}: ${question}`).toEqual(await exact(vector));
+      }
+    }
   });
 
   it("says there is no index yet, and how to build one", async () => {

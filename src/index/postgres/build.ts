@@ -15,6 +15,7 @@ import { articleChanges, changesNothing, fullRebuildReason, newManifest, noArtic
 import { newBuildName } from "../layout.js";
 import { ManifestFormatError, parseManifestFields, type Manifest } from "../manifest.js";
 import { dequantizeRow, quantizedRow } from "../vocabulary.js";
+import { createGraphSql, graphPrecisionFor, pgvectorVersion } from "./graph.js";
 import { BUILD_CHANNEL, BUILD_LOCK, BUILD_TABLES, currentBuild, LOCK_NAMESPACE, migrate, partition } from "./schema.js";
 import { parseVector, vectorLiteral } from "./vectors.js";
 
@@ -164,7 +165,7 @@ async function writeBuild(client: pg.PoolClient, build: number, articles: readon
   const documents = vocabulary.terms.map((term) => keyword.documentFrequency(term));
   await insertRows(client, partition("terms", build), ["build", "id", "term", "spelling", "documents", "name", "vector"], [], termCount, (id) => [build, id, vocabulary.terms[id], vocabulary.spellings[id], documents[id], vocabulary.names[id] === 1, quantizedRow(vocabulary, id)]);
   await insertRows(client, partition("postings", build), ["build", "term", "pairs"], [], termCount, (id) => [build, id, postingPairs(keyword, id)]);
-  await client.query(`create index on ${partition("passages", build)} using hnsw ((embedding::vector(${dimensions})) vector_ip_ops) with (m = ${hnsw.m}, ef_construction = ${hnsw.efConstruction})`);
+  await client.query(createGraphSql(build, dimensions, graphPrecisionFor(await pgvectorVersion(client)), hnsw.m, hnsw.efConstruction));
   await client.query(`analyze ${partition("passages", build)}`);
 }
 

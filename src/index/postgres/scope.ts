@@ -10,6 +10,7 @@
  */
 import type pg from "pg";
 import { weightBound, type KeywordScope } from "./keywordTopK.js";
+import { graphSearchSql, pgvectorVersion, type GraphPrecision } from "./graph.js";
 import { partition } from "./schema.js";
 
 /** Where an article's passages are: rows [first, end) of its build's passages, consecutive. */
@@ -115,8 +116,7 @@ export async function scopeWithin(pool: pg.Pool, whole: WholeBuild, kept: RowRan
 
 /** Whether the database's pgvector has iterative index scans (`hnsw.iterative_scan`, 0.8 or later). */
 export async function iterativeScans(pool: pg.Pool): Promise<boolean> {
-  const { rows } = await pool.query<{ version: string }>("select extversion as version from pg_extension where extname = 'vector'");
-  const [major = 0, minor = 0] = (rows[0]?.version ?? "0").split(".").map(Number);
+  const [major, minor] = await pgvectorVersion(pool);
   return major > 0 || minor >= 8;
 }
 
@@ -142,7 +142,7 @@ export const EXACT_SCAN_PASSAGES = 10_000;
  * masked scan is, and a filter on the HNSW graph would have to walk past many other passages to
  * find them. More are searched through the graph with a filter and `hnsw.iterative_scan =
  * strict_order` (pgvector 0.8): the scan goes on past ef_search candidates until `limit` allowed
- * rows are found, in exact distance order, so the scope's nearest are as near-exact as an unscoped
+ * rows are found, in the graph's distance order (re-scored exactly: graph.ts), so the scope's nearest are as near-exact as an unscoped
  * search is (without it, the filter would run on only ef_search candidates and often leave fewer
  * than `limit`). With at least `exactScan` allowed passages they are a large enough share of most
  * builds that the scan finds them well within pgvector's hnsw.max_scan_tuples (20,000).
@@ -151,6 +151,7 @@ export const EXACT_SCAN_PASSAGES = 10_000;
 export function nearestWithinSql(
   build: number,
   dimensions: number,
+  precision: GraphPrecision,
   allowed: RowRanges,
   excluded: RowRanges,
   limit: number,
@@ -166,7 +167,7 @@ export function nearestWithinSql(
       iterative: false,
     };
   }
-  const filter = allowed.articleRows.length <= excluded.articleRows.length ? "p.article_row = any($2::int[])" : "not (p.article_row = any($2::int[]))";
-  const rows = allowed.articleRows.length <= excluded.articleRows.length ? allowed.articleRows : excluded.articleRows;
-  return { text: `select p.row, -(${distance}) as score from ${table} p where ${filter} order by ${distance} limit $3`, values: [rows, limit], iterative: true };
+  const fewerAllowed = allowed.articleRows.length <= excluded.articleRows.length;
+  const filter = fewerAllowed ? "p.article_row = any($3::int[])" : "not (p.article_row = any($3::int[]))";
+  return { text: graphSearchSql(build, dimensions, precision, filter), values: [limit, fewerAllowed ? allowed.articleRows : excluded.articleRows], iterative: true };
 }

@@ -23,6 +23,7 @@ import { dequantizeRow, type Vocabulary } from "../vocabulary.js";
 import { filteredSearchQuery, searchQuery } from "./database.js";
 import { keywordTopK, type KeywordReadStats, type PostingsReader, type PostingsSlice } from "./keywordTopK.js";
 import { lap } from "../../stageClock.js";
+import { graphPrecisionOf, graphSearchSql, type GraphPrecision } from "./graph.js";
 import { currentBuild, partition } from "./schema.js";
 import { EXACT_SCAN_PASSAGES, iterativeScans, nearestWithinSql, rowRanges, scopeWithin, totalLength, type WholeBuild, type Within } from "./scope.js";
 import { vectorLiteral } from "./vectors.js";
@@ -97,6 +98,8 @@ export class PostgresSource implements IndexSource {
     private readonly documents: Uint32Array,
     private readonly termRow: ReadonlyMap<string, number>,
     private readonly averageLength: number,
+    /** The precision of the build's HNSW graph (graph.ts). */
+    readonly graphPrecision: GraphPrecision,
   ) {
     this.byRow = [...articles.values()].sort((a, b) => a.row - b.row);
     this.firsts = Int32Array.from(this.byRow, (article) => article.first);
@@ -146,12 +149,13 @@ export class PostgresSource implements IndexSource {
       if (error instanceof ManifestFormatError) throw new IndexOutdatedError(where, error.message);
       throw new IndexCorruptError(where, (error as Error).message, error);
     }
-    const [articleRows, termRows, keywordRows] = await Promise.all([
+    const [articleRows, termRows, keywordRows, precision] = await Promise.all([
       pool.query<{ row: number; id: string; title: string; outlet: string; published: string; url: string; file: string; hash: string; first_passage: number; end_passage: number }>(
         `select row, id, title, outlet, published, url, file, hash, first_passage, end_passage from ${partition("articles", row.id)} order by row`,
       ),
       pool.query<{ id: number; term: string; spelling: string; documents: number }>(`select id, term, spelling, documents from ${partition("terms", row.id)} order by id`),
       pool.query<{ average: number | null }>("select keyword_average_length as average from verbatim_builds where id = $1", [row.id]),
+      graphPrecisionOf(pool, row.id),
     ]);
     const averageLength = keywordRows.rows[0]?.average;
     if (averageLength === null || averageLength === undefined) throw new IndexOutdatedError(where, "its keyword postings are in an older layout; run `npm run index` (it reuses the stored embeddings)");
@@ -168,7 +172,7 @@ export class PostgresSource implements IndexSource {
       spellings[i] = t.spelling;
       documents[i] = t.documents;
     });
-    return new PostgresSource(pool, row, manifest, articles, terms, spellings, documents, new Map(terms.map((term, i) => [term, i])), averageLength);
+    return new PostgresSource(pool, row, manifest, articles, terms, spellings, documents, new Map(terms.map((term, i) => [term, i])), averageLength, precision);
   }
 
   private idfOf(id: number): number {
@@ -267,9 +271,9 @@ export class PostgresSource implements IndexSource {
     // 1. Both rankings, side by side (within a scope: of its passages only, by its own rarities and mean length).
     let vectorRows: Promise<{ rows: { row: number; score: number }[] }>;
     if (within) {
-      const scoped = nearestWithinSql(id, d, within.allowed, within.excluded, limit, within.iterative ? this.exactScanPassages : Infinity);
+      const scoped = nearestWithinSql(id, d, this.graphPrecision, within.allowed, within.excluded, limit, within.iterative ? this.exactScanPassages : Infinity);
       vectorRows = (scoped.iterative ? filteredSearchQuery : searchQuery)<{ row: number; score: number }>(this.pool, scoped.text, [vector, ...scoped.values]);
-    } else vectorRows = searchQuery<{ row: number; score: number }>(this.pool, `select row, -((embedding::vector(${d})) <#> $1::vector(${d})) as score from ${partition("passages", id)} order by (embedding::vector(${d})) <#> $1::vector(${d}) limit $2`, [vector, limit]);
+    } else vectorRows = searchQuery<{ row: number; score: number }>(this.pool, graphSearchSql(id, d, this.graphPrecision), [vector, limit]);
     // Not left unhandled while the keyword ranking is awaited: its failure is thrown below.
     vectorRows.catch(() => undefined);
     // A term the scope's passages never use adds nothing to any of them: its postings are not read.
