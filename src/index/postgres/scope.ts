@@ -142,9 +142,9 @@ export const EXACT_SCAN_PASSAGES = 10_000;
  * masked scan is, and a filter on the HNSW graph would have to walk past many other passages to
  * find them. More are searched through the graph with a filter and `hnsw.iterative_scan =
  * strict_order` (pgvector 0.8): the scan goes on past ef_search candidates until `limit` allowed
- * rows are found, in the graph's distance order (re-scored exactly: graph.ts), so the scope's nearest are as near-exact as an unscoped
- * search is (without it, the filter would run on only ef_search candidates and often leave fewer
- * than `limit`). With at least `exactScan` allowed passages they are a large enough share of most
+ * rows are found, in the graph's distance order (then re-scored exactly: graph.ts), so the scope's
+ * nearest are as near-exact as an unscoped search is (without it, the filter would run on only
+ * ef_search candidates and often leave fewer than `limit`). With at least `exactScan` allowed passages they are a large enough share of most
  * builds that the scan finds them well within pgvector's hnsw.max_scan_tuples (20,000).
  * The graph filter names the articles of whichever side is shorter, allowed or not.
  */
