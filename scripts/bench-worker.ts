@@ -62,7 +62,7 @@ if (phase === "build") {
   const retriever = await openRetriever(config, createLogger("silent"));
   // As the bot starts: what a question would otherwise build on first use is built now (the title
   // words, the typo index, the vector scan's int8 rows), then one question warms the code.
-  retriever.warmUp();
+  await retriever.warmUp();
   await answerPage(retriever, "warm-up question", 0);
   const times: number[] = [];
   for (const question of questions) {

@@ -3,9 +3,10 @@
  * calls `lap(stage)` at the end of each stage; without a clock installed (the bot, the CLI) a lap
  * is one undefined check. The clock attributes the time since the previous lap (or `start`) to
  * the stage named. The PostgreSQL store runs its keyword and vector rankings side by side: the
- * vector scan is then the time it waits for the vector ranking after the keyword one, and
- * "candidate fetch" its reading of the candidates' passages, articles and word vectors (the file
- * store holds them in memory: 0).
+ * vector scan is then the time it waits, after the keyword ranking, for the vector ranking (which
+ * returns its hits' passages and articles) and for the keyword candidates' rows; "candidate
+ * fetch" reads the word vectors not cached and makes the candidates (the file store holds them
+ * in memory: 0).
  */
 export const QUERY_STAGES = ["tokenise", "keyword gather", "vector scan", "candidate fetch", "candidate features", "judge", "reply"] as const;
 export type QueryStage = (typeof QUERY_STAGES)[number];

@@ -287,6 +287,27 @@ describe("the PostgreSQL store (pgvector, on a native server or PGlite)", () => 
     await expect(source.body(target)).rejects.toThrow(IndexCorruptError);
   });
 
+  it("reads the build's word vectors into the cache at warm-up, so that a question then reads none of them", async () => {
+    const { pool, postgres } = await setup();
+    await buildConfiguredIndex(postgres, { embedder });
+    const warm = await loadConfiguredSource(postgres);
+    const cold = await loadConfiguredSource(postgres);
+    // The answers of a third source, whose cache is its own.
+    const reference = new Retriever(await loadConfiguredSource(postgres), embedder);
+    const before = await Promise.all(QUESTIONS.map((question) => reference.ask(question, { limit: 8 })));
+    await warm.warmUp();
+    const retriever = new Retriever(warm, embedder);
+    // Every word vector made unreadable in the database: only the cache still has them.
+    const { rows } = await pool.query("select build from verbatim_current");
+    await pool.query(`update verbatim_terms_b${rows[0].build} set vector = ''::bytea`);
+    for (const [i, question] of QUESTIONS.entries()) {
+      const after = await retriever.ask(question, { limit: 8 });
+      expect(after.results.map((r) => [r.source.id, r.start, r.end, r.score]), question).toEqual(before[i]!.results.map((r) => [r.source.id, r.start, r.end, r.score]));
+    }
+    // A source that was not warmed up reads them, and finds them damaged.
+    await expect(new Retriever(cold, embedder).ask(QUESTIONS[0]!)).rejects.toThrow(/word vectors differ in size/);
+  });
+
   it("lets a running bot pick up a new build, and refuses a damaged one while the previous keeps serving", async () => {
     const { pool, postgres, corpusDir } = await setup();
     await buildConfiguredIndex(postgres, { embedder });
@@ -358,7 +379,8 @@ describe("the PostgreSQL store (pgvector, on a native server or PGlite)", () => 
   it("releases the build lock when a builder is killed inside its write transaction, leaving the previous build current", async (context) => {
     context.skip(server.engine !== "native", NEEDS_NATIVE_SERVER);
     const { pool, postgres, first, builder } = await otherBuilderWriting();
-    const held = "select count(*)::int as n from pg_locks where locktype = 'advisory' and granted";
+    // This test's database only: another database on the same server may hold its own build's lock.
+    const held = "select count(*)::int as n from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())";
     expect((await pool.query(held)).rows[0].n).toBeGreaterThan(0);
     builder.child.kill("SIGKILL");
     await builder.exited;

@@ -88,7 +88,7 @@ export class LiveIndex {
       const previous = this.source.buildId;
       const retriever = retrieverFor(source, this.retriever);
       if (this.follower) await this.follower.prepare(source.buildId);
-      else retriever.warmUp();
+      else await retriever.warmUp();
       this.retriever = retriever;
       this.follower?.serving(source.buildId);
       this.refused = undefined;

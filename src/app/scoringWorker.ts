@@ -27,7 +27,7 @@ const underWay = new Set<Promise<void>>();
 /** Loads a build, warmed up as the main thread's is, so no question pays for lazy work. */
 async function open(buildId: string): Promise<Retriever> {
   const { retriever } = await configuredRetriever(config, await watcher.loadNamed(buildId), embedder);
-  retriever.warmUp();
+  await retriever.warmUp();
   await retriever.ask(WARM_UP_QUESTION);
   return retriever;
 }

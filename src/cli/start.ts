@@ -100,7 +100,7 @@ async function serve(config: Config, logger: Logger, consoleLog: ConsoleLog | un
   // A bot runs for weeks: check all of the article text now rather than each article on first use.
   await retriever.source.verify();
   // The first question pays for lazy work (ONNX session, caches): pay it now, not on a user's /ask.
-  retriever.warmUp();
+  await retriever.warmUp();
   await retriever.ask(WARM_UP_QUESTION);
   const feedback = await FeedbackStore.open(config.FEEDBACK_DIR, logger);
   const index = new LiveIndex(retriever, await configuredWatcher(config), logger, pool);

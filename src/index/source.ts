@@ -99,8 +99,8 @@ export interface IndexSource extends IndexView {
   restrict(allowed: ReadonlySet<string>): IndexView;
   /** An article's body, verified, or undefined when the build has no such article. */
   body(articleId: string): Promise<string | undefined>;
-  /** Builds now what a question would otherwise build on first use. */
-  warmUp(): void;
+  /** Builds (or reads) now what a question would otherwise build or read on first use. */
+  warmUp(): Promise<void>;
   /**
    * Checks all of the article text against its checksums now (a bot runs for weeks), rather than
    * each article on first use; throws IndexCorruptError for a damaged build.
@@ -315,7 +315,7 @@ export class FileSource implements IndexSource {
     return this.snapshot.articles.get(articleId)?.body;
   }
 
-  warmUp(): void {
+  async warmUp(): Promise<void> {
     this.lexicon.warmUp();
     this.snapshot.matrix.prepare();
   }

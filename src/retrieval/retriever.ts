@@ -326,11 +326,12 @@ export class Retriever {
    * Builds now what a question may otherwise have to build: the title terms of every article
    * (wanted when a question uses a word no article's text does; 0.5 s at 10,000 articles), each
    * article's own title terms (the judge's title feature, another 0.5 s), the typo index (45 ms)
-   * and the vector scan's int8 rows, so that no user's question pays for them. The bot does this
-   * at start; a one-shot `verbatim ask` does not.
+   * and the vector scan's int8 rows (the PostgreSQL store: reads its word vectors into their
+   * cache), so that no user's question pays for them. The bot does this at start; a one-shot
+   * `verbatim ask` does not.
    */
-  warmUp(): void {
-    this.source.warmUp();
+  async warmUp(): Promise<void> {
+    await this.source.warmUp();
     if (this.judge) for (const id of this.source.articles.keys()) this.titleTermsOf(id);
   }
 

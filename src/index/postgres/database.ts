@@ -4,7 +4,7 @@
  */
 import pg from "pg";
 
-/** Connections per process: a question runs two queries side by side; a spare serves the rest. */
+/** Connections per process: a question runs two queries side by side (the vector search, the keyword ranking and then its candidates); the spares serve the rest. */
 const POOL_SIZE = 4;
 
 const pools = new Map<string, pg.Pool>();

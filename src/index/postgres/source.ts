@@ -2,12 +2,14 @@
  * The PostgreSQL store's reader: an IndexSource over one build in the database. A process holds
  * the article list (no bodies) and the lexicon (each term's spelling and document frequency, for
  * typo correction and rarity); passages, their vectors, bodies, postings and word vectors stay in
- * the database, and a question reads only its candidates' in three rounds of queries:
- *   1. the exact BM25 ranking (keywordTopK.ts: the heads of the question's impact-ordered
- *      postings, and further only where the bounds need it) and the vector ranking, side by side;
- *   2. the candidate passages (and the one before each), their similarity, and their articles'
- *      bodies with which of the question's terms each article uses, side by side;
- *   3. the word vectors of the candidates' terms not already cached (a bounded cache).
+ * the database, and a question reads only its candidates', in queries that overlap:
+ *   1. the vector ranking, with its hits' passages (and the one before each) and their articles'
+ *      bodies, in one query (candidatesSql); side by side with
+ *   2. the exact BM25 ranking (keywordTopK.ts: the heads of the question's impact-ordered
+ *      postings, and further only where the bounds need it), then its candidates' passages and
+ *      articles, in one query, while the vector search may still run;
+ *   3. the word vectors of the candidates' terms not in the cache (a bounded cache, filled with
+ *      the build's most used terms at warm-up: at 10,000 articles, all of them).
  * A view of some articles (`restrict`: a server's scope, a filter) reads the same way with the
  * scope's condition on both rankings and the scope's own word counts (scope.ts).
  */
@@ -27,11 +29,12 @@ import { graphPrecisionOf, graphSearchSql, type GraphPrecision } from "./graph.j
 import { currentBuild, partition } from "./schema.js";
 import { EXACT_SCAN_PASSAGES, iterativeScans, nearestWithinSql, rowRanges, scopeWithin, totalLength, type WholeBuild, type Within } from "./scope.js";
 import { vectorLiteral } from "./vectors.js";
+import { WordVectorCache } from "./wordVectors.js";
 
 /**
- * Word vectors kept between questions, as stored (int8, 104 bytes each with 100 dimensions): common
- * terms are fetched once. 200,000 terms hold the whole vocabulary of 10,000 news articles (71,000
- * terms) in about 30 MB, and bound the memory of a larger one.
+ * Word vectors kept between questions, as stored (int8, 104 bytes each with 100 dimensions), in one
+ * block (wordVectors.ts), filled with the most used terms at warm-up: 200,000 terms hold the whole
+ * vocabulary of 10,000 articles (71,000 terms, 7.4 MB), and bound a larger one's to 21 MB.
  */
 const TERM_CACHE_SIZE = 200_000;
 
@@ -41,6 +44,47 @@ const TERM_CACHE_SIZE = 200_000;
 
 /** The most bytes one substring may ask for (its length is an int4): more postings than any list holds. */
 const MAX_SLICE_BYTES = 2 ** 31 - 8;
+
+/** What a row of candidatesSql or candidateRows is: a vector hit's passage, another passage (the one before a candidate, a keyword candidate), an article. */
+const HIT = 0;
+const PASSAGE = 1;
+const ARTICLE = 2;
+
+/** A row of the candidates' reading: a passage (HIT, PASSAGE: the article's fields null) or an article (ARTICLE: the passage's fields null). */
+interface CandidateRow {
+  kind: typeof HIT | typeof PASSAGE | typeof ARTICLE;
+  row: number;
+  score: number;
+  article_row: number;
+  start: number;
+  end: number;
+  sentences: number[];
+  term_ends: number[];
+  terms: number[];
+  body: string;
+  body_sha256: string;
+  covered: number[];
+}
+
+/** Which of the question's terms ($n, global ids) an article (alias `a`) uses. */
+function coveredSql(alias: string, param: number): string {
+  return `array(select q from unnest($${param}::int[]) as q where q = any(${alias}.terms))`;
+}
+
+/**
+ * A vector search (SQL returning (row, score), with the question's vector as $1) and, in the same
+ * query, what the question then reads of its hits: their passages (HIT), the passage before each
+ * in its article (PASSAGE; its last sentence may be context) and their articles with which of the
+ * question's terms ($queryIds) each uses (ARTICLE). One round trip instead of two.
+ */
+export function candidatesSql(search: string, build: number, dimensions: number, queryIds: number): string {
+  const passages = partition("passages", build);
+  return `with hits as materialized (${search}),
+    found as materialized (select h.score, p.row, p.article_row, p.start, p."end", p.sentences, p.term_ends, p.terms from hits h join ${passages} p on p.build = ${build} and p.row = h.row)
+    select ${HIT} as kind, row, score, article_row, start, "end", sentences, term_ends, terms, null::text as body, null::text as body_sha256, null::int[] as covered from found
+    union all select ${PASSAGE}, q.row, -((q.embedding::vector(${dimensions})) <#> $1::vector(${dimensions})), q.article_row, q.start, q."end", q.sentences, q.term_ends, q.terms, null, null, null from found f join ${passages} q on q.build = ${build} and q.row = f.row - 1 and q.article_row = f.article_row
+    union all select ${ARTICLE}, a.row, null, null, null, null, null, null, null, a.body, a.body_sha256, ${coveredSql("a", queryIds)} from ${partition("articles", build)} a where a.build = ${build} and a.row in (select article_row from found)`;
+}
 
 /** A build row, as `currentBuild` reads it. */
 export interface BuildRow {
@@ -64,19 +108,13 @@ interface CatalogueEntry extends ArticleInfo {
   end: number;
 }
 
-/** A cached word vector, as stored (see quantizedRow), and whether the term is a name. */
-interface TermRow {
-  stored: Uint8Array;
-  name: boolean;
-}
-
 export class PostgresSource implements IndexSource {
   readonly store = "postgres";
   readonly lexicon: VocabularyLexicon;
   /** Each article's first passage, by article row (ascending): finds a passage's article. */
   private readonly firsts: Int32Array;
   private readonly byRow: CatalogueEntry[];
-  private readonly termCache = new Map<number, TermRow>();
+  private readonly wordVectors: WordVectorCache;
   private readonly where: string;
   private readonly postings: PostingsReader;
   /** Postings read first from each list (keywordTopK's FIRST_READ unless set: the benchmark reads whole lists to check). */
@@ -103,6 +141,7 @@ export class PostgresSource implements IndexSource {
   ) {
     this.byRow = [...articles.values()].sort((a, b) => a.row - b.row);
     this.firsts = Int32Array.from(this.byRow, (article) => article.first);
+    this.wordVectors = new WordVectorCache(terms.length, build.dimensions + 4, TERM_CACHE_SIZE);
     this.lexicon = new VocabularyLexicon(terms, spellings, termRow, (row) => documents[row]!, manifest.counts.passages, articles);
     this.where = `build ${build.name} in PostgreSQL`;
     this.postings = {
@@ -268,12 +307,14 @@ export class PostgresSource implements IndexSource {
     const d = this.build.dimensions;
     const queryIds = [...new Set(queryTerms.map((term) => this.termRow.get(term)).filter((row): row is number => row !== undefined))];
     const vector = vectorLiteral(queryVector);
-    // 1. Both rankings, side by side (within a scope: of its passages only, by its own rarities and mean length).
-    let vectorRows: Promise<{ rows: { row: number; score: number }[] }>;
+    // 1. Both rankings, side by side (within a scope: of its passages only, by its own rarities and
+    // mean length). The vector search returns its hits' passages, the passage before each and their
+    // articles in the same query (candidatesSql).
+    let vectorRows: Promise<{ rows: CandidateRow[] }>;
     if (within) {
       const scoped = nearestWithinSql(id, d, this.graphPrecision, within.allowed, within.excluded, limit, within.iterative ? this.exactScanPassages : Infinity);
-      vectorRows = (scoped.iterative ? filteredSearchQuery : searchQuery)<{ row: number; score: number }>(this.pool, scoped.text, [vector, ...scoped.values]);
-    } else vectorRows = searchQuery<{ row: number; score: number }>(this.pool, graphSearchSql(id, d, this.graphPrecision), [vector, limit]);
+      vectorRows = (scoped.iterative ? filteredSearchQuery : searchQuery)<CandidateRow>(this.pool, candidatesSql(scoped.text, id, d, scoped.values.length + 2), [vector, ...scoped.values, queryIds]);
+    } else vectorRows = searchQuery<CandidateRow>(this.pool, candidatesSql(graphSearchSql(id, d, this.graphPrecision), id, d, 3), [vector, limit, queryIds]);
     // Not left unhandled while the keyword ranking is awaited: its failure is thrown below.
     vectorRows.catch(() => undefined);
     // A term the scope's passages never use adds nothing to any of them: its postings are not read.
@@ -288,39 +329,33 @@ export class PostgresSource implements IndexSource {
             this.keywordStats,
           );
     lap("keyword gather");
-    const vectorHits: VectorHit[] = (await vectorRows).rows.map((row) => ({ row: row.row, score: Number(row.score) }));
-    lap("vector scan");
-    // 2. The candidates, the passage before each (its last sentence may be context), and their articles.
-    const candidates = new Set([...keywordHits.map((hit) => hit.doc), ...vectorHits.map((hit) => hit.row)]);
-    const wanted = new Set(candidates);
-    const candidateArticles = new Map<number, CatalogueEntry>();
-    for (const item of candidates) {
-      const article = this.articleAt(item);
-      candidateArticles.set(article.row, article);
-      if (item - 1 >= article.first) wanted.add(item - 1);
+    // 2. The keyword candidates, the passage before each (its last sentence may be context) and
+    // their articles, read while the vector search may still run.
+    const keywordRows = this.candidateRows(keywordHits.map((hit) => hit.doc), queryIds, vector);
+    const [vectorResult, keywordResult] = await Promise.all([vectorRows, keywordRows]);
+    const passageRows = new Map<number, CandidateRow>();
+    const articleRows = new Map<number, CandidateRow>();
+    const hitRows: CandidateRow[] = [];
+    for (const row of [...keywordResult, ...vectorResult.rows]) {
+      if (row.kind === ARTICLE) articleRows.set(row.row, row);
+      else {
+        passageRows.set(row.row, row);
+        if (row.kind === HIT) hitRows.push(row);
+      }
     }
-    const [passageRows, articleRows] = await Promise.all([
-      this.pool.query<{ row: number; article_row: number; start: number; end: number; sentences: number[]; term_ends: number[]; terms: number[]; score: number }>(
-        `select row, article_row, start, "end", sentences, term_ends, terms, -((embedding::vector(${d})) <#> $2::vector(${d})) as score from ${partition("passages", id)} where build = ${id} and row = any($1::int[])`,
-        [[...wanted], vector],
-      ),
-      this.pool.query<{ row: number; body: string; body_sha256: string; covered: number[] }>(
-        `select row, body, body_sha256, array(select q from unnest($2::int[]) as q where q = any(a.terms)) as covered from ${partition("articles", id)} a where build = ${id} and row = any($1::int[])`,
-        [[...candidateArticles.keys()], queryIds],
-      ),
-    ]);
-    if (passageRows.rows.length !== wanted.size) throw new IndexCorruptError(this.where, "a ranked passage is missing from its passages");
-    if (articleRows.rows.length !== candidateArticles.size) throw new IndexCorruptError(this.where, "a ranked passage's article is missing");
+    // Nearest first, ties by row: the order of every search's own ORDER BY.
+    const vectorHits: VectorHit[] = hitRows.map((row) => ({ row: row.row, score: Number(row.score) })).sort((a, b) => b.score - a.score || a.row - b.row);
+    lap("vector scan");
+    for (const row of passageRows.values()) if (!articleRows.has(row.article_row)) throw new IndexCorruptError(this.where, "a ranked passage's article is missing");
     // 3. Word vectors for every term the candidates and the question use, as a vocabulary of their own.
     const globalIds = new Set<number>(queryIds);
-    for (const row of passageRows.rows) for (const term of row.terms) globalIds.add(term);
-    await this.cacheTerms([...globalIds]);
+    for (const row of passageRows.values()) for (const term of row.terms) globalIds.add(term);
     const local = [...globalIds];
     const localOf = new Map(local.map((global, i) => [global, i]));
-    const vocabulary = this.vocabularyOf(local);
+    const vocabulary = await this.vocabularyOf(local);
 
     const passages = new Map<number, { passage: Passage; terms: Int32Array[]; similarity: number }>();
-    for (const row of passageRows.rows) {
+    for (const row of passageRows.values()) {
       const article = this.byRow[row.article_row]!;
       const sentences: Span[] = [];
       for (let k = 0; k < row.sentences.length; k += 2) sentences.push({ start: row.sentences[k]!, end: row.sentences[k + 1]! });
@@ -330,7 +365,7 @@ export class PostgresSource implements IndexSource {
     }
     const bodies = new Map<string, Article>();
     const covered = new Map<number, Set<number>>();
-    for (const row of articleRows.rows) {
+    for (const row of articleRows.values()) {
       const info = this.byRow[row.row]!;
       if (sha256Hex(row.body) !== row.body_sha256) throw new IndexCorruptError(this.where, `the text of the article ${info.id} does not match its checksum`);
       const { row: _row, first: _first, end: _end, ...fields } = info;
@@ -357,43 +392,58 @@ export class PostgresSource implements IndexSource {
     };
   }
 
-  /** Fetches the word vectors of the terms not in the cache; evicts the least recently used beyond its size. */
-  private async cacheTerms(ids: readonly number[]): Promise<void> {
-    const missing: number[] = [];
-    for (const term of ids) {
-      const cached = this.termCache.get(term);
-      if (cached) {
-        this.termCache.delete(term);
-        this.termCache.set(term, cached);
-      } else missing.push(term);
+  /** The given passages, the one before each in its article, their similarity to the question and their articles, in one query. */
+  private async candidateRows(items: readonly number[], queryIds: readonly number[], vector: string): Promise<CandidateRow[]> {
+    if (items.length === 0) return [];
+    const id = this.build.id;
+    const d = this.build.dimensions;
+    const wanted = new Set(items);
+    const articleRows = new Set<number>();
+    for (const item of items) {
+      const article = this.articleAt(item);
+      articleRows.add(article.row);
+      if (item - 1 >= article.first) wanted.add(item - 1);
     }
-    if (missing.length > 0) {
-      const d = this.build.dimensions;
-      const { rows } = await this.pool.query<{ id: number; name: boolean; vector: Buffer }>(`select id, name, vector from ${partition("terms", this.build.id)} where build = ${this.build.id} and id = any($1::int[])`, [missing]);
-      if (rows.length !== missing.length) throw new IndexCorruptError(this.where, "a passage names a term its vocabulary does not have");
-      for (const row of rows) {
-        if (row.vector.length - 4 !== d) throw new IndexCorruptError(this.where, "its word vectors differ in size");
-        // A copy of its own: the driver's buffers may be slices of a larger one, which the cache would keep alive.
-        this.termCache.set(row.id, { stored: new Uint8Array(row.vector), name: row.name });
-      }
-    }
-    // Never evict this question's own terms: they are the most recently used.
-    for (const term of this.termCache.keys()) {
-      if (this.termCache.size <= Math.max(TERM_CACHE_SIZE, ids.length)) break;
-      this.termCache.delete(term);
-    }
+    const { rows } = await this.pool.query<CandidateRow>(
+      `select ${PASSAGE} as kind, row, -((embedding::vector(${d})) <#> $2::vector(${d})) as score, article_row, start, "end", sentences, term_ends, terms, null::text as body, null::text as body_sha256, null::int[] as covered from ${partition("passages", id)} where build = ${id} and row = any($1::int[])
+       union all select ${ARTICLE}, a.row, null, null, null, null, null, null, null, a.body, a.body_sha256, ${coveredSql("a", 4)} from ${partition("articles", id)} a where a.build = ${id} and a.row = any($3::int[])`,
+      [[...wanted], vector, [...articleRows], queryIds],
+    );
+    let passages = 0;
+    for (const row of rows) if (row.kind !== ARTICLE) passages++;
+    if (passages !== wanted.size) throw new IndexCorruptError(this.where, "a ranked passage is missing from its passages");
+    if (rows.length - passages !== articleRows.size) throw new IndexCorruptError(this.where, "a ranked passage's article is missing");
+    return rows;
   }
 
-  /** A vocabulary of the given terms (global ids, cached), numbered in that order; its vectors are the model's size, as the passages'. */
-  private vocabularyOf(ids: readonly number[]): Vocabulary {
+  /**
+   * A vocabulary of the given terms (global ids), numbered in that order; its vectors are the
+   * model's size, as the passages'. Those in the cache are copied out before anything is awaited
+   * (so another question's reading cannot take their slots first); the others are read and cached.
+   */
+  private async vocabularyOf(ids: readonly number[]): Promise<Vocabulary> {
     const { dimensions } = this.build;
     const vectors = new Float32Array(ids.length * dimensions);
     const names = new Uint8Array(ids.length);
+    const missing: number[] = [];
     ids.forEach((global, i) => {
-      const row = this.termCache.get(global)!;
-      dequantizeRow(row.stored, dimensions, vectors, i * dimensions);
-      names[i] = row.name ? 1 : 0;
+      const held = this.wordVectors.get(global);
+      if (!held) return void missing.push(i);
+      dequantizeRow(held.stored, dimensions, vectors, i * dimensions);
+      names[i] = held.name ? 1 : 0;
     });
+    if (missing.length > 0) {
+      const at = new Map(missing.map((i) => [ids[i]!, i]));
+      const { rows } = await this.pool.query<{ id: number; name: boolean; vector: Buffer }>(`select id, name, vector from ${partition("terms", this.build.id)} where build = ${this.build.id} and id = any($1::int[])`, [[...at.keys()]]);
+      if (rows.length !== missing.length) throw new IndexCorruptError(this.where, "a passage names a term its vocabulary does not have");
+      for (const row of rows) {
+        if (row.vector.length - 4 !== dimensions) throw new IndexCorruptError(this.where, "its word vectors differ in size");
+        const i = at.get(row.id)!;
+        dequantizeRow(row.vector, dimensions, vectors, i * dimensions);
+        names[i] = row.name ? 1 : 0;
+        this.wordVectors.put(row.id, row.vector, row.name);
+      }
+    }
     const terms = ids.map((global) => this.terms[global]!);
     return { terms, spellings: ids.map((global) => this.spellings[global]!), names, dimensions, vectors, row: new Map(terms.map((term, i) => [term, i])) };
   }
@@ -406,8 +456,19 @@ export class PostgresSource implements IndexSource {
     return row.body;
   }
 
-  warmUp(): void {
+  /**
+   * Builds the lexicon's typo index, and reads the word vectors of the build's most used terms
+   * into the cache (up to its size; at 10,000 articles its whole vocabulary, about 7 MB in one
+   * query), so that a question reads word vectors only for rare terms beyond the cache.
+   */
+  async warmUp(): Promise<void> {
     this.lexicon.warmUp();
+    const d = this.build.dimensions;
+    const { rows } = await this.pool.query<{ id: number; name: boolean; vector: Buffer }>(`select id, name, vector from ${partition("terms", this.build.id)} where build = ${this.build.id} order by documents desc, id limit ${this.wordVectors.capacity}`);
+    for (const row of rows) {
+      if (row.vector.length - 4 !== d) throw new IndexCorruptError(this.where, "its word vectors differ in size");
+      this.wordVectors.put(row.id, row.vector, row.name);
+    }
   }
 
   /** Checks every article's text against its checksum, in the database (nothing is sent back but a damaged article's id). */
