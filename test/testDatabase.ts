@@ -66,7 +66,20 @@ function nativeServer(adminUrl: string): TestServer {
     }
   };
   const open = new Set<string>();
-  const drop = (name: string) => admin((client) => client.query(`drop database if exists ${name} with (force)`)).then(() => void open.delete(name));
+  // WITH (FORCE) ends the test's own connections, but refuses while a process of the server's own
+  // (an autovacuum worker) is in the database, which the test's role may not end: that ends soon.
+  const drop = async (name: string) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin((client) => client.query(`drop database if exists ${name} with (force)`));
+        break;
+      } catch (error) {
+        if ((error as { code?: string }).code !== "42501" || attempt === 100) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    open.delete(name);
+  };
   return {
     engine: "native",
     database: async () => {
