@@ -21,7 +21,7 @@ const PARAPHRASES: readonly (readonly [string, string, string])[] = [
 ];
 
 describe("the trained static model", () => {
-  it("passes its checksum check and loads through the feature-extraction pipeline", async () => {
+  it("passes its checksum check and loads, keyed to its weights", async () => {
     await verifyBundledModel(BUNDLED_MODELS_DIR, TRAINED_MODEL_ID);
     const embedder = await loadEmbedder({ model: TRAINED_MODEL_ID, cacheDir: await tempDir(), dtype: "auto" });
     expect(embedder.dimensions).toBe(100);

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DataType, FeatureExtractionPipeline, Tensor } from "@huggingface/transformers";
 import { BUNDLED_MODEL_ID, BUNDLED_MODELS_DIR, isBundledModel, MODEL_FILES, verifyBundledModel } from "./bundledModel.js";
+import { readStaticTable, StaticEmbedder } from "./staticEmbedder.js";
 
 /** Turns texts into unit-length vectors. One real implementation; tests use it too. */
 export interface Embedder {
@@ -108,8 +109,38 @@ export async function modelKey(options: EmbedderOptions): Promise<string> {
   return `${options.model}@sha256:${createHash("sha256").update(weights).digest("hex").slice(0, 16)}/${settings}`;
 }
 
-/** Loads the configured model through the Transformers.js `feature-extraction` pipeline. */
+/** The model's `model_max_length`: tokens per text, special tokens included (512 unless it says). */
+async function maxTokens(folder: string): Promise<number> {
+  const config = JSON.parse(await readFile(join(folder, MODEL_FILES.tokenizerConfig), "utf8")) as { model_max_length?: unknown };
+  return typeof config.model_max_length === "number" && config.model_max_length > 0 ? config.model_max_length : 512;
+}
+
+/**
+ * Loads the configured model. A bundled model is a word-vector table and runs here without a
+ * model runtime (staticEmbedder.ts); any other goes through Transformers.js.
+ */
 export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> {
+  if (isBundledModel(options.model) && resolveDtype(options) === "fp32") {
+    await verifyBundledModel(BUNDLED_MODELS_DIR, options.model);
+    const folder = join(BUNDLED_MODELS_DIR, options.model);
+    const table = await readStaticTable(await readFile(join(folder, MODEL_FILES.onnx)));
+    if (table) {
+      const { Tokenizer } = await import("@huggingface/tokenizers");
+      const [tokenizerJson, tokenizerConfig] = await Promise.all(
+        [MODEL_FILES.tokenizer, MODEL_FILES.tokenizerConfig].map(async (file) => JSON.parse(await readFile(join(folder, file), "utf8")) as object),
+      );
+      const tokenizer = new Tokenizer(tokenizerJson!, tokenizerConfig!);
+      return new StaticEmbedder(await modelKey(options), table, { encode: (text) => tokenizer.encode(text).ids }, await maxTokens(folder), options.pooling ?? "mean", options.queryPrefix ?? "");
+    }
+  }
+  return loadRuntimeEmbedder(options);
+}
+
+/**
+ * Loads the configured model through the Transformers.js `feature-extraction` pipeline and its
+ * ONNX runtime (exported for the test that holds the runtime-free path to the same numbers).
+ */
+export async function loadRuntimeEmbedder(options: EmbedderOptions): Promise<Embedder> {
   // Imported here, not at the top: the runtime takes most of a second to load, and a no-change
   // `npm run index` never needs it.
   const { env, pipeline } = await import("@huggingface/transformers");
