@@ -107,6 +107,17 @@ describe("keywordTopK", () => {
     expect(stats.postingsRead).toBeLessThan(200);
   });
 
+  it("gives each of several questions searched at once its own exact top k", async () => {
+    // Common terms and small first reads: each search takes several rounds, and the rounds of the
+    // twelve interleave (each read is awaited), over corpora of different sizes.
+    const random = fc.sample(fc.integer({ min: 0, max: 400 }).map((x) => Math.floor((x * x) / 4000)), { numRuns: 60_000, seed: 7 });
+    const corpus = (passages: number, offset: number) => Array.from({ length: passages }, (_, i) => random.slice(offset + i * 12, offset + i * 12 + 4 + (i % 9)));
+    const searches = Array.from({ length: 12 }, (_, k) => search(corpus(k % 2 === 0 ? 3_000 : 700, k * 97), [0, 1, 2 + k, 5 + (k % 4), 9], 10, 4));
+    const results = await Promise.all(searches.map((run) => run.got));
+    results.forEach((got, k) => expect(got).toEqual(searches[k]!.expected));
+    expect(results.every((got) => got.length === 10)).toBe(true);
+  });
+
   it("returns nothing for terms no passage uses, and fewer than k when fewer passages match", async () => {
     const { expected, got } = search([[1, 2], [2, 3], [4]], [3, 9], 10, 1);
     expect(await got).toEqual(expected);

@@ -123,64 +123,155 @@ export async function keywordTopK(query: KeywordQuery, reader: PostingsReader, s
     if (stats) stats.passagesScored += missing.length;
   };
   let slices = query.terms.map((term) => ({ term, from: 0, to: query.firstRead ?? FIRST_READ }));
-  for (;;) {
-    const read = await reader.read(slices);
-    for (const slice of slices) {
-      const q = query.terms.indexOf(slice.term);
-      const got = read.get(slice.term);
-      if (!got) continue; // a term no passage uses
-      lengths[q] = got.length;
-      docs[q] = concat(docs[q]!, got.docs);
-      weights[q] = concat(weights[q]!, within ? got.weights.map(within.bound) : got.weights);
-      if (stats) stats.postingsRead += got.docs.length;
+  const sums = Sums.take();
+  try {
+    for (;;) {
+      const read = await reader.read(slices);
+      for (const slice of slices) {
+        const q = query.terms.indexOf(slice.term);
+        const got = read.get(slice.term);
+        if (!got) continue; // a term no passage uses
+        lengths[q] = got.length;
+        docs[q] = concat(docs[q]!, got.docs);
+        weights[q] = concat(weights[q]!, within ? got.weights.map(within.bound) : got.weights);
+        if (stats) stats.postingsRead += got.docs.length;
+      }
+      if (stats) stats.rounds++;
+      // Each read list's bound on what it has not read yet, and what it could add to a passage.
+      const cut = query.terms.map((_, q) => (docs[q]!.length < lengths[q]! ? weights[q]![docs[q]!.length - 1]! * (1 + MARGIN) * query.factors[q]! : 0));
+      const unseen = cut.reduce((sum, c) => sum + c, 0);
+      // Each seen passage's sum of read weights (a lower bound on its score) and of the open lists'
+      // bounds it has already taken, summed in the order the lists were read, in dense arrays.
+      const { lower, seenCut, touched } = sums.add(docs, weights, query.factors, cut, within);
+      // The k-th score is at least that of the k-th best of any k passages: score the likeliest exactly.
+      const likeliest = bestOf(touched, lower, query.limit);
+      await score(likeliest);
+      const threshold = exact.size >= query.limit ? [...exact.values()].sort((x, y) => y - x)[query.limit - 1]! : -Infinity;
+      if (unseen > 0 && unseen * (1 + MARGIN) >= threshold) {
+        // A passage in no head could still reach the top k: read on the lists whose bounds, taken
+        // together, could lift it there (the smallest bounds summing below the threshold cannot).
+        const open = cut.map((c, q) => ({ c, q })).filter(({ c }) => c > 0).sort((x, y) => x.c - y.c);
+        let below = 0;
+        while (open.length > 0 && threshold > -Infinity && (below + open[0]!.c) * (1 + MARGIN) < threshold) below += open.shift()!.c;
+        slices = open.map(({ q }) => {
+          const from = docs[q]!.length;
+          return { term: query.terms[q]!, from, to: Math.min(lengths[q]!, from * DEEPEN) };
+        });
+        continue;
+      }
+      // Every passage in no head is below the threshold; score every seen one that may not be. When
+      // those are many, reading further down the lists is cheaper (8 bytes a posting against a
+      // passage's terms) and tightens their bounds.
+      const uncertain = touched.filter((doc) => !exact.has(doc) && (lower[doc]! + unseen - seenCut[doc]!) * (1 + MARGIN) >= threshold);
+      if (uncertain.length > MAX_SCORED * query.limit && unseen > 0) {
+        slices = cut.flatMap((c, q) => (c > 0 ? [{ term: query.terms[q]!, from: docs[q]!.length, to: Math.min(lengths[q]!, docs[q]!.length * DEEPEN) }] : []));
+        continue;
+      }
+      await score(uncertain);
+      return [...exact]
+        .map(([doc, value]) => ({ doc, score: value }))
+        .filter((hit) => hit.score > 0)
+        .sort((x, y) => y.score - x.score || x.doc - y.doc)
+        .slice(0, query.limit);
     }
-    if (stats) stats.rounds++;
-    // Each read list's bound on what it has not read yet, and what it could add to a passage.
-    const cut = query.terms.map((_, q) => (docs[q]!.length < lengths[q]! ? weights[q]![docs[q]!.length - 1]! * (1 + MARGIN) * query.factors[q]! : 0));
-    const unseen = cut.reduce((sum, c) => sum + c, 0);
-    const lower = new Map<number, number>();
-    const seenCut = new Map<number, number>();
-    for (let q = 0; q < n; q++) {
+  } finally {
+    sums.release();
+  }
+}
+
+/**
+ * The seen passages' sums of one round, in arrays indexed by passage: at 1.8 million passages a
+ * deep search sees hundreds of thousands, and Maps of them, rebuilt each round, took more than half
+ * of its time and most of its memory. Kept between questions in a free list, so a question running
+ * beside another never shares one (at most 20 bytes a passage each); `stamp` marks the passages
+ * the current round touched, so nothing is cleared between rounds.
+ */
+class Sums {
+  private static readonly free: Sums[] = [];
+  lower = new Float64Array(0);
+  seenCut = new Float64Array(0);
+  private stamps = new Uint32Array(0);
+  private stamp = 0;
+
+  static take(): Sums {
+    return Sums.free.pop() ?? new Sums();
+  }
+
+  release(): void {
+    if (Sums.free.length < 4) Sums.free.push(this);
+  }
+
+  /** One round's sums over every posting read so far (list by list, as read), and the passages they touch in first-touch order. */
+  add(docs: readonly Int32Array[], weights: readonly Float32Array[], factors: readonly number[], cut: readonly number[], within: KeywordScope | undefined): { lower: Float64Array; seenCut: Float64Array; touched: number[] } {
+    let end = 0;
+    for (const list of docs) for (let i = 0; i < list.length; i++) if (list[i]! >= end) end = list[i]! + 1;
+    if (end > this.stamps.length) {
+      const size = Math.max(end, Math.ceil(this.stamps.length * 1.5));
+      this.lower = new Float64Array(size);
+      this.seenCut = new Float64Array(size);
+      this.stamps = new Uint32Array(size);
+      this.stamp = 0;
+    }
+    if (++this.stamp === 0xffffffff) {
+      this.stamps.fill(0);
+      this.stamp = 1;
+    }
+    const { lower, seenCut, stamps, stamp } = this;
+    const touched: number[] = [];
+    for (let q = 0; q < docs.length; q++) {
       const list = docs[q]!;
-      const factor = query.factors[q]!;
+      const listWeights = weights[q]!;
+      const factor = factors[q]!;
+      const c = cut[q]!;
       for (let i = 0; i < list.length; i++) {
         const doc = list[i]!;
         if (within && !within.allowed(doc)) continue;
-        lower.set(doc, (lower.get(doc) ?? 0) + factor * weights[q]![i]!);
-        if (cut[q]! > 0) seenCut.set(doc, (seenCut.get(doc) ?? 0) + cut[q]!);
+        if (stamps[doc] !== stamp) {
+          stamps[doc] = stamp;
+          lower[doc] = 0;
+          seenCut[doc] = 0;
+          touched.push(doc);
+        }
+        lower[doc] = lower[doc]! + factor * listWeights[i]!;
+        if (c > 0) seenCut[doc] = seenCut[doc]! + c;
       }
     }
-    // The k-th score is at least that of the k-th best of any k passages: score the likeliest exactly.
-    const likeliest = [...lower].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, query.limit).map(([doc]) => doc);
-    await score(likeliest);
-    const threshold = exact.size >= query.limit ? [...exact.values()].sort((x, y) => y - x)[query.limit - 1]! : -Infinity;
-    if (unseen > 0 && unseen * (1 + MARGIN) >= threshold) {
-      // A passage in no head could still reach the top k: read on the lists whose bounds, taken
-      // together, could lift it there (the smallest bounds summing below the threshold cannot).
-      const open = cut.map((c, q) => ({ c, q })).filter(({ c }) => c > 0).sort((x, y) => x.c - y.c);
-      let below = 0;
-      while (open.length > 0 && threshold > -Infinity && (below + open[0]!.c) * (1 + MARGIN) < threshold) below += open.shift()!.c;
-      slices = open.map(({ q }) => {
-        const from = docs[q]!.length;
-        return { term: query.terms[q]!, from, to: Math.min(lengths[q]!, from * DEEPEN) };
-      });
-      continue;
-    }
-    // Every passage in no head is below the threshold; score every seen one that may not be. When
-    // those are many, reading further down the lists is cheaper (8 bytes a posting against a
-    // passage's terms) and tightens their bounds.
-    const uncertain = [...lower.keys()].filter((doc) => !exact.has(doc) && (lower.get(doc)! + unseen - (seenCut.get(doc) ?? 0)) * (1 + MARGIN) >= threshold);
-    if (uncertain.length > MAX_SCORED * query.limit && unseen > 0) {
-      slices = cut.flatMap((c, q) => (c > 0 ? [{ term: query.terms[q]!, from: docs[q]!.length, to: Math.min(lengths[q]!, docs[q]!.length * DEEPEN) }] : []));
-      continue;
-    }
-    await score(uncertain);
-    return [...exact]
-      .map(([doc, value]) => ({ doc, score: value }))
-      .filter((hit) => hit.score > 0)
-      .sort((x, y) => y.score - x.score || x.doc - y.doc)
-      .slice(0, query.limit);
+    return { lower, seenCut, touched };
   }
+}
+
+/** The `limit` passages of highest `value`, best first, ties by passage (a bounded heap: the seen passages may be hundreds of thousands). */
+function bestOf(docs: readonly number[], value: Float64Array, limit: number): number[] {
+  // Min-heap on (value, then passage descending): its root is the worst of the best so far.
+  const heap: number[] = [];
+  const worse = (a: number, b: number) => value[a]! < value[b]! || (value[a] === value[b] && a > b);
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && worse(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && worse(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+  for (const doc of docs) {
+    if (heap.length < limit) {
+      heap.push(doc);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!worse(heap[i]!, heap[parent]!)) break;
+        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        i = parent;
+      }
+    } else if (limit > 0 && worse(heap[0]!, doc)) {
+      heap[0] = doc;
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => value[b]! - value[a]! || a - b);
 }
 
 function concat<T extends Int32Array | Float32Array>(a: T, b: T): T {
