@@ -100,12 +100,13 @@ function resolveDtype(options: EmbedderOptions): DataType {
 
 /**
  * The key an index records for the model, computed without loading it: the bundled model's is
- * tied to its weights' hash, so rebuilding the model rebuilds indexes made with the old one.
+ * tied to its weights' hash, so rebuilding the model rebuilds indexes made with the old one
+ * (`weights`: the bundled model's ONNX file, when the caller has already read it).
  */
-export async function modelKey(options: EmbedderOptions): Promise<string> {
+export async function modelKey(options: EmbedderOptions, weights?: Uint8Array): Promise<string> {
   const settings = `${resolveDtype(options)}/${options.pooling ?? "mean"}/${options.queryPrefix ?? ""}`;
   if (!isBundledModel(options.model)) return `${options.model}@${settings}`;
-  const weights = await readFile(join(BUNDLED_MODELS_DIR, options.model, MODEL_FILES.onnx));
+  weights ??= await readFile(join(BUNDLED_MODELS_DIR, options.model, MODEL_FILES.onnx));
   return `${options.model}@sha256:${createHash("sha256").update(weights).digest("hex").slice(0, 16)}/${settings}`;
 }
 
@@ -123,14 +124,15 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
   if (isBundledModel(options.model) && resolveDtype(options) === "fp32") {
     await verifyBundledModel(BUNDLED_MODELS_DIR, options.model);
     const folder = join(BUNDLED_MODELS_DIR, options.model);
-    const table = await readStaticTable(await readFile(join(folder, MODEL_FILES.onnx)));
+    const weights = await readFile(join(folder, MODEL_FILES.onnx));
+    const table = await readStaticTable(weights);
     if (table) {
       const { Tokenizer } = await import("@huggingface/tokenizers");
       const [tokenizerJson, tokenizerConfig] = await Promise.all(
         [MODEL_FILES.tokenizer, MODEL_FILES.tokenizerConfig].map(async (file) => JSON.parse(await readFile(join(folder, file), "utf8")) as object),
       );
       const tokenizer = new Tokenizer(tokenizerJson!, tokenizerConfig!);
-      return new StaticEmbedder(await modelKey(options), table, { encode: (text) => tokenizer.encode(text).ids }, await maxTokens(folder), options.pooling ?? "mean", options.queryPrefix ?? "");
+      return new StaticEmbedder(await modelKey(options, weights), table, { encode: (text) => tokenizer.encode(text).ids }, await maxTokens(folder), options.pooling ?? "mean", options.queryPrefix ?? "");
     }
   }
   return loadRuntimeEmbedder(options);

@@ -66,9 +66,9 @@ interface CandidateRow {
   covered: number[];
 }
 
-/** Which of the question's terms ($n, global ids) an article (alias `a`) uses. */
-function coveredSql(alias: string, param: number): string {
-  return `array(select q from unnest($${param}::int[]) as q where q = any(${alias}.terms))`;
+/** ARTICLE rows of candidatesSql and candidateRows: the articles `rows` (SQL) names, with which of the question's terms ($queryIds, global ids) each uses. */
+function articleRowsSql(build: number, rows: string, queryIds: number): string {
+  return `select ${ARTICLE}, a.row, null, null, null, null, null, null, null, a.body, a.body_sha256, array(select q from unnest($${queryIds}::int[]) as q where q = any(a.terms)) from ${partition("articles", build)} a where a.build = ${build} and a.row ${rows}`;
 }
 
 /**
@@ -83,7 +83,7 @@ export function candidatesSql(search: string, build: number, dimensions: number,
     found as materialized (select h.score, p.row, p.article_row, p.start, p."end", p.sentences, p.term_ends, p.terms from hits h join ${passages} p on p.build = ${build} and p.row = h.row)
     select ${HIT} as kind, row, score, article_row, start, "end", sentences, term_ends, terms, null::text as body, null::text as body_sha256, null::int[] as covered from found
     union all select ${PASSAGE}, q.row, -((q.embedding::vector(${dimensions})) <#> $1::vector(${dimensions})), q.article_row, q.start, q."end", q.sentences, q.term_ends, q.terms, null, null, null from found f join ${passages} q on q.build = ${build} and q.row = f.row - 1 and q.article_row = f.article_row
-    union all select ${ARTICLE}, a.row, null, null, null, null, null, null, null, a.body, a.body_sha256, ${coveredSql("a", queryIds)} from ${partition("articles", build)} a where a.build = ${build} and a.row in (select article_row from found)`;
+    union all ${articleRowsSql(build, "in (select article_row from found)", queryIds)}`;
 }
 
 /** A build row, as `currentBuild` reads it. */
@@ -406,7 +406,7 @@ export class PostgresSource implements IndexSource {
     }
     const { rows } = await this.pool.query<CandidateRow>(
       `select ${PASSAGE} as kind, row, -((embedding::vector(${d})) <#> $2::vector(${d})) as score, article_row, start, "end", sentences, term_ends, terms, null::text as body, null::text as body_sha256, null::int[] as covered from ${partition("passages", id)} where build = ${id} and row = any($1::int[])
-       union all select ${ARTICLE}, a.row, null, null, null, null, null, null, null, a.body, a.body_sha256, ${coveredSql("a", 4)} from ${partition("articles", id)} a where a.build = ${id} and a.row = any($3::int[])`,
+       union all ${articleRowsSql(id, "= any($3::int[])", 4)}`,
       [[...wanted], vector, [...articleRows], queryIds],
     );
     let passages = 0;
@@ -434,14 +434,12 @@ export class PostgresSource implements IndexSource {
     });
     if (missing.length > 0) {
       const at = new Map(missing.map((i) => [ids[i]!, i]));
-      const { rows } = await this.pool.query<{ id: number; name: boolean; vector: Buffer }>(`select id, name, vector from ${partition("terms", this.build.id)} where build = ${this.build.id} and id = any($1::int[])`, [[...at.keys()]]);
+      const rows = await this.readWordVectors("and id = any($1::int[])", [[...at.keys()]]);
       if (rows.length !== missing.length) throw new IndexCorruptError(this.where, "a passage names a term its vocabulary does not have");
       for (const row of rows) {
-        if (row.vector.length - 4 !== dimensions) throw new IndexCorruptError(this.where, "its word vectors differ in size");
         const i = at.get(row.id)!;
         dequantizeRow(row.vector, dimensions, vectors, i * dimensions);
         names[i] = row.name ? 1 : 0;
-        this.wordVectors.put(row.id, row.vector, row.name);
       }
     }
     const terms = ids.map((global) => this.terms[global]!);
@@ -463,12 +461,17 @@ export class PostgresSource implements IndexSource {
    */
   async warmUp(): Promise<void> {
     this.lexicon.warmUp();
-    const d = this.build.dimensions;
-    const { rows } = await this.pool.query<{ id: number; name: boolean; vector: Buffer }>(`select id, name, vector from ${partition("terms", this.build.id)} where build = ${this.build.id} order by documents desc, id limit ${this.wordVectors.capacity}`);
+    await this.readWordVectors(`order by documents desc, id limit ${this.wordVectors.capacity}`, []);
+  }
+
+  /** Reads word vectors of the build's terms (`rest`: the query's condition or order after the build's), checks their size and caches them. */
+  private async readWordVectors(rest: string, values: unknown[]): Promise<{ id: number; name: boolean; vector: Buffer }[]> {
+    const { rows } = await this.pool.query<{ id: number; name: boolean; vector: Buffer }>(`select id, name, vector from ${partition("terms", this.build.id)} where build = ${this.build.id} ${rest}`, values);
     for (const row of rows) {
-      if (row.vector.length - 4 !== d) throw new IndexCorruptError(this.where, "its word vectors differ in size");
+      if (row.vector.length - 4 !== this.build.dimensions) throw new IndexCorruptError(this.where, "its word vectors differ in size");
       this.wordVectors.put(row.id, row.vector, row.name);
     }
+    return rows;
   }
 
   /** Checks every article's text against its checksum, in the database (nothing is sent back but a damaged article's id). */
