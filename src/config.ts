@@ -5,6 +5,7 @@ import { config as loadDotenv } from "dotenv";
 import { z } from "zod";
 import { BUNDLED_MODEL_ID } from "./embeddings/bundledModel.js";
 import { MAX_QUESTION_LENGTH } from "./retrieval/answer.js";
+import { DEFAULT_VECTOR_SCAN_MAX_PASSAGES } from "./index/vectorMatrix.js";
 
 /** The project's root folder, so default paths work from any working directory. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -73,6 +74,8 @@ const schema = z.object({
   HNSW_EF_SEARCH: z.coerce.number().int().min(1).max(1000).default(400),
   HNSW_M: z.coerce.number().int().min(2).max(100).default(32),
   HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(4).max(1000).default(200),
+  /** With DATABASE_URL: passages up to which each bot process holds the passage vectors (int8) for an exact search; above, the HNSW graph (0: always the graph). */
+  VECTOR_SCAN_MAX_PASSAGES: z.coerce.number().int().min(0).max(100_000_000).default(DEFAULT_VECTOR_SCAN_MAX_PASSAGES),
   /** The example question of /help, the console's help, /ask's description and the empty-question note (default: one made from a title of the index). */
   EXAMPLE_QUESTION: z.string().trim().min(1).max(MAX_QUESTION_LENGTH, `must be a question of at most ${MAX_QUESTION_LENGTH} characters`).optional(),
   SHARDS: z

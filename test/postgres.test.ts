@@ -175,6 +175,54 @@ describe("the PostgreSQL store (pgvector, on a native server or PGlite)", () => 
     }
   });
 
+  it("finds the exact nearest passages from the vectors held in the process (int8, scored by the database), as a sequential scan does, widening or scanning when the bound needs it", async () => {
+    const { pool, postgres } = await setup();
+    await buildConfiguredIndex(postgres, { embedder });
+    const build = (await pool.query<{ id: number; dimensions: number }>("select b.id, b.dimensions from verbatim_current c join verbatim_builds b on b.id = c.build")).rows[0]!;
+    const d = build.dimensions;
+    const table = `verbatim_passages_b${build.id}`;
+    const passages = Number((await pool.query(`select count(*) from ${table}`)).rows[0].count);
+    const exact = async (vector: Float32Array, limit: number) => {
+      const { rows } = await pool.query<{ row: number; score: number }>(`select row, -((embedding::vector(${d})) <#> $1::vector(${d})) as score from ${table} order by score desc, row limit ${limit}`, [vectorLiteral(vector)]);
+      return rows.map((row) => ({ row: row.row, score: Number(row.score) }));
+    };
+    // Not warmed up (a one-shot question): the graph searches.
+    const cold = (await loadConfiguredSource(postgres)) as PostgresSource;
+    await cold.gather([], await embedder.embedQuery(QUESTIONS[0]!), 12);
+    expect(cold.vectorSearches).toEqual({ held: 0, widened: 0, scanned: 0, graph: 1 });
+    expect(cold.heldVectorBytes).toBe(0);
+    // Above VECTOR_SCAN_MAX_PASSAGES the graph searches after warm-up too.
+    const above = (await loadConfiguredSource({ ...postgres, VECTOR_SCAN_MAX_PASSAGES: passages - 1 })) as PostgresSource;
+    await above.warmUp();
+    expect(above.heldVectorBytes).toBe(0);
+    const source = (await loadConfiguredSource(postgres)) as PostgresSource;
+    await source.warmUp();
+    expect(source.heldVectorBytes).toBeGreaterThan(passages * d);
+    // Questions, and random directions (whose nearest the int8 order often has in another order).
+    const random = fc.sample(fc.array(fc.float({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true }), { minLength: d, maxLength: d }), { numRuns: 60, seed: 7 });
+    const vectors = [...(await Promise.all(QUESTIONS.map((question) => embedder.embedQuery(question)))), ...random.map((values) => Float32Array.from(values))];
+    // Every width at least the hits asked for: the whole build at once (it has fewer passages than
+    // the default widths); a few more than asked for, then more; exactly as many (the bound seldom
+    // separates them: widened or scanned).
+    for (const widths of [[400, 4096], [16, 48], [12]]) {
+      source.heldCandidates = widths;
+      for (const [i, vector] of vectors.entries()) {
+        const gathered = await source.gather([], vector, 12);
+        expect(gathered.vectorHits, `widths ${widths}, vector ${i}`).toEqual(await exact(vector, 12));
+      }
+    }
+    const { held, widened, scanned, graph } = source.vectorSearches;
+    expect(graph).toBe(0);
+    expect(held + widened + scanned).toBe(3 * vectors.length);
+    expect(widened).toBeGreaterThan(0);
+    expect(scanned).toBeGreaterThan(0);
+    // A build missing a passage's row is refused when warm-up reads the vectors, saying which.
+    await pool.query(`delete from ${table} where row = 3`);
+    const damaged = (await loadConfiguredSource(postgres)) as PostgresSource;
+    await expect(damaged.warmUp()).rejects.toThrow(IndexCorruptError);
+    await expect(damaged.warmUp()).rejects.toThrow(new RegExp(`passages 0 to ${passages - 1} are not all there`));
+  });
+
   it("says there is no index yet, and how to build one", async () => {
     const { pool } = await emptyDatabase();
     await migrate(pool);

@@ -28,6 +28,8 @@ let dir: string;
 let database: TestDatabase | undefined;
 /** The same corpus in each store, learned ranking. */
 const retrievers = {} as Record<Store, Retriever>;
+/** The PostgreSQL store warmed up: its vector searches by the vectors held in the process. */
+let held: Retriever;
 /** The PostgreSQL store's settings, for the CLI. */
 let postgresEnv: Record<string, string>;
 
@@ -44,6 +46,11 @@ beforeAll(async () => {
   retrievers.files = await openRetriever(files, createLogger("silent"));
   await buildConfiguredIndex(postgres, { embedder: retrievers.files.embedder });
   retrievers.postgres = await openRetriever(postgres, createLogger("silent"));
+  // Warmed up as the bot is: its vectors held in the process. Widths of 40 then 60 passages (of the
+  // 40 asked for), so that the bound often fails and the scope's exact scan answers too.
+  held = await openRetriever(postgres, createLogger("silent"));
+  await held.warmUp();
+  (held.source as PostgresSource).heldCandidates = [40, 60];
 }, 180_000);
 
 afterAll(async () => {
@@ -52,18 +59,19 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** The PostgreSQL store's retriever, its scoped vector searches set to scan every allowed passage or to walk the HNSW graph. */
-function postgresBy(vectors: "scan" | "graph"): Retriever {
+/** The PostgreSQL store's retriever, its scoped vector searches set to scan every allowed passage, to walk the HNSW graph, or by the vectors held in the process. */
+function postgresBy(vectors: "scan" | "graph" | "held"): Retriever {
+  if (vectors === "held") return held;
   (retrievers.postgres.source as PostgresSource).exactScanPassages = vectors === "graph" ? 0 : EXACT_SCAN_PASSAGES;
   return retrievers.postgres;
 }
 
-describe.each(["scan", "graph"] as const)("isolation (PostgreSQL store, vectors by %s): server B asks about what only server A's articles say", (vectors) => {
+describe.each(["scan", "graph", "held"] as const)("isolation (PostgreSQL store, vectors by %s): server B asks about what only server A's articles say", (vectors) => {
   isolationProbes(() => postgresBy(vectors), () => dir);
   afterAll(() => void postgresBy("scan"));
 });
 
-describe.each(["scan", "graph"] as const)("filters (PostgreSQL store, vectors by %s)", (vectors) => {
+describe.each(["scan", "graph", "held"] as const)("filters (PostgreSQL store, vectors by %s)", (vectors) => {
   filterProbes(() => postgresBy(vectors));
   afterAll(() => void postgresBy("scan"));
 });
@@ -117,6 +125,17 @@ describe("scoped and filtered answers", () => {
     } finally {
       source.exactScanPassages = EXACT_SCAN_PASSAGES;
     }
+    // By the vectors held in the process: exact, through the first width, the second or the scope's scan.
+    for (const [question, scope, filter] of PARITY) {
+      const [a, b] = await Promise.all([retrievers.files.ask(question, { scope, filter, limit: 8 }), held.ask(question, { scope, filter, limit: 8 })]);
+      const what = `${question} ${JSON.stringify([scope, filter])} by the held vectors`;
+      expect(b.answered, what).toBe(a.answered);
+      expect(b.results.map((r) => [r.source.id, r.start, r.end, r.quote, r.alsoReportedBy]), what).toEqual(a.results.map((r) => [r.source.id, r.start, r.end, r.quote, r.alsoReportedBy]));
+      b.results.forEach((r, i) => expect(r.score, what).toBeCloseTo(a.results[i]!.score, 5));
+    }
+    const searches = (held.source as PostgresSource).vectorSearches;
+    expect(searches.graph).toBe(0);
+    expect(searches.held + searches.widened + searches.scanned).toBeGreaterThanOrEqual(PARITY.length);
   });
 
   it("rank the same candidates with the same keyword scores: the scope's rarities and mean length", async () => {

@@ -1,25 +1,25 @@
 /** Where the PostgreSQL store's builds come from; open.ts loads it (and pg) only with DATABASE_URL. */
 import type pg from "pg";
 import { BUILD_CHANNEL, currentBuild } from "../index/postgres/schema.js";
-import { PostgresSource, type BuildRow } from "../index/postgres/source.js";
+import { PostgresSource, type BuildRow, type PostgresSourceOptions } from "../index/postgres/source.js";
 import type { Logger } from "../log.js";
 import type { IndexWatcher } from "./watchers.js";
 
-/** The PostgreSQL store's builds: the current row, and the build channel's notifications. */
-export function databaseWatcher(pool: pg.Pool): IndexWatcher {
+/** The PostgreSQL store's builds: the current row, and the build channel's notifications; `options`: how each build's source searches vectors. */
+export function databaseWatcher(pool: pg.Pool, options: PostgresSourceOptions = {}): IndexWatcher {
   let listener: pg.PoolClient | undefined;
   let closed = false;
   const watcher: IndexWatcher = {
     current: async () => (await currentBuild(pool))?.name,
     load: async () => {
-      const source = await PostgresSource.open(pool);
+      const source = await PostgresSource.open(pool, undefined, options);
       await source.verify();
       return source;
     },
     loadNamed: async (buildId) => {
       const { rows } = await pool.query<BuildRow>("select id, name, manifest, dimensions from verbatim_builds where name = $1", [buildId]);
       if (!rows[0]) throw new Error(`The database has no index build named ${buildId} (it was removed after a newer build): the bot loads the current one.`);
-      return PostgresSource.open(pool, rows[0]);
+      return PostgresSource.open(pool, rows[0], options);
     },
     listen: async (changed, logger) => {
       const connect = async (): Promise<void> => {

@@ -69,13 +69,13 @@ export async function loadConfiguredSource(config: Config): Promise<IndexSource>
   const { store, pool } = database;
   await store.checkReachable(pool, config.DATABASE_URL!);
   await store.migrate(pool);
-  return store.PostgresSource.open(pool);
+  return store.PostgresSource.open(pool, undefined, { vectorScanMaxPassages: config.VECTOR_SCAN_MAX_PASSAGES });
 }
 
 /** How the configured store's builds are watched for a new one. */
 export async function configuredWatcher(config: Config): Promise<IndexWatcher> {
   const database = await configuredDatabase(config);
-  return database ? database.store.databaseWatcher(database.pool) : fileWatcher(config.INDEX_DIR);
+  return database ? database.store.databaseWatcher(database.pool, { vectorScanMaxPassages: config.VECTOR_SCAN_MAX_PASSAGES }) : fileWatcher(config.INDEX_DIR);
 }
 
 /**

@@ -1,5 +1,11 @@
 import { DOT_ALL_WASM } from "./wasm/dotAllWasm.js";
 
+/**
+ * With the PostgreSQL store: passages up to which a bot process holds the vectors as int8 (about
+ * 65 MB at 100 dimensions) for an exact search; above, the HNSW graph (postgres/heldVectors.ts).
+ */
+export const DEFAULT_VECTOR_SCAN_MAX_PASSAGES = 600_000;
+
 /** A row of the matrix and its dot product with the query. */
 export interface VectorHit {
   row: number;

@@ -1,10 +1,13 @@
 /**
  * The PostgreSQL store's reader: an IndexSource over one build in the database. A process holds
  * the article list (no bodies) and the lexicon (each term's spelling and document frequency, for
- * typo correction and rarity); passages, their vectors, bodies, postings and word vectors stay in
- * the database, and a question reads only its candidates', in queries that overlap:
+ * typo correction and rarity), and once warmed up, up to VECTOR_SCAN_MAX_PASSAGES, the passage
+ * vectors as int8 (heldVectors.ts); passages, their float32 vectors, bodies, postings and word
+ * vectors stay in the database, and a question reads only its candidates', in queries that overlap:
  *   1. the vector ranking, with its hits' passages (and the one before each) and their articles'
- *      bodies, in one query (candidatesSql); side by side with
+ *      bodies, in one query (candidatesSql): the exact nearest, from the held vectors' best by int8
+ *      score scored exactly by the database (the HNSW graph's instead above that size, or before
+ *      warm-up); side by side with
  *   2. the exact BM25 ranking (keywordTopK.ts: the heads of the question's impact-ordered
  *      postings, and further only where the bounds need it), then its candidates' passages and
  *      articles, in one query, while the vector search may still run;
@@ -27,9 +30,11 @@ import { keywordTopK, type KeywordReadStats, type PostingsReader, type PostingsS
 import { lap } from "../../stageClock.js";
 import { graphPrecisionOf, graphSearchSql, type GraphPrecision } from "./graph.js";
 import { currentBuild, partition } from "./schema.js";
-import { EXACT_SCAN_PASSAGES, iterativeScans, nearestWithinSql, rowRanges, scopeWithin, totalLength, type WholeBuild, type Within } from "./scope.js";
+import { EXACT_SCAN_PASSAGES, iterativeScans, nearestWithinSql, rowRanges, scopeWithin, totalLength, type RowRanges, type WholeBuild, type Within } from "./scope.js";
 import { vectorLiteral } from "./vectors.js";
 import { WordVectorCache } from "./wordVectors.js";
+import { HELD_CANDIDATES, HeldVectors } from "./heldVectors.js";
+import { DEFAULT_VECTOR_SCAN_MAX_PASSAGES, type RowMask } from "../vectorMatrix.js";
 
 /**
  * Word vectors kept between questions, as stored (int8, 104 bytes each with 100 dimensions), in one
@@ -86,6 +91,29 @@ export function candidatesSql(search: string, build: number, dimensions: number,
     union all ${articleRowsSql(build, "in (select article_row from found)", queryIds)}`;
 }
 
+/** The exact `limit` passages nearest to $1 among the rows $2 (the held vectors' candidates), as SQL returning (row, score): nearest first, ties by row. */
+export function nearestAmongSql(build: number, dimensions: number): string {
+  return `select p.row, -((p.embedding::vector(${dimensions})) <#> $1::vector(${dimensions})) as score from ${partition("passages", build)} p where p.build = ${build} and p.row = any($2::int[]) order by score desc, p.row limit $3`;
+}
+
+/** The exact `limit` ($2) passages nearest to $1 by a scan of every row, as SQL returning (row, score): nearest first, ties by row. */
+export function exactScanSql(build: number, dimensions: number): string {
+  return `select p.row, -((p.embedding::vector(${dimensions})) <#> $1::vector(${dimensions})) as score from ${partition("passages", build)} p where p.build = ${build} order by score desc, p.row limit $2`;
+}
+
+/** How a PostgresSource searches vectors. */
+export interface PostgresSourceOptions {
+  /** Passages up to which warm-up loads the vectors into the process (HeldVectors) for an exact search; 0: always the graph. */
+  vectorScanMaxPassages?: number;
+}
+
+/** Row ranges as a mask over `rows` rows. */
+function rowMask(ranges: RowRanges, rows: number): RowMask {
+  const allowed = new Uint8Array(rows);
+  ranges.firsts.forEach((first, i) => allowed.fill(1, first, ranges.ends[i]));
+  return { allowed, count: ranges.passages };
+}
+
 /** A build row, as `currentBuild` reads it. */
 export interface BuildRow {
   id: number;
@@ -123,8 +151,15 @@ export class PostgresSource implements IndexSource {
   keywordStats: KeywordReadStats | undefined;
   /** Allowed passages up to which a scoped vector search scans them all (scope.ts's EXACT_SCAN_PASSAGES unless a test wants the graph). */
   exactScanPassages = EXACT_SCAN_PASSAGES;
+  /** Rows scored exactly from the held vectors' int8 order, before the database scans them all (HELD_CANDIDATES unless a test wants fewer). */
+  heldCandidates: readonly number[] = HELD_CANDIDATES;
+  /** How the vector searches were answered: by the held vectors (at the first width or a later one), by the database's exact scan (the bound did not separate them), or by the graph (without held vectors; unscoped ones only are counted). */
+  readonly vectorSearches = { held: 0, widened: 0, scanned: 0, graph: 0 };
   private wholeLength: Promise<number> | undefined;
   private iterativeScans: Promise<boolean> | undefined;
+  /** The build's passage vectors as int8, once warm-up has read them (within vectorScanMaxPassages). */
+  private held: HeldVectors | undefined;
+  private readonly vectorScanMaxPassages: number;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -138,7 +173,9 @@ export class PostgresSource implements IndexSource {
     private readonly averageLength: number,
     /** The precision of the build's HNSW graph (graph.ts). */
     readonly graphPrecision: GraphPrecision,
+    options: PostgresSourceOptions,
   ) {
+    this.vectorScanMaxPassages = options.vectorScanMaxPassages ?? DEFAULT_VECTOR_SCAN_MAX_PASSAGES;
     this.byRow = [...articles.values()].sort((a, b) => a.row - b.row);
     this.firsts = Int32Array.from(this.byRow, (article) => article.first);
     this.wordVectors = new WordVectorCache(terms.length, build.dimensions + 4, TERM_CACHE_SIZE);
@@ -177,7 +214,7 @@ export class PostgresSource implements IndexSource {
   }
 
   /** Opens the database's current build (or the given one): its manifest, article list and lexicon. */
-  static async open(pool: pg.Pool, build?: BuildRow): Promise<PostgresSource> {
+  static async open(pool: pg.Pool, build?: BuildRow, options: PostgresSourceOptions = {}): Promise<PostgresSource> {
     const row = build ?? (await currentBuild(pool));
     if (!row) throw new DatabaseIndexMissingError();
     const where = `build ${row.name} in PostgreSQL`;
@@ -211,7 +248,7 @@ export class PostgresSource implements IndexSource {
       spellings[i] = t.spelling;
       documents[i] = t.documents;
     });
-    return new PostgresSource(pool, row, manifest, articles, terms, spellings, documents, new Map(terms.map((term, i) => [term, i])), averageLength, precision);
+    return new PostgresSource(pool, row, manifest, articles, terms, spellings, documents, new Map(terms.map((term, i) => [term, i])), averageLength, precision, options);
   }
 
   private idfOf(id: number): number {
@@ -311,10 +348,14 @@ export class PostgresSource implements IndexSource {
     // mean length). The vector search returns its hits' passages, the passage before each and their
     // articles in the same query (candidatesSql).
     let vectorRows: Promise<{ rows: CandidateRow[] }>;
-    if (within) {
+    if (this.held) vectorRows = this.heldSearch(this.held, queryVector, vector, limit, queryIds, within);
+    else if (within) {
       const scoped = nearestWithinSql(id, d, this.graphPrecision, within.allowed, within.excluded, limit, within.iterative ? this.exactScanPassages : Infinity);
       vectorRows = (scoped.iterative ? filteredSearchQuery : searchQuery)<CandidateRow>(this.pool, candidatesSql(scoped.text, id, d, scoped.values.length + 2), [vector, ...scoped.values, queryIds]);
-    } else vectorRows = searchQuery<CandidateRow>(this.pool, candidatesSql(graphSearchSql(id, d, this.graphPrecision), id, d, 3), [vector, limit, queryIds]);
+    } else {
+      this.vectorSearches.graph++;
+      vectorRows = searchQuery<CandidateRow>(this.pool, candidatesSql(graphSearchSql(id, d, this.graphPrecision), id, d, 3), [vector, limit, queryIds]);
+    }
     // Not left unhandled while the keyword ranking is awaited: its failure is thrown below.
     vectorRows.catch(() => undefined);
     // A term the scope's passages never use adds nothing to any of them: its postings are not read.
@@ -392,6 +433,44 @@ export class PostgresSource implements IndexSource {
     };
   }
 
+  /**
+   * The exact nearest `limit` passages (as candidatesSql reads them) from the held vectors' best by
+   * int8 score, scored exactly by the database: the first width whose bound shows that no row left
+   * out can reach the last hit, else a scan of every row.
+   */
+  private async heldSearch(held: HeldVectors, queryVector: Float32Array, vector: string, limit: number, queryIds: number[], within?: Within): Promise<{ rows: CandidateRow[] }> {
+    const id = this.build.id;
+    const d = this.build.dimensions;
+    // A scope's rows, as a mask over the held rows (made for each question: a byte a passage, which
+    // a view kept per server would otherwise hold for as long as the build serves).
+    const mask = within ? rowMask(within.allowed, held.rows) : undefined;
+    // The keyword ranking's first read goes out first: the database reads its postings while this
+    // process scans the int8 rows.
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const [i, width] of this.heldCandidates.entries()) {
+      const found = held.candidates(queryVector, Math.max(width, limit), mask);
+      if (!found) break;
+      const result = await this.pool.query<CandidateRow>(candidatesSql(nearestAmongSql(id, d), id, d, 4), [vector, found.rows, limit, queryIds]);
+      let last = Infinity;
+      let hits = 0;
+      for (const row of result.rows) {
+        if (row.kind !== HIT) continue;
+        hits++;
+        last = Math.min(last, Number(row.score));
+      }
+      if (found.ceiling === -Infinity || (hits === limit && found.ceiling < last)) {
+        if (i === 0) this.vectorSearches.held++;
+        else this.vectorSearches.widened++;
+        return result;
+      }
+    }
+    this.vectorSearches.scanned++;
+    if (!within) return this.pool.query<CandidateRow>(candidatesSql(exactScanSql(id, d), id, d, 3), [vector, limit, queryIds]);
+    // The scope's rows scanned exactly, by their ranges.
+    const scoped = nearestWithinSql(id, d, this.graphPrecision, within.allowed, within.excluded, limit, Infinity);
+    return this.pool.query<CandidateRow>(candidatesSql(scoped.text, id, d, scoped.values.length + 2), [vector, ...scoped.values, queryIds]);
+  }
+
   /** The given passages, the one before each in its article, their similarity to the question and their articles, in one query. */
   private async candidateRows(items: readonly number[], queryIds: readonly number[], vector: string): Promise<CandidateRow[]> {
     if (items.length === 0) return [];
@@ -457,11 +536,20 @@ export class PostgresSource implements IndexSource {
   /**
    * Builds the lexicon's typo index, and reads the word vectors of the build's most used terms
    * into the cache (up to its size; at 10,000 articles its whole vocabulary, about 7 MB in one
-   * query), so that a question reads word vectors only for rare terms beyond the cache.
+   * query), so that a question reads word vectors only for rare terms beyond the cache; and, up
+   * to vectorScanMaxPassages, the passage vectors as int8 (HeldVectors), for an exact search
+   * without the graph (about 2 s at 10,000 articles).
    */
   async warmUp(): Promise<void> {
     this.lexicon.warmUp();
     await this.readWordVectors(`order by documents desc, id limit ${this.wordVectors.capacity}`, []);
+    const passages = this.manifest.counts.passages;
+    if (!this.held && passages > 0 && passages <= this.vectorScanMaxPassages) this.held = await HeldVectors.load(this.pool, this.build.id, passages, this.build.dimensions);
+  }
+
+  /** Bytes the held passage vectors take (0 when the graph searches). */
+  get heldVectorBytes(): number {
+    return this.held?.bytes ?? 0;
   }
 
   /** Reads word vectors of the build's terms (`rest`: the query's condition or order after the build's), checks their size and caches them. */
