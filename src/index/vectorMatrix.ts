@@ -296,24 +296,11 @@ export function createVectorMatrix(rows: number, dimensions: number): VectorMatr
         // The first question does not wait for the int8 rows: a one-shot `verbatim ask` asks one.
         if (rowError < 0 && ++asked < 2) return viaFullScan(vector, limit, mask);
         prepare();
-        // The question as int8 values too, with its own scale and rounding error.
-        let largest = 0;
-        for (let d = 0; d < dimensions; d++) largest = Math.max(largest, Math.abs(vector[d]!));
-        if (!(largest > 0) || !Number.isFinite(largest)) return viaFullScan(vector, limit, mask);
-        const scale = largest / 127;
-        let queryError = 0;
-        let queryLength = 0;
-        for (let d = 0; d < dimensions; d++) {
-          const value = vector[d]!;
-          const n = Math.round(value / scale);
-          query16[d] = n;
-          queryError += (value - n * scale) ** 2;
-          queryLength += value * value;
-        }
+        const quantised = quantiseQuery(vector, dimensions, query16, rowError, rowLength);
+        if (!quantised) return viaFullScan(vector, limit, mask);
+        const { scale, bound } = quantised;
         query.set(vector);
         wasm.dotI8(rows8At, padded, stride, query16At, scalesAt, outAt);
-        // |x·q − x̃·q̃| ≤ |x − x̃|·|q| + (|x| + |x − x̃|)·|q − q̃|, plus float32 rounding.
-        const bound = rowError * Math.sqrt(queryLength) + (rowError + rowLength) * Math.sqrt(queryError) + 1e-5;
         const exact = new Map<number, number>();
         let hits: VectorHit[] | undefined;
         // The best `candidates` by int8 score, scored exactly; when that cannot be shown to hold
@@ -366,6 +353,31 @@ export function createVectorMatrix(rows: number, dimensions: number): VectorMatr
       return { hits: topScores(scores, limit, mask), similarity: (row) => scores[row]! };
     },
   };
+}
+
+/**
+ * A question's first `dimensions` values as int8 (widened to int16 for dotI8, written into `query16`) with its scale,
+ * and the bound on how far an int8 score (dotI8's, times `scale`) can be from the float32 one, for
+ * rows quantised with at most `rowError` and of length at most `rowLength`:
+ * |x·q − x̃·q̃| ≤ |x − x̃|·|q| + (|x| + |x − x̃|)·|q − q̃|, plus float32 rounding (1e-5, which also
+ * covers a database summing the float32 products in its own order). Undefined for a zero or not
+ * finite vector.
+ */
+export function quantiseQuery(vector: Float32Array, dimensions: number, query16: Int16Array, rowError: number, rowLength: number): { scale: number; bound: number } | undefined {
+  let largest = 0;
+  for (let d = 0; d < dimensions; d++) largest = Math.max(largest, Math.abs(vector[d]!));
+  if (!(largest > 0) || !Number.isFinite(largest)) return undefined;
+  const scale = largest / 127;
+  let queryError = 0;
+  let queryLength = 0;
+  for (let d = 0; d < dimensions; d++) {
+    const value = vector[d]!;
+    const n = Math.round(value / scale);
+    query16[d] = n;
+    queryError += (value - n * scale) ** 2;
+    queryLength += value * value;
+  }
+  return { scale, bound: rowError * Math.sqrt(queryLength) + (rowError + rowLength) * Math.sqrt(queryError) + 1e-5 };
 }
 
 /** The next multiple of 16 bytes. */

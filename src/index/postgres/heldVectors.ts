@@ -18,7 +18,7 @@
  */
 import type pg from "pg";
 import { IndexCorruptError } from "../errors.js";
-import { dotAllModule, topScores, type DotAllExports, type RowMask, type WasmApi } from "../vectorMatrix.js";
+import { dotAllModule, quantiseQuery, topScores, type DotAllExports, type RowMask, type WasmApi } from "../vectorMatrix.js";
 import { partition } from "./schema.js";
 
 /**
@@ -114,28 +114,15 @@ export class HeldVectors {
    * take (zero or not finite: the database scans).
    */
   candidates(vector: Float32Array, taken: number, mask?: RowMask): HeldCandidates | undefined {
-    const { dimensions, query16 } = this;
-    let largest = 0;
-    for (let d = 0; d < dimensions; d++) largest = Math.max(largest, Math.abs(vector[d]!));
-    if (!(largest > 0) || !Number.isFinite(largest)) return undefined;
-    const scale = largest / 127;
-    let queryError = 0;
-    let queryLength = 0;
-    for (let d = 0; d < dimensions; d++) {
-      const value = vector[d]!;
-      const n = Math.round(value / scale);
-      query16[d] = n;
-      queryError += (value - n * scale) ** 2;
-      queryLength += value * value;
-    }
+    if (vector.length !== this.dimensions) throw new Error(`a question vector of ${vector.length} dimensions for passages of ${this.dimensions}`);
+    const quantised = quantiseQuery(vector, this.dimensions, this.query16, this.rowError, this.rowLength);
+    if (!quantised) return undefined;
     this.wasm.dotI8(this.rows8At, Math.ceil(this.rows / 4) * 4, this.stride, this.query16At, this.scalesAt, this.out.byteOffset);
-    // With a mask, among its allowed rows only: the argument below is then over those alone.
+    // With a mask, among its allowed rows only: the bound below is then over those alone.
     const rough = topScores(this.out, taken, mask);
-    if (rough.length >= (mask?.count ?? this.rows)) return { rows: rough.map((hit) => hit.row), ceiling: -Infinity };
-    // |x·q − x̃·q̃| ≤ |x − x̃|·|q| + (|x| + |x − x̃|)·|q − q̃|, plus float32 rounding (the database sums
-    // in its own order).
-    const bound = this.rowError * Math.sqrt(queryLength) + (this.rowError + this.rowLength) * Math.sqrt(queryError) + 1e-5;
-    return { rows: rough.map((hit) => hit.row), ceiling: rough.at(-1)!.score * scale + bound };
+    const rows = rough.map((hit) => hit.row);
+    if (rough.length >= (mask?.count ?? this.rows)) return { rows, ceiling: -Infinity };
+    return { rows, ceiling: rough.at(-1)!.score * quantised.scale + quantised.bound };
   }
 }
 
