@@ -179,11 +179,14 @@ export async function keywordTopK(query: KeywordQuery, reader: PostingsReader, s
   }
 }
 
+/** The most bytes of sums kept between questions (one set is kept whatever its size). */
+const POOLED_SUMS_BYTES = 64 * 2 ** 20;
+
 /**
  * The seen passages' sums of one round, in arrays indexed by passage: at 1.8 million passages a
  * deep search sees hundreds of thousands, and Maps of them, rebuilt each round, took more than half
  * of its time and most of its memory. Kept between questions in a free list, so a question running
- * beside another never shares one (at most 20 bytes a passage each); `stamp` marks the passages
+ * beside another never shares one (20 bytes a passage each; see release); `stamp` marks the passages
  * the current round touched, so nothing is cleared between rounds.
  */
 class Sums {
@@ -197,8 +200,19 @@ class Sums {
     return Sums.free.pop() ?? new Sums();
   }
 
+  /** Bytes the arrays take (20 a passage). */
+  get bytes(): number {
+    return this.lower.byteLength + this.seenCut.byteLength + this.stamps.byteLength;
+  }
+
+  /**
+   * Kept for the next question while the kept ones hold at most POOLED_SUMS_BYTES (4 sets at
+   * 10,000 articles; one at 100,000, where a set is 36 MB): questions in flight beyond that make
+   * their own and leave them to the garbage collector, so a burst does not hold memory for good.
+   */
   release(): void {
-    if (Sums.free.length < 4) Sums.free.push(this);
+    const pooled = Sums.free.reduce((sum, sums) => sum + sums.bytes, 0);
+    if (Sums.free.length < 4 && (Sums.free.length === 0 || pooled + this.bytes <= POOLED_SUMS_BYTES)) Sums.free.push(this);
   }
 
   /** One round's sums over every posting read so far (list by list, as read), and the passages they touch in first-touch order. */
