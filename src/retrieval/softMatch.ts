@@ -1,5 +1,5 @@
 import type { Vocabulary } from "../index/vocabulary.js";
-import { dotAllModule, type DotAllExports, type WasmApi } from "../index/vectorMatrix.js";
+import { dotAllModule, growMemory, instantiateDotAll, type DotAllExports } from "../index/vectorMatrix.js";
 
 /** Word-vector similarity below which two different words are not taken as near-synonyms. */
 export const SOFT_MATCH_FLOOR = 0.3;
@@ -54,8 +54,7 @@ class PairDots {
   static get(): PairDots | null {
     if (pairDots === undefined) {
       const module = dotAllModule();
-      const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-      pairDots = module ? new PairDots(new api.Instance(module).exports as DotAllExports) : null;
+      pairDots = module ? new PairDots(instantiateDotAll(module)) : null;
     }
     return pairDots;
   }
@@ -81,8 +80,7 @@ class PairDots {
     const outAt = rowAt + Math.ceil((dimensions * 4) / 16) * 16;
     const needed = outAt + this.pairCount * 16;
     const { memory } = this.wasm;
-    const pages = Math.ceil(needed / 65536) - memory.buffer.byteLength / 65536;
-    if (pages > 0) memory.grow(pages);
+    growMemory(memory, needed);
     const pairs = new Float64Array(memory.buffer, PairDots.pairsAt, this.pairCount * dimensions * 2).fill(0);
     query.forEach((q, i) => {
       if (!q.vector) return;

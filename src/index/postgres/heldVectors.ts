@@ -18,7 +18,7 @@
  */
 import type pg from "pg";
 import { IndexCorruptError } from "../errors.js";
-import { dotAllModule, quantiseQuery, topScores, type DotAllExports, type RowMask, type WasmApi } from "../vectorMatrix.js";
+import { dotAllModule, instantiateDotAll, quantiseQuery, topScores, type DotAllExports, type RowMask } from "../vectorMatrix.js";
 import { partition } from "./schema.js";
 
 /**
@@ -80,10 +80,7 @@ export class HeldVectors {
     const query16At = align(outAt + padded * 4);
     const normAt = align(query16At + 2 * stride);
     const needed = normAt + 16;
-    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const wasm = new api.Instance(module).exports as DotAllExports;
-    const pages = Math.ceil(needed / 65536) - wasm.memory.buffer.byteLength / 65536;
-    if (pages > 0) wasm.memory.grow(pages);
+    const wasm = instantiateDotAll(module, needed);
     const chunk = new Float32Array(wasm.memory.buffer, chunkAt, CHUNK_ROWS * dimensions);
     const norm = new Float32Array(wasm.memory.buffer, normAt, 1);
     let rowError = 0;

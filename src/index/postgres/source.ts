@@ -91,14 +91,14 @@ export function candidatesSql(search: string, build: number, dimensions: number,
     union all ${articleRowsSql(build, "in (select article_row from found)", queryIds)}`;
 }
 
-/** The exact `limit` passages nearest to $1 among the rows $2 (the held vectors' candidates), as SQL returning (row, score): nearest first, ties by row. */
-export function nearestAmongSql(build: number, dimensions: number): string {
-  return `select p.row, -((p.embedding::vector(${dimensions})) <#> $1::vector(${dimensions})) as score from ${partition("passages", build)} p where p.build = ${build} and p.row = any($2::int[]) order by score desc, p.row limit $3`;
-}
-
-/** The exact `limit` ($2) passages nearest to $1 by a scan of every row, as SQL returning (row, score): nearest first, ties by row. */
-export function exactScanSql(build: number, dimensions: number): string {
-  return `select p.row, -((p.embedding::vector(${dimensions})) <#> $1::vector(${dimensions})) as score from ${partition("passages", build)} p where p.build = ${build} order by score desc, p.row limit $2`;
+/**
+ * The exact `limit` passages nearest to $1 by their float32 vectors, as SQL returning (row, score),
+ * nearest first, ties by row: among the rows $2 (the held vectors' candidates; the limit then $3),
+ * or scanning every row (the limit $2).
+ */
+function exactNearestSql(build: number, dimensions: number, among: boolean): string {
+  const filter = among ? " and p.row = any($2::int[])" : "";
+  return `select p.row, -((p.embedding::vector(${dimensions})) <#> $1::vector(${dimensions})) as score from ${partition("passages", build)} p where p.build = ${build}${filter} order by score desc, p.row limit $${among ? 3 : 2}`;
 }
 
 /** How a PostgresSource searches vectors. */
@@ -450,7 +450,7 @@ export class PostgresSource implements IndexSource {
     for (const [i, width] of this.heldCandidates.entries()) {
       const found = held.candidates(queryVector, Math.max(width, limit), mask);
       if (!found) break;
-      const result = await this.pool.query<CandidateRow>(candidatesSql(nearestAmongSql(id, d), id, d, 4), [vector, found.rows, limit, queryIds]);
+      const result = await this.pool.query<CandidateRow>(candidatesSql(exactNearestSql(id, d, true), id, d, 4), [vector, found.rows, limit, queryIds]);
       let last = Infinity;
       let hits = 0;
       for (const row of result.rows) {
@@ -465,7 +465,7 @@ export class PostgresSource implements IndexSource {
       }
     }
     this.vectorSearches.scanned++;
-    if (!within) return this.pool.query<CandidateRow>(candidatesSql(exactScanSql(id, d), id, d, 3), [vector, limit, queryIds]);
+    if (!within) return this.pool.query<CandidateRow>(candidatesSql(exactNearestSql(id, d, false), id, d, 3), [vector, limit, queryIds]);
     // The scope's rows scanned exactly, by their ranges.
     const scoped = nearestWithinSql(id, d, this.graphPrecision, within.allowed, within.excluded, limit, Infinity);
     return this.pool.query<CandidateRow>(candidatesSql(scoped.text, id, d, scoped.values.length + 2), [vector, ...scoped.values, queryIds]);
