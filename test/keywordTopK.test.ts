@@ -32,7 +32,7 @@ function search(documents: number[][], terms: number[], limit: number, firstRead
   if (!keep) {
     const expected = index.search(query, limit);
     const factors = distinct.map((term) => index.idf(`t${term}`) * (BM25_K1 + 1));
-    const got = keywordTopK({ terms: distinct, factors, averageLength: index.averageLength, limit, firstRead }, readerOf(index, documents), stats);
+    const got = keywordTopK({ terms: distinct, factors, averageLength: index.averageLength, passages: documents.length, limit, firstRead }, readerOf(index, documents), stats);
     return { expected, got };
   }
   const mask = index.mask(Uint8Array.from(documents, (_, i) => (keep[i] ? 1 : 0)));

@@ -151,7 +151,7 @@ describe("scoped and filtered answers", () => {
     for (const [scope, filter] of [[{ guildId: B }, {}], [{ guildId: A }, {}], [{}, { outlets: ["voice of america"] }], [{ guildId: A }, { outlets: ["Vextoria Gazette"] }]] as [ArticleScope, ArticleFilter][]) {
       const [a, b] = await Promise.all([viewOf(retrievers.files, scope, filter), viewOf(retrievers.postgres, scope, filter)]);
       for (const word of words) {
-        expect([word, b.lexicon.has(word), b.lexicon.idf(word), b.lexicon.isTitleTerm(word)]).toEqual([word, a.lexicon.has(word), a.lexicon.idf(word), a.lexicon.isTitleTerm(word)]);
+        expect([word, b.lexicon.has(word), b.lexicon.idf(word), b.lexicon.isTitleOnlyTerm(word)]).toEqual([word, a.lexicon.has(word), a.lexicon.idf(word), a.lexicon.isTitleOnlyTerm(word)]);
         expect(b.lexicon.correct(word.slice(0, -1) + "x"), word).toEqual(a.lexicon.correct(word.slice(0, -1) + "x"));
       }
       expect([...b.articles.keys()].sort()).toEqual([...a.articles.keys()].sort());

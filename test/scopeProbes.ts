@@ -139,7 +139,7 @@ export function isolationProbes(current: () => Retriever, scratch: () => string)
     const lexicon = (await viewOf(retriever, { guildId: B })).lexicon;
     expect(lexicon.has("frumbleworth")).toBe(false);
     expect(lexicon.idf("frumbleworth")).toBe(lexicon.idf("neverusedanywhere"));
-    expect(lexicon.isTitleTerm("snargleton")).toBe(false);
+    expect(lexicon.isTitleOnlyTerm("snargleton")).toBe(false);
     expect(retriever.view({ guildId: B }).articles.size).toBe(7);
   });
 

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { offsetsIn, sourceOf, type Article } from "../corpus/article.js";
 import type { Embedder } from "../embeddings/embedder.js";
 import type { IndexSnapshot } from "../index/snapshot.js";
@@ -77,6 +78,14 @@ export interface AskOptions {
 
 /** Scopes and filters whose views a retriever keeps (each a mask of its passages and a lexicon): the busiest servers' stay made. */
 const CACHED_VIEWS = 64;
+
+/**
+ * Articles whose title terms are kept between questions (the judge's title feature reads each
+ * candidate's; tokenising one title takes ~50 µs): every article of a corpus up to this size, the
+ * most recently used of a larger one, so that the bot's memory does not grow with the corpus
+ * (about 650 bytes an article).
+ */
+const TITLE_CACHE_ARTICLES = 20_000;
 
 function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));
@@ -296,7 +305,7 @@ export class Retriever {
   /** The index, from whichever store holds it. */
   readonly source: IndexSource;
   /** See titleTermsOf(). */
-  private readonly titlesOfArticles = new Map<string, ReadonlySet<string>>();
+  private readonly titlesOfArticles = new LRUCache<string, ReadonlySet<string>>({ max: TITLE_CACHE_ARTICLES });
   /** See view(): by scopeKey, the least recently used first. */
   private readonly views = new Map<string, IndexView>();
 
@@ -323,16 +332,21 @@ export class Retriever {
   }
 
   /**
-   * Builds now what a question may otherwise have to build: the title terms of every article
-   * (wanted when a question uses a word no article's text does; 0.5 s at 10,000 articles), each
-   * article's own title terms (the judge's title feature, another 0.5 s), the typo index (45 ms)
-   * and the vector scan's int8 rows (the PostgreSQL store: reads its word vectors into their
+   * Builds now what a question may otherwise have to build: the title terms no article's text
+   * uses (wanted when a question uses such a word; 0.5 s at 10,000 articles), each article's own
+   * title terms (the judge's title feature, another 0.5 s; up to TITLE_CACHE_ARTICLES articles),
+   * the typo index (45 ms) and the vector scan's int8 rows (the PostgreSQL store: reads its word vectors into their
    * cache), so that no user's question pays for them. The bot does this at start; a one-shot
    * `verbatim ask` does not.
    */
   async warmUp(): Promise<void> {
     await this.source.warmUp();
-    if (this.judge) for (const id of this.source.articles.keys()) this.titleTermsOf(id);
+    if (!this.judge) return;
+    let warmed = 0;
+    for (const id of this.source.articles.keys()) {
+      if (warmed++ === TITLE_CACHE_ARTICLES) break;
+      this.titleTermsOf(id);
+    }
   }
 
   /**
@@ -366,7 +380,8 @@ export class Retriever {
 
   /**
    * One article's title and outlet terms, tokenised when first asked for: a question needs only its
-   * candidates' (tokenising all 10,000 titles up front took 470 ms of a cold start).
+   * candidates' (tokenising all 10,000 titles up front took 470 ms of a cold start). The
+   * TITLE_CACHE_ARTICLES most recently used are kept.
    */
   private titleTermsOf(articleId: string): ReadonlySet<string> {
     let terms = this.titlesOfArticles.get(articleId);
@@ -388,13 +403,13 @@ export class Retriever {
     const unmentioned = new Set<string>();
     tokenize(question).forEach((token, i) => {
       if (token.stop) return;
-      if (!lexicon.has(token.term) && !lexicon.isTitleTerm(token.term)) {
+      if (!lexicon.has(token.term) && !lexicon.isTitleOnlyTerm(token.term)) {
         const corrected = lexicon.correct(token.spelling);
         if (corrected) token = { ...token, ...corrected };
       }
       if (!seen.has(token.term)) seen.set(token.term, token.spelling);
       const written = question.slice(token.start, token.end);
-      if (i > 0 && STARTS_UPPERCASE.test(written) && !lexicon.has(token.term) && !lexicon.isTitleTerm(token.term)) unmentioned.add(written.replace(/['’]s?$/, ""));
+      if (i > 0 && STARTS_UPPERCASE.test(written) && !lexicon.has(token.term) && !lexicon.isTitleOnlyTerm(token.term)) unmentioned.add(written.replace(/['’]s?$/, ""));
     });
     const spellings = [...seen.values()];
     const vectors = await this.embedder.embedDocuments(spellings);

@@ -163,7 +163,7 @@ export class PostgresSource implements IndexSource {
 
   private constructor(
     private readonly pool: pg.Pool,
-    private readonly build: BuildRow,
+    private readonly build: Omit<BuildRow, "manifest">,
     readonly manifest: Manifest,
     readonly articles: ReadonlyMap<string, CatalogueEntry>,
     private readonly terms: string[],
@@ -183,15 +183,18 @@ export class PostgresSource implements IndexSource {
     this.where = `build ${build.name} in PostgreSQL`;
     this.postings = {
       read: async (slices) => {
-        const { rows } = await pool.query<{ term: number; length: number; pairs: Buffer }>(
-          `select t.term, length(p.pairs) / 8 as length, substring(p.pairs from t.start for t.count) as pairs from unnest($1::int[], $2::int[], $3::int[]) as t (term, start, count) join ${partition("postings", build.id)} p on p.build = ${build.id} and p.term = t.term`,
+        // As base64 (bytea's text form is hex, twice the bytes: a deep read at 100,000 articles is
+        // megabytes; node-postgres's binary results are decoded as UTF-8 text, so not for bytes).
+        const { rows } = await pool.query<{ term: number; length: number; pairs: string }>(
+          `select t.term, length(p.pairs) / 8 as length, encode(substring(p.pairs from t.start for t.count), 'base64') as pairs from unnest($1::int[], $2::int[], $3::int[]) as t (term, start, count) join ${partition("postings", build.id)} p on p.build = ${build.id} and p.term = t.term`,
           [slices.map((slice) => slice.term), slices.map((slice) => 8 * slice.from + 1), slices.map((slice) => Math.min(MAX_SLICE_BYTES, 8 * Math.max(0, slice.to - slice.from)))],
         );
         const read = new Map<number, PostingsSlice>();
         for (const row of rows) {
-          if (row.pairs.length % 8 !== 0) throw new IndexCorruptError(this.where, `the postings of term ${row.term} are not whole pairs`);
-          const view = new DataView(row.pairs.buffer, row.pairs.byteOffset, row.pairs.byteLength);
-          const count = row.pairs.length / 8;
+          const pairs = Buffer.from(row.pairs, "base64"); // (the line breaks PostgreSQL puts every 76 characters are skipped)
+          if (pairs.length % 8 !== 0) throw new IndexCorruptError(this.where, `the postings of term ${row.term} are not whole pairs`);
+          const view = new DataView(pairs.buffer, pairs.byteOffset, pairs.byteLength);
+          const count = pairs.length / 8;
           const docs = new Int32Array(count);
           const weights = new Float32Array(count);
           for (let i = 0; i < count; i++) {
@@ -236,8 +239,23 @@ export class PostgresSource implements IndexSource {
     const averageLength = keywordRows.rows[0]?.average;
     if (averageLength === null || averageLength === undefined) throw new IndexOutdatedError(where, "its keyword postings are in an older layout; run `npm run index` (it reuses the stored embeddings)");
     if (articleRows.rows.length !== manifest.counts.articles) throw new IndexCorruptError(where, `it holds ${articleRows.rows.length} articles, not the ${manifest.counts.articles} its manifest records`);
+    // Each string once in memory (at 100,000 articles the list is most of what a process holds): an
+    // article's hash and file are the manifest's strings, and outlets and dates, which repeat, one
+    // string each.
     const articles = new Map<string, CatalogueEntry>();
-    for (const a of articleRows.rows) articles.set(a.id, { id: a.id, title: a.title, outlet: a.outlet, published: a.published, url: a.url, file: a.file, hash: a.hash, row: a.row, first: a.first_passage, end: a.end_passage });
+    const repeated = new Map<string, string>();
+    const once = (text: string): string => {
+      const known = repeated.get(text);
+      if (known !== undefined) return known;
+      repeated.set(text, text);
+      return text;
+    };
+    for (const a of articleRows.rows) {
+      const listed = manifest.articles[a.id];
+      const hash = listed?.hash === a.hash ? listed.hash : a.hash;
+      const file = listed?.file === a.file ? listed.file : a.file;
+      articles.set(a.id, { id: a.id, title: a.title, outlet: once(a.outlet), published: once(a.published), url: a.url, file, hash, row: a.row, first: a.first_passage, end: a.end_passage });
+    }
     const n = termRows.rows.length;
     const terms = new Array<string>(n);
     const spellings = new Array<string>(n);
@@ -245,10 +263,10 @@ export class PostgresSource implements IndexSource {
     termRows.rows.forEach((t, i) => {
       if (t.id !== i) throw new IndexCorruptError(where, "its terms are not numbered 0, 1, 2, …");
       terms[i] = t.term;
-      spellings[i] = t.spelling;
+      spellings[i] = t.spelling === t.term ? t.term : t.spelling; // most are the same word: one string
       documents[i] = t.documents;
     });
-    return new PostgresSource(pool, row, manifest, articles, terms, spellings, documents, new Map(terms.map((term, i) => [term, i])), averageLength, precision, options);
+    return new PostgresSource(pool, { id: row.id, name: row.name, dimensions: row.dimensions }, manifest, articles, terms, spellings, documents, new Map(terms.map((term, i) => [term, i])), averageLength, precision, options);
   }
 
   private idfOf(id: number): number {
@@ -365,7 +383,7 @@ export class PostgresSource implements IndexSource {
       keywordIds.length === 0
         ? []
         : await keywordTopK(
-            { terms: keywordIds, factors: keywordIds.map((term) => idf(term) * (BM25_K1 + 1)), averageLength: within?.averageLength ?? this.averageLength, limit, firstRead: this.keywordFirstRead, ...(within ? { within: within.keyword } : {}) },
+            { terms: keywordIds, factors: keywordIds.map((term) => idf(term) * (BM25_K1 + 1)), averageLength: within?.averageLength ?? this.averageLength, passages: this.manifest.counts.passages, limit, firstRead: this.keywordFirstRead, ...(within ? { within: within.keyword } : {}) },
             this.postings,
             this.keywordStats,
           );
