@@ -135,6 +135,42 @@ describe("the PostgreSQL store (pgvector, on a native server or PGlite)", () => 
     await expect(buildConfiguredIndex(thin, { embedder })).rejects.toThrow("HNSW_EF_CONSTRUCTION (40) must be at least twice HNSW_M (32)");
   });
 
+  it("says before embedding when the HNSW graph will not fit in maintenance_work_mem, passes on pgvector's notice, and reports the graph's progress", async () => {
+    const { url, pool } = await emptyDatabase();
+    // About 1,300 passages: their graph takes more than 1 MB, the least maintenance_work_mem may be.
+    const corpusDir = await tempDir("verbatim-corpus-");
+    for (let a = 0; a < 160; a++) {
+      const sentences = Array.from({ length: 24 }, (_, s) => `The harbour council of district ${a * 100 + s} voted ${s + 3} times on the pier budget before the spring session ended.`);
+      await writeFile(join(corpusDir, `report-${a}.md`), `---\ntitle: Harbour report ${a}\noutlet: Test Wire\npublished: 2025-02-01\n---\n${sentences.join(" ")}\n`);
+    }
+    const native = server.engine === "native";
+    if (native) {
+      await pool.query(`alter database "${new URL(url).pathname.slice(1)}" set maintenance_work_mem = '1MB'`);
+      await closePools(); // new connections take the database's setting
+    } else await pool.query("set maintenance_work_mem = '1MB'"); // PGlite: one session for every connection
+    const notes: string[] = [];
+    const progress = { start: () => undefined, update: () => undefined, stop: () => undefined, note: (message: string) => notes.push(message) };
+    try {
+      const report = await buildPostgresIndex({ ...builderOptions(corpusDir, poolFor(url, 200)), progress });
+      expect(report.passages).toBeGreaterThan(1_000);
+      expect(notes[0]).toMatch(/^The database's maintenance_work_mem is 1 MB, and the HNSW graph of [\d,]+ passages takes about \d+ MB while it is built: .*alter role current_user set maintenance_work_mem = '1GB'/);
+      expect(notes).toContain(`building the HNSW graph of ${report.passages.toLocaleString("en-US")} passages…`);
+      expect(notes.some((note) => /^PostgreSQL: hnsw graph no longer fits into maintenance_work_mem after \d+ tuples/.test(note))).toBe(true);
+      // With room for the graph, none of it.
+      notes.length = 0;
+      await poolFor(url, 200).query(native ? "select 1" : "reset maintenance_work_mem");
+      if (native) {
+        await poolFor(url, 200).query(`alter database "${new URL(url).pathname.slice(1)}" reset maintenance_work_mem`);
+        await closePools();
+      }
+      await writeFile(join(corpusDir, "report-0.md"), "---\ntitle: Harbour report 0\noutlet: Test Wire\npublished: 2025-02-02\n---\nThe harbour council voted again.\n");
+      await buildPostgresIndex({ ...builderOptions(corpusDir, poolFor(url, 200)), progress });
+      expect(notes.filter((note) => /maintenance_work_mem/.test(note))).toEqual([]);
+    } finally {
+      if (!native) await poolFor(url, 200).query("reset maintenance_work_mem");
+    }
+  });
+
   it("finds the exact nearest passages through a half-precision graph, scored by the stored float32 vectors, and reads a build with a float32 graph too", async () => {
     const { pool, postgres } = await setup();
     await buildConfiguredIndex(postgres, { embedder });

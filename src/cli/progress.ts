@@ -5,7 +5,7 @@ import type { ProgressReporter } from "../index/build.js";
 /** Plain progress lines at most this often when stderr is not a terminal (CI logs, pipes). */
 const PLAIN_INTERVAL_MS = 2_000;
 
-/** A progress bar with ETA on a terminal, plain "embedded n/N" lines otherwise; always on stderr. */
+/** A progress bar with ETA on a terminal, plain "embedded n/N" lines otherwise, and the build's notes as lines; always on stderr. */
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
   if (stream.isTTY) {
     let bar: CliProgress.SingleBar | undefined;
@@ -18,6 +18,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
       },
       update: (done) => bar?.update(done),
       stop: () => bar?.stop(),
+      note: (message) => stream.write(`${message}\n`),
     };
   }
   let total = 0;
@@ -41,5 +42,6 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
       }
     },
     stop() {},
+    note: (message) => stream.write(`${message}\n`),
   };
 }

@@ -49,6 +49,8 @@ export interface ProgressReporter {
   start(total: number): void;
   update(done: number): void;
   stop(): void;
+  /** A line for the operator between the bars: a long step starting, its progress, a warning. */
+  note?(message: string): void;
 }
 
 /** What `buildIndex` needs. The model is loaded lazily: a build with nothing to embed never loads it. */

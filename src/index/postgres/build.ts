@@ -15,7 +15,8 @@ import { articleChanges, changesNothing, fullRebuildReason, newManifest, noArtic
 import { newBuildName } from "../layout.js";
 import { ManifestFormatError, parseManifestFields, type Manifest } from "../manifest.js";
 import { dequantizeRow, quantizedRow } from "../vocabulary.js";
-import { createGraphSql, graphPrecisionFor, pgvectorVersion } from "./graph.js";
+import type { ProgressReporter } from "../build.js";
+import { createGraphSql, graphBuildBytes, graphMemoryWarning, graphPrecisionFor, maintenanceWorkMem, pgvectorVersion } from "./graph.js";
 import { BUILD_CHANNEL, BUILD_LOCK, BUILD_TABLES, currentBuild, LOCK_NAMESPACE, migrate, partition } from "./schema.js";
 import { parseVector, vectorLiteral } from "./vectors.js";
 
@@ -123,8 +124,38 @@ export function postingPairs(keyword: AssembledBuild["keyword"], term: number): 
   return pairs;
 }
 
+/** How often the HNSW graph's progress is reported while it is built. */
+const GRAPH_PROGRESS_MS = 30_000;
+
+/**
+ * Builds the graph on `client`, passing on pgvector's notices (it outgrew maintenance_work_mem) and,
+ * every GRAPH_PROGRESS_MS, how many passages are in it (read from pg_stat_progress_create_index on
+ * another connection): at 100,000 articles this step alone takes an hour.
+ */
+async function createGraph(client: pg.PoolClient, pool: pg.Pool, sql: string, passages: number, progress: ProgressReporter | undefined): Promise<void> {
+  const started = Date.now();
+  const pid = (await client.query<{ pid: number }>("select pg_backend_pid() as pid")).rows[0]!.pid;
+  const onNotice = (notice: { message?: string; detail?: string; hint?: string }) => progress?.note?.(`PostgreSQL: ${[notice.message, notice.detail, notice.hint].filter(Boolean).join(" ")}`);
+  client.on("notice", onNotice);
+  progress?.note?.(`building the HNSW graph of ${passages.toLocaleString("en-US")} passages…`);
+  const timer = setInterval(() => {
+    pool
+      .query<{ done: string }>("select tuples_done::text as done from pg_stat_progress_create_index where pid = $1", [pid])
+      .then(({ rows }) => {
+        if (rows[0]) progress?.note?.(`the HNSW graph holds ${Number(rows[0].done).toLocaleString("en-US")} of ${passages.toLocaleString("en-US")} passages (${Math.round((Date.now() - started) / 60_000)} min)`);
+      })
+      .catch(() => undefined); // only a progress line: the build itself reports its own errors
+  }, GRAPH_PROGRESS_MS);
+  try {
+    await client.query(sql);
+  } finally {
+    clearInterval(timer);
+    client.off("notice", onNotice);
+  }
+}
+
 /** Writes a build's partitions and HNSW index; returns nothing until every row is in. */
-async function writeBuild(client: pg.PoolClient, build: number, articles: readonly Article[], built: AssembledBuild, hnsw: HnswSettings): Promise<void> {
+async function writeBuild(client: pg.PoolClient, pool: pg.Pool, build: number, articles: readonly Article[], built: AssembledBuild, hnsw: HnswSettings, progress: ProgressReporter | undefined): Promise<void> {
   const { passages, vectorRows, dimensions, vocabulary, sentenceTerms, keyword } = built;
   for (const table of BUILD_TABLES) await client.query(`create table ${partition(table, build)} partition of verbatim_${table} for values in (${build})`);
   const articleRow = new Map(articles.map((article, i) => [article.id, i]));
@@ -165,7 +196,7 @@ async function writeBuild(client: pg.PoolClient, build: number, articles: readon
   const documents = vocabulary.terms.map((term) => keyword.documentFrequency(term));
   await insertRows(client, partition("terms", build), ["build", "id", "term", "spelling", "documents", "name", "vector"], [], termCount, (id) => [build, id, vocabulary.terms[id], vocabulary.spellings[id], documents[id], vocabulary.names[id] === 1, quantizedRow(vocabulary, id)]);
   await insertRows(client, partition("postings", build), ["build", "term", "pairs"], [], termCount, (id) => [build, id, postingPairs(keyword, id)]);
-  await client.query(createGraphSql(build, dimensions, graphPrecisionFor(await pgvectorVersion(client)), hnsw.m, hnsw.efConstruction));
+  await createGraph(client, pool, createGraphSql(build, dimensions, graphPrecisionFor(await pgvectorVersion(client)), hnsw.m, hnsw.efConstruction), passages.length, progress);
   await client.query(`analyze ${partition("passages", build)}`);
 }
 
@@ -216,6 +247,13 @@ export async function buildPostgresIndex(options: PostgresBuildOptions): Promise
     const changes = articleChanges(last?.manifest.articles ?? {}, articles);
     const report = { ...changes, fullRebuildReason: reason, skipped };
     if (!reason && !outdated && changesNothing(changes)) return upToDateReport(last!, skipped, changes);
+    // Before anything is embedded: whether the graph will fit where pgvector builds it (the vectors'
+    // size is the last build's model's; unknown before a first build, when only the links count).
+    const hnsw = options.hnsw ?? DEFAULT_HNSW;
+    const passageCount = articles.reduce((sum, article) => sum + passagesOf.get(article.id)!.length, 0);
+    const needed = graphBuildBytes(passageCount, last?.manifest.model.dimensions ?? 0, graphPrecisionFor(await pgvectorVersion(lock)), hnsw.m);
+    const warning = graphMemoryWarning(passageCount, needed, await maintenanceWorkMem(lock));
+    if (warning) options.progress?.note?.(warning);
 
     const reusedVectors = reason || !last ? new Map<string, Float32Array>() : await reusablePassageVectors(lock, last.id, changes.unchanged);
     const reusedTerms = reason || !last ? new Map<string, { spelling: string; vector: Float32Array }>() : await reusableTermVectors(lock, last.id);
@@ -240,7 +278,7 @@ export async function buildPostgresIndex(options: PostgresBuildOptions): Promise
     await lock.query("begin");
     const inserted = await lock.query<{ id: number }>("insert into verbatim_builds (name, manifest, dimensions, keyword_average_length) values ($1, $2, $3, $4) returning id", [name, JSON.stringify(manifest), built.dimensions, built.keyword.averageLength]);
     const build = inserted.rows[0]!.id;
-    await writeBuild(lock, build, articles, built, options.hnsw ?? DEFAULT_HNSW);
+    await writeBuild(lock, pool, build, articles, built, hnsw, options.progress);
     await lock.query("insert into verbatim_current (singleton, build) values (true, $1) on conflict (singleton) do update set build = excluded.build", [build]);
     await lock.query("select pg_notify($1, $2)", [BUILD_CHANNEL, name]);
     await options.beforeCommit?.(lock, build);
