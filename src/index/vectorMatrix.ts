@@ -391,7 +391,7 @@ export function quantiseQuery(vector: Float32Array, dimensions: number, query16:
   return { scale, bound: rowError * Math.sqrt(queryLength) + (rowError + rowLength) * Math.sqrt(queryError) + 1e-5 };
 }
 
-/** The next multiple of 16 bytes. */
-function align(bytes: number): number {
+/** The next multiple of 16 bytes (where the SIMD module's arrays start). */
+export function align(bytes: number): number {
   return Math.ceil(bytes / 16) * 16;
 }

@@ -16,7 +16,7 @@ import { newBuildName } from "../layout.js";
 import { ManifestFormatError, parseManifestFields, type Manifest } from "../manifest.js";
 import { dequantizeRow, quantizedRow } from "../vocabulary.js";
 import type { ProgressReporter } from "../build.js";
-import { createGraphSql, graphBuildBytes, graphMemoryWarning, graphPrecisionFor, maintenanceWorkMem, pgvectorVersion } from "./graph.js";
+import { createGraphSql, graphBuildBytes, graphMemoryWarning, graphPrecisionFor, maintenanceWorkMem, pgvectorVersion, type GraphPrecision } from "./graph.js";
 import { BUILD_CHANNEL, BUILD_LOCK, BUILD_TABLES, currentBuild, LOCK_NAMESPACE, migrate, partition } from "./schema.js";
 import { parseVector, vectorLiteral } from "./vectors.js";
 
@@ -155,7 +155,7 @@ async function createGraph(client: pg.PoolClient, pool: pg.Pool, sql: string, pa
 }
 
 /** Writes a build's partitions and HNSW index; returns nothing until every row is in. */
-async function writeBuild(client: pg.PoolClient, pool: pg.Pool, build: number, articles: readonly Article[], built: AssembledBuild, hnsw: HnswSettings, progress: ProgressReporter | undefined): Promise<void> {
+async function writeBuild(client: pg.PoolClient, pool: pg.Pool, build: number, articles: readonly Article[], built: AssembledBuild, hnsw: HnswSettings, precision: GraphPrecision, progress: ProgressReporter | undefined): Promise<void> {
   const { passages, vectorRows, dimensions, vocabulary, sentenceTerms, keyword } = built;
   for (const table of BUILD_TABLES) await client.query(`create table ${partition(table, build)} partition of verbatim_${table} for values in (${build})`);
   const articleRow = new Map(articles.map((article, i) => [article.id, i]));
@@ -196,7 +196,7 @@ async function writeBuild(client: pg.PoolClient, pool: pg.Pool, build: number, a
   const documents = vocabulary.terms.map((term) => keyword.documentFrequency(term));
   await insertRows(client, partition("terms", build), ["build", "id", "term", "spelling", "documents", "name", "vector"], [], termCount, (id) => [build, id, vocabulary.terms[id], vocabulary.spellings[id], documents[id], vocabulary.names[id] === 1, quantizedRow(vocabulary, id)]);
   await insertRows(client, partition("postings", build), ["build", "term", "pairs"], [], termCount, (id) => [build, id, postingPairs(keyword, id)]);
-  await createGraph(client, pool, createGraphSql(build, dimensions, graphPrecisionFor(await pgvectorVersion(client)), hnsw.m, hnsw.efConstruction), passages.length, progress);
+  await createGraph(client, pool, createGraphSql(build, dimensions, precision, hnsw.m, hnsw.efConstruction), passages.length, progress);
   await client.query(`analyze ${partition("passages", build)}`);
 }
 
@@ -251,7 +251,8 @@ export async function buildPostgresIndex(options: PostgresBuildOptions): Promise
     // size is the last build's model's; unknown before a first build, when only the links count).
     const hnsw = options.hnsw ?? DEFAULT_HNSW;
     const passageCount = articles.reduce((sum, article) => sum + passagesOf.get(article.id)!.length, 0);
-    const needed = graphBuildBytes(passageCount, last?.manifest.model.dimensions ?? 0, graphPrecisionFor(await pgvectorVersion(lock)), hnsw.m);
+    const precision = graphPrecisionFor(await pgvectorVersion(lock));
+    const needed = graphBuildBytes(passageCount, last?.manifest.model.dimensions ?? 0, precision, hnsw.m);
     const warning = graphMemoryWarning(passageCount, needed, await maintenanceWorkMem(lock));
     if (warning) options.progress?.note?.(warning);
 
@@ -278,7 +279,7 @@ export async function buildPostgresIndex(options: PostgresBuildOptions): Promise
     await lock.query("begin");
     const inserted = await lock.query<{ id: number }>("insert into verbatim_builds (name, manifest, dimensions, keyword_average_length) values ($1, $2, $3, $4) returning id", [name, JSON.stringify(manifest), built.dimensions, built.keyword.averageLength]);
     const build = inserted.rows[0]!.id;
-    await writeBuild(lock, pool, build, articles, built, hnsw, options.progress);
+    await writeBuild(lock, pool, build, articles, built, hnsw, precision, options.progress);
     await lock.query("insert into verbatim_current (singleton, build) values (true, $1) on conflict (singleton) do update set build = excluded.build", [build]);
     await lock.query("select pg_notify($1, $2)", [BUILD_CHANNEL, name]);
     await options.beforeCommit?.(lock, build);

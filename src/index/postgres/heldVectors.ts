@@ -18,7 +18,7 @@
  */
 import type pg from "pg";
 import { IndexCorruptError } from "../errors.js";
-import { dotAllModule, instantiateDotAll, quantiseQuery, topScores, type DotAllExports, type RowMask } from "../vectorMatrix.js";
+import { align, dotAllModule, instantiateDotAll, quantiseQuery, topScores, type DotAllExports, type RowMask } from "../vectorMatrix.js";
 import { partition } from "./schema.js";
 
 /**
@@ -121,9 +121,4 @@ export class HeldVectors {
     if (rough.length >= (mask?.count ?? this.rows)) return { rows, ceiling: -Infinity };
     return { rows, ceiling: rough.at(-1)!.score * quantised.scale + quantised.bound };
   }
-}
-
-/** The next multiple of 16 bytes. */
-function align(bytes: number): number {
-  return Math.ceil(bytes / 16) * 16;
 }
