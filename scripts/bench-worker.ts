@@ -1,8 +1,8 @@
 /**
  * One measured phase of `npm run bench`, in its own process so its peak RSS (getrusage, from the
- * operating system) is its own. Prints one JSON line.
+ * operating system) is its own. Prints one JSON line. (The query phase, which measures the bot's
+ * memory, is src/cli/benchQuery.ts: compiled, with plain Node, as the bot runs.)
  *   build <corpusDir> <indexDir>            full build, the same call as `npm run index`
- *   query <corpusDir> <indexDir> <qfile>    warm questions through the /ask code path
  *   vectra <corpusDir> <indexDir> <qfile>   vectra's own queryItems on the same index
  *   recall <corpusDir> <indexDir> <qfile>   (DATABASE_URL) the HNSW top 40 against an exact scan, and the time of each
  *   parity <corpusDir> <indexDir> <qfile>   (DATABASE_URL and a file build in indexDir) the same questions through both stores
@@ -12,13 +12,11 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildConfiguredIndex, embedderOptions, openRetriever } from "../src/app/open.js";
 import { loadEmbedder } from "../src/embeddings/embedder.js";
-import { answerPage } from "../src/app/answers.js";
 import { loadConfig } from "../src/config.js";
+import { percentile } from "../src/evaluation/metrics.js";
 import { BUILD_FILES, buildPath, readPointer } from "../src/index/layout.js";
 import type { VectorMetadata } from "../src/index/snapshot.js";
 import { createLogger } from "../src/log.js";
-import { FileSource } from "../src/index/source.js";
-import { QUERY_STAGES, StageClock, useStageClock } from "../src/stageClock.js";
 import { closePools, poolFor, searchQuery } from "../src/index/postgres/database.js";
 import { graphPrecisionOf, graphSearchSql } from "../src/index/postgres/graph.js";
 import { currentBuild, partition } from "../src/index/postgres/schema.js";
@@ -46,45 +44,12 @@ function countAtLeast(scores: number[], kth: number | undefined): number {
   return scores.filter((score) => score >= kth - 1e-6 * Math.max(1, Math.abs(kth))).length;
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 if (phase === "build") {
   const started = performance.now();
   const report = await buildConfiguredIndex(config);
   const seconds = (performance.now() - started) / 1000;
   await closePools();
   console.log(JSON.stringify({ passages: report.passages, buildSeconds: seconds, buildPassagesPerSec: report.passages / seconds, peakRssMb: peakRssMb() }));
-} else if (phase === "query") {
-  const questions = JSON.parse(await readFile(questionFile!, "utf8")) as string[];
-  const retriever = await openRetriever(config, createLogger("silent"));
-  // As the bot starts: what a question would otherwise build on first use is built now (the title
-  // words, the typo index, the vector scan's int8 rows), then one question warms the code.
-  await retriever.warmUp();
-  await answerPage(retriever, "warm-up question", 0);
-  const times: number[] = [];
-  for (const question of questions) {
-    const started = performance.now();
-    await answerPage(retriever, question, 0);
-    times.push(performance.now() - started);
-  }
-  // The same questions again, each stage timed (apart from the run above, so the laps cost it nothing).
-  const clock = new StageClock();
-  useStageClock(clock);
-  for (const question of questions) {
-    clock.start();
-    await answerPage(retriever, question, 0);
-    clock.lap("reply"); // what answerPage does after the judge: the reply's text and buttons
-    clock.stop();
-  }
-  useStageClock(undefined);
-  const stages = Object.fromEntries(QUERY_STAGES.map((stage) => [stage, { p50: percentile(clock.totals.get(stage)!, 50), p95: percentile(clock.totals.get(stage)!, 95), mean: clock.totals.get(stage)!.reduce((a, b) => a + b, 0) / questions.length }]));
-  await closePools();
-  // The file store's vector stage: how many questions the int8 scan answered (the rest took the full float32 scan).
-  const scans = retriever.source instanceof FileSource ? retriever.source.snapshot.matrix.scans : undefined;
-  console.log(JSON.stringify({ queryP50Ms: percentile(times, 50), queryP95Ms: percentile(times, 95), peakRssMb: peakRssMb(), stages, ...(scans ? { vectorScans: scans } : {}) }));
 } else if (phase === "vectra") {
   // vectra's own vector query on the same index, as the reference point (its own process: loading
   // vectra's JSON takes far more memory than the bot does).
@@ -217,6 +182,6 @@ if (phase === "build") {
   await closePools();
   console.log(JSON.stringify({ parityQuestions: questions.length, identicalAnswers: same.answers, identicalKeywordTop40: same.keyword, identicalVectorTop40: same.vector, vectorTop40CountingTies: same.vectorCountingTies }));
 } else {
-  process.stderr.write("usage: bench-worker build|query|vectra|recall|parity <corpusDir> <indexDir> [questions.json]\n");
+  process.stderr.write("usage: bench-worker build|vectra|recall|parity <corpusDir> <indexDir> [questions.json]\n");
   process.exit(2);
 }

@@ -96,7 +96,8 @@ for (const articles of sizes) {
     if (noop.code !== 0) throw new Error(`npm run index failed: ${noop.stderr}`);
     const cold = await run(["bin/verbatim.js", "ask", questions[0]!], env, { node: true });
     if (cold.code !== 0 || cold.stdout === "") throw new Error(`npm run ask failed: ${cold.stderr}`);
-    const query = lastJson(await run(["scripts/bench-worker.ts", "query", corpusDir, indexDir, questionFile], env), "the queries");
+    // The questions through the /ask code path, compiled and with plain Node as the bot runs (tsx's loader thread would add ~35 MB to the peak RSS).
+    const query = lastJson(await run(["dist/cli/benchQuery.js", corpusDir, indexDir, questionFile], env, { node: true }), "the queries");
     // vectra reads its index.json as one string, which V8 caps at 2^29 - 24 characters (npm run bench -- --ceiling): above that it cannot open the index.
     const vectraOpens = !postgres && (await stat(join(buildPath(indexDir, (await readPointer(indexDir))!), BUILD_FILES.vectors, "index.json"))).size < 2 ** 29 - 24;
     const vectra = vectraOpens ? lastJson(await run(["scripts/bench-worker.ts", "vectra", corpusDir, indexDir, questionFile], env), "vectra's queries") : undefined;

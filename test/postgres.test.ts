@@ -11,8 +11,8 @@ import { IndexCorruptError } from "../src/index/errors.js";
 import { closePools, poolFor } from "../src/index/postgres/database.js";
 import { buildPostgresIndex, DatabaseBuildLockedError } from "../src/index/postgres/build.js";
 import { graphSearchSql } from "../src/index/postgres/graph.js";
-import { migrate, MIGRATIONS, SchemaTooNewError } from "../src/index/postgres/schema.js";
-import { DatabaseIndexMissingError, PostgresSource } from "../src/index/postgres/source.js";
+import { currentBuild, migrate, MIGRATIONS, partition, SchemaTooNewError } from "../src/index/postgres/schema.js";
+import { DatabaseIndexMissingError, PostgresSource, readPostings } from "../src/index/postgres/source.js";
 import { parseVector, vectorLiteral } from "../src/index/postgres/vectors.js";
 import { createLogger } from "../src/log.js";
 import { DEFAULT_PASSAGE_SETTINGS } from "../src/passages/passages.js";
@@ -354,6 +354,41 @@ describe("the PostgreSQL store (pgvector, on a native server or PGlite)", () => 
     // Postings are stored uncompressed, so that a question reads only the head of a long list.
     const { rows } = await pool.query("select attstorage from pg_attribute where attrelid = 'verbatim_postings'::regclass and attname = 'pairs'");
     expect(rows[0].attstorage).toBe("e");
+  });
+
+  it("reads a term's postings in rows of any size as the same pairs, and refuses postings that are not whole pairs", async () => {
+    const { pool, postgres } = await setup();
+    await buildConfiguredIndex(postgres, { embedder });
+    const build = (await currentBuild(pool))!.id;
+    const postings = partition("postings", build);
+    const { rows } = await pool.query<{ term: number; hex: string }>(`select term, encode(pairs, 'hex') as hex from ${postings} where build = ${build} order by length(pairs) desc, term limit 4`);
+    expect(rows[0]!.hex.length / 16).toBeGreaterThan(8);
+    // What each term's list holds, read as one field.
+    const lists = rows.map(({ term, hex }) => {
+      const bytes = Buffer.from(hex, "hex");
+      const count = bytes.length / 8;
+      return { term, docs: Int32Array.from({ length: count }, (_, i) => bytes.readInt32LE(8 * i)), weights: Float32Array.from({ length: count }, (_, i) => bytes.readFloatLE(8 * i + 4)) };
+    });
+    // Whole lists, heads, tails past the end, empty slices, and slices starting past the end.
+    const shapes = [(n: number) => [0, n + 5], (n: number) => [0, 3], (n: number) => [1, n - 1], (n: number) => [n - 2, n + 10], (n: number) => [n, n + 10], (n: number) => [2, 2], (n: number) => [n + 3, n + 9]];
+    for (const shape of shapes) {
+      const slices = lists.map(({ term, docs }) => {
+        const [from, to] = shape(docs.length);
+        return { term, from: from!, to: to! };
+      });
+      for (const chunkBytes of [8, 24, 32_768]) {
+        const read = await readPostings(pool, build, slices, "test", chunkBytes);
+        for (const [i, { term, from, to }] of slices.entries()) {
+          const list = lists[i]!;
+          const end = Math.max(from, Math.min(to, list.docs.length));
+          expect(read.get(term), `slice ${from}–${to} of ${list.docs.length}, ${chunkBytes} bytes a row`).toEqual({ length: list.docs.length, docs: list.docs.slice(from, end), weights: list.weights.slice(from, end), filled: end - from });
+        }
+      }
+    }
+    // A list cut mid-pair is refused, and the connection it was read on serves the next read.
+    await pool.query(`update ${postings} set pairs = substring(pairs from 1 for 13) where build = ${build} and term = $1`, [lists[0]!.term]);
+    for (const chunkBytes of [8, 32_768]) await expect(readPostings(pool, build, [{ term: lists[0]!.term, from: 0, to: 100 }], "test", chunkBytes)).rejects.toThrow(IndexCorruptError);
+    expect((await readPostings(pool, build, [{ term: lists[1]!.term, from: 0, to: 1 }], "test")).get(lists[1]!.term)!.docs).toEqual(lists[1]!.docs.slice(0, 1));
   });
 
   it("refuses to quote an article whose stored text was changed behind its checksum", async () => {

@@ -59,6 +59,39 @@ export async function filteredSearchQuery<R extends pg.QueryResultRow>(pool: pg.
   }
 }
 
+/**
+ * Runs a query and hands each row to `onRow` as it arrives, keeping none of them: a large result
+ * (the keyword ranking's deep postings, megabytes a question at 100,000 articles) is then never
+ * held whole, nor are its rows' strings kept long enough to leave the young generation. An error
+ * `onRow` throws is the call's, once the query has ended (the connection stays usable).
+ */
+export async function eachRow<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[], onRow: (row: R) => void): Promise<void> {
+  const client = await pool.connect();
+  let thrown: { error: unknown } | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const query = new pg.Query<R>(text, values);
+      query.on("row", (row: R) => {
+        if (thrown) return;
+        try {
+          onRow(row);
+        } catch (error) {
+          thrown = { error };
+        }
+      });
+      query.once("error", reject);
+      query.once("end", () => resolve());
+      client.query(query);
+    });
+  } catch (error) {
+    // A server's error leaves the connection ready for the next query; a broken one is discarded.
+    client.release(error instanceof pg.DatabaseError ? undefined : (error as Error));
+    throw error;
+  }
+  client.release();
+  if (thrown) throw thrown.error;
+}
+
 /** Whether a pg error means the server cannot be reached (the operator's address or network), not a bad query. */
 function unreachable(error: unknown): boolean {
   const code = (error as { code?: string }).code;

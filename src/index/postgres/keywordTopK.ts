@@ -164,7 +164,11 @@ export async function keywordTopK(query: KeywordQuery, reader: PostingsReader, s
       // Every passage in no head is below the threshold; score every seen one that may not be. When
       // those are many, reading further down the lists is cheaper (8 bytes a posting against a
       // passage's terms) and tightens their bounds.
-      const uncertain = touched.filter((doc) => !exact.has(doc) && (lower[doc]! + unseen - seenCut[doc]!) * (1 + MARGIN) >= threshold);
+      const uncertain: number[] = [];
+      for (let i = 0; i < touched.length; i++) {
+        const doc = touched[i]!;
+        if (!exact.has(doc) && (lower[doc]! + unseen - seenCut[doc]!) * (1 + MARGIN) >= threshold) uncertain.push(doc);
+      }
       if (uncertain.length > MAX_SCORED * query.limit && unseen > 0) {
         slices = cut.flatMap((c, q) => (c > 0 ? [{ term: query.terms[q]!, from: docs[q]!.length, to: Math.min(lengths[q]!, docs[q]!.length * DEEPEN) }] : []));
         continue;
@@ -196,15 +200,17 @@ class Sums {
   lower = new Float64Array(0);
   seenCut = new Float64Array(0);
   private stamps = new Uint32Array(0);
+  /** The passages a round touched, in first-touch order (a round may touch hundreds of thousands: as a JS array, megabytes of garbage each round). */
+  private touchedRows = new Int32Array(0);
   private stamp = 0;
 
   static take(): Sums {
     return Sums.free.pop() ?? new Sums();
   }
 
-  /** Bytes the arrays take (20 a passage). */
+  /** Bytes the arrays take (20 a passage, and 4 a passage touched in the deepest round so far). */
   get bytes(): number {
-    return this.lower.byteLength + this.seenCut.byteLength + this.stamps.byteLength;
+    return this.lower.byteLength + this.seenCut.byteLength + this.stamps.byteLength + this.touchedRows.byteLength;
   }
 
   /**
@@ -223,9 +229,13 @@ class Sums {
    * grown by half whenever a round saw a higher row, a set could reach 1.5 times the build's
    * passages (54 MB at 100,000 articles, the 36 MB before it left to the garbage collector).
    */
-  add(docs: readonly Int32Array[], weights: readonly Float32Array[], factors: readonly number[], cut: readonly number[], within: KeywordScope | undefined, passages: number): { lower: Float64Array; seenCut: Float64Array; touched: number[] } {
+  add(docs: readonly Int32Array[], weights: readonly Float32Array[], factors: readonly number[], cut: readonly number[], within: KeywordScope | undefined, passages: number): { lower: Float64Array; seenCut: Float64Array; touched: Int32Array } {
     let end = 0;
-    for (const list of docs) for (let i = 0; i < list.length; i++) if (list[i]! >= end) end = list[i]! + 1;
+    let postings = 0;
+    for (const list of docs) {
+      postings += list.length;
+      for (let i = 0; i < list.length; i++) if (list[i]! >= end) end = list[i]! + 1;
+    }
     if (end > this.stamps.length) {
       const size = passages >= end ? passages : Math.max(end, Math.ceil(this.stamps.length * 1.5));
       this.lower = new Float64Array(size);
@@ -237,8 +247,11 @@ class Sums {
       this.stamps.fill(0);
       this.stamp = 1;
     }
-    const { lower, seenCut, stamps, stamp } = this;
-    const touched: number[] = [];
+    // At most one entry a posting, and a passage once.
+    const most = Math.min(postings, this.stamps.length);
+    if (most > this.touchedRows.length) this.touchedRows = new Int32Array(Math.min(this.stamps.length, Math.max(most, Math.ceil(this.touchedRows.length * 1.5))));
+    const { lower, seenCut, stamps, stamp, touchedRows } = this;
+    let touched = 0;
     for (let q = 0; q < docs.length; q++) {
       const list = docs[q]!;
       const listWeights = weights[q]!;
@@ -251,18 +264,18 @@ class Sums {
           stamps[doc] = stamp;
           lower[doc] = 0;
           seenCut[doc] = 0;
-          touched.push(doc);
+          touchedRows[touched++] = doc;
         }
         lower[doc] = lower[doc]! + factor * listWeights[i]!;
         if (c > 0) seenCut[doc] = seenCut[doc]! + c;
       }
     }
-    return { lower, seenCut, touched };
+    return { lower, seenCut, touched: touchedRows.subarray(0, touched) };
   }
 }
 
 /** The `limit` passages of highest `value`, best first, ties by passage (a bounded heap: the seen passages may be hundreds of thousands). */
-function bestOf(docs: readonly number[], value: Float64Array, limit: number): number[] {
+function bestOf(docs: Int32Array, value: Float64Array, limit: number): number[] {
   // Min-heap on (value, then passage descending): its root is the worst of the best so far.
   const heap: number[] = [];
   const worse = (a: number, b: number) => value[a]! < value[b]! || (value[a] === value[b] && a > b);
@@ -278,7 +291,8 @@ function bestOf(docs: readonly number[], value: Float64Array, limit: number): nu
       i = m;
     }
   };
-  for (const doc of docs) {
+  for (let d = 0; d < docs.length; d++) {
+    const doc = docs[d]!;
     if (heap.length < limit) {
       heap.push(doc);
       for (let i = heap.length - 1; i > 0; ) {

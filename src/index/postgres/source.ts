@@ -25,7 +25,7 @@ import { BM25_K1, type KeywordHit } from "../keyword.js";
 import { ManifestFormatError, parseManifestFields, sha256Hex, type Manifest } from "../manifest.js";
 import { ScopedLexicon, VocabularyLexicon, type ArticleInfo, type Gathered, type IndexSource, type IndexView, type VectorHit } from "../source.js";
 import { dequantizeRow, type Vocabulary } from "../vocabulary.js";
-import { filteredSearchQuery, searchQuery } from "./database.js";
+import { eachRow, filteredSearchQuery, searchQuery } from "./database.js";
 import { keywordTopK, type KeywordReadStats, type PostingsReader, type PostingsSlice } from "./keywordTopK.js";
 import { lap } from "../../stageClock.js";
 import { graphPrecisionOf, graphSearchSql, type GraphPrecision } from "./graph.js";
@@ -49,6 +49,13 @@ const TERM_CACHE_SIZE = 200_000;
 
 /** The most bytes one substring may ask for (its length is an int4): more postings than any list holds. */
 const MAX_SLICE_BYTES = 2 ** 31 - 8;
+/**
+ * The most postings bytes one row of a read carries (4,096 pairs: 44 KB as base64), so that no
+ * row's string is large enough for V8's large-object space, and each is collected young.
+ */
+const POSTINGS_CHUNK_BYTES = 32_768;
+/** Where each row's postings are decoded, before they are copied to their slice (rows are handled one at a time). */
+const chunk = Buffer.alloc(POSTINGS_CHUNK_BYTES);
 
 /** What a row of candidatesSql or candidateRows is: a vector hit's passage, another passage (the one before a candidate, a keyword candidate), an article. */
 const HIT = 0;
@@ -105,6 +112,46 @@ function exactNearestSql(build: number, dimensions: number, among: boolean): str
 export interface PostgresSourceOptions {
   /** Passages up to which warm-up loads the vectors into the process (HeldVectors) for an exact search; 0: always the graph. */
   vectorScanMaxPassages?: number;
+}
+
+/**
+ * Postings `from` up to `to` of each slice's term in a build (PostingsReader.read). Each slice comes
+ * in rows of at most `chunkBytes` (a multiple of 8), decoded as they arrive into the slice's
+ * arrays: a deep read at 100,000 articles is megabytes, which as one field would be one string
+ * (and a receive buffer doubled up to its size) left to the collector each time.
+ */
+export async function readPostings(pool: pg.Pool, build: number, slices: readonly { term: number; from: number; to: number }[], where: string, chunkBytes = POSTINGS_CHUNK_BYTES): Promise<Map<number, PostingsSlice>> {
+  // As base64: bytea's text form is hex, twice the bytes; node-postgres decodes binary results as
+  // UTF-8 text, so not for bytes.
+  const buffer = chunkBytes === POSTINGS_CHUNK_BYTES ? chunk : Buffer.alloc(chunkBytes);
+  const asked = new Map(slices.map((slice) => [slice.term, slice]));
+  const read = new Map<number, PostingsSlice & { filled: number }>();
+  await eachRow<{ term: number; length: number; at: number; pairs: string }>(
+    pool,
+    `select t.term, length(p.pairs) / 8 as length, c.at, encode(substring(p.pairs from t.start + c.at for least(${chunkBytes}, t.count - c.at)), 'base64') as pairs from unnest($1::int[], $2::int[], $3::int[]) as t (term, start, count) join ${partition("postings", build)} p on p.build = ${build} and p.term = t.term cross join lateral generate_series(0, greatest(0, least(t.count, length(p.pairs) - t.start + 1) - 1), ${chunkBytes}) as c (at)`,
+    [slices.map((slice) => slice.term), slices.map((slice) => 8 * slice.from + 1), slices.map((slice) => Math.min(MAX_SLICE_BYTES, 8 * Math.max(0, slice.to - slice.from)))],
+    (row) => {
+      let slice = read.get(row.term);
+      if (!slice) {
+        const { from, to } = asked.get(row.term)!;
+        const length = Number(row.length);
+        const count = Math.max(0, Math.min(to, length) - from);
+        slice = { length, docs: new Int32Array(count), weights: new Float32Array(count), filled: 0 };
+        read.set(row.term, slice);
+      }
+      // (the line breaks PostgreSQL puts every 76 characters are skipped)
+      const bytes = buffer.write(row.pairs, 0, "base64");
+      const first = row.at / 8;
+      if (bytes % 8 !== 0 || first + bytes / 8 > slice.docs.length) throw new IndexCorruptError(where, `the postings of term ${row.term} are not whole pairs`);
+      for (let i = 0; i < bytes / 8; i++) {
+        slice.docs[first + i] = buffer.readInt32LE(8 * i);
+        slice.weights[first + i] = buffer.readFloatLE(8 * i + 4);
+      }
+      slice.filled += bytes / 8;
+    },
+  );
+  for (const [term, slice] of read) if (slice.filled !== slice.docs.length) throw new IndexCorruptError(where, `the postings of term ${term} are shorter than their length says`);
+  return read;
 }
 
 /** Row ranges as a mask over `rows` rows. */
@@ -182,29 +229,7 @@ export class PostgresSource implements IndexSource {
     this.lexicon = new VocabularyLexicon(terms, spellings, termRow, (row) => documents[row]!, manifest.counts.passages, articles);
     this.where = `build ${build.name} in PostgreSQL`;
     this.postings = {
-      read: async (slices) => {
-        // As base64 (bytea's text form is hex, twice the bytes: a deep read at 100,000 articles is
-        // megabytes; node-postgres's binary results are decoded as UTF-8 text, so not for bytes).
-        const { rows } = await pool.query<{ term: number; length: number; pairs: string }>(
-          `select t.term, length(p.pairs) / 8 as length, encode(substring(p.pairs from t.start for t.count), 'base64') as pairs from unnest($1::int[], $2::int[], $3::int[]) as t (term, start, count) join ${partition("postings", build.id)} p on p.build = ${build.id} and p.term = t.term`,
-          [slices.map((slice) => slice.term), slices.map((slice) => 8 * slice.from + 1), slices.map((slice) => Math.min(MAX_SLICE_BYTES, 8 * Math.max(0, slice.to - slice.from)))],
-        );
-        const read = new Map<number, PostingsSlice>();
-        for (const row of rows) {
-          const pairs = Buffer.from(row.pairs, "base64"); // (the line breaks PostgreSQL puts every 76 characters are skipped)
-          if (pairs.length % 8 !== 0) throw new IndexCorruptError(this.where, `the postings of term ${row.term} are not whole pairs`);
-          const view = new DataView(pairs.buffer, pairs.byteOffset, pairs.byteLength);
-          const count = pairs.length / 8;
-          const docs = new Int32Array(count);
-          const weights = new Float32Array(count);
-          for (let i = 0; i < count; i++) {
-            docs[i] = view.getInt32(8 * i, true);
-            weights[i] = view.getFloat32(8 * i + 4, true);
-          }
-          read.set(row.term, { length: Number(row.length), docs, weights });
-        }
-        return read;
-      },
+      read: (slices) => readPostings(pool, build.id, slices, this.where),
       passageTerms: async (docs) => {
         const { rows } = await pool.query<{ row: number; terms: number[] }>(`select row, terms from ${partition("passages", build.id)} where build = ${build.id} and row = any($1::int[])`, [docs]);
         return new Map(rows.map((row) => [row.row, row.terms]));
