@@ -8,7 +8,7 @@ import { LiveIndex } from "../src/app/liveIndex.js";
 import { databaseWatcher } from "../src/app/databaseWatcher.js";
 import { loadEmbedder, type Embedder } from "../src/embeddings/embedder.js";
 import { IndexCorruptError } from "../src/index/errors.js";
-import { closePools, poolFor } from "../src/index/postgres/database.js";
+import { closePools, eachRow, poolFor } from "../src/index/postgres/database.js";
 import { buildPostgresIndex, DatabaseBuildLockedError } from "../src/index/postgres/build.js";
 import { graphSearchSql } from "../src/index/postgres/graph.js";
 import { currentBuild, migrate, MIGRATIONS, partition, SchemaTooNewError } from "../src/index/postgres/schema.js";
@@ -356,6 +356,25 @@ describe("the PostgreSQL store (pgvector, on a native server or PGlite)", () => 
     expect(rows[0].attstorage).toBe("e");
   });
 
+  it("hands a query's rows over one by one, and settles on a server's error or the handler's, with or without a query_timeout in DATABASE_URL", async () => {
+    const { url } = await emptyDatabase();
+    for (const address of [url, `${url}${url.includes("?") ? "&" : "?"}query_timeout=60000`]) {
+      const pool = poolFor(address, 40);
+      const seen: number[] = [];
+      await eachRow<{ g: number }>(pool, "select g from generate_series(1, $1::int) as g", [5_000], (row) => seen.push(row.g));
+      expect(seen).toEqual(Array.from({ length: 5_000 }, (_, i) => i + 1));
+      await expect(eachRow(pool, "select 1 / (g - 3) from generate_series(1, 5) as g", [], () => undefined)).rejects.toThrow(/division by zero/);
+      await expect(
+        eachRow<{ g: number }>(pool, "select g from generate_series(1, 10) as g", [], (row) => {
+          if (row.g === 4) throw new Error("not this row");
+        }),
+      ).rejects.toThrow("not this row");
+      const after: number[] = [];
+      await Promise.all(Array.from({ length: 6 }, () => eachRow<{ g: number }>(pool, "select 1 as g", [], (row) => after.push(row.g))));
+      expect(after).toEqual([1, 1, 1, 1, 1, 1]);
+    }
+  });
+
   it("reads a term's postings in rows of any size as the same pairs, and refuses postings that are not whole pairs", async () => {
     const { pool, postgres } = await setup();
     await buildConfiguredIndex(postgres, { embedder });
@@ -381,7 +400,7 @@ describe("the PostgreSQL store (pgvector, on a native server or PGlite)", () => 
         for (const [i, { term, from, to }] of slices.entries()) {
           const list = lists[i]!;
           const end = Math.max(from, Math.min(to, list.docs.length));
-          expect(read.get(term), `slice ${from}–${to} of ${list.docs.length}, ${chunkBytes} bytes a row`).toEqual({ length: list.docs.length, docs: list.docs.slice(from, end), weights: list.weights.slice(from, end), filled: end - from });
+          expect(read.get(term), `slice ${from}–${to} of ${list.docs.length}, ${chunkBytes} bytes a row`).toEqual({ length: list.docs.length, docs: list.docs.slice(from, end), weights: list.weights.slice(from, end) });
         }
       }
     }

@@ -24,7 +24,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write("usage: node dist/cli/benchQuery.js <corpusDir> <indexDir> <questionFile (a JSON array of questions)>\n");
     return 2;
   }
-  const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: "silent", ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}) });
+  // The store and the HNSW settings npm run bench was given; the rest are the defaults.
+  const given = Object.fromEntries(["DATABASE_URL", "HNSW_M", "HNSW_EF_CONSTRUCTION", "HNSW_EF_SEARCH"].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
+  const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: "silent", ...given });
   const questions = JSON.parse(await readFile(questionFile, "utf8")) as string[];
   const retriever = await openRetriever(config, createLogger("silent"));
   // As the bot starts: what a question would otherwise build on first use is built now (the title

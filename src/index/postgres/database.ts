@@ -70,8 +70,12 @@ export async function eachRow<R extends pg.QueryResultRow>(pool: pg.Pool, text: 
   let thrown: { error: unknown } | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
-      const query = new pg.Query<R>(text, values);
-      query.on("row", (row: R) => {
+      // The outcome through the query's callback, not its events: with a `query_timeout` in
+      // DATABASE_URL node-postgres wraps the callback and reports errors (the timeout's too) only
+      // through it. A query with a callback also keeps its rows: each is dropped as the next comes.
+      const query = new pg.Query<R>(text, values, (error) => (error ? reject(error) : resolve()));
+      query.on("row", (row: R, result?: pg.ResultBuilder<R>) => {
+        if (result) result.rows.length = 0;
         if (thrown) return;
         try {
           onRow(row);
@@ -79,13 +83,11 @@ export async function eachRow<R extends pg.QueryResultRow>(pool: pg.Pool, text: 
           thrown = { error };
         }
       });
-      query.once("error", reject);
-      query.once("end", () => resolve());
       client.query(query);
     });
   } catch (error) {
-    // A server's error leaves the connection ready for the next query; a broken one is discarded.
-    client.release(error instanceof pg.DatabaseError ? undefined : (error as Error));
+    // A connection that failed (or was told to close) is not given back for another query.
+    client.release(error as Error);
     throw error;
   }
   client.release();

@@ -125,7 +125,8 @@ export async function readPostings(pool: pg.Pool, build: number, slices: readonl
   // UTF-8 text, so not for bytes.
   const buffer = chunkBytes === POSTINGS_CHUNK_BYTES ? chunk : Buffer.alloc(chunkBytes);
   const asked = new Map(slices.map((slice) => [slice.term, slice]));
-  const read = new Map<number, PostingsSlice & { filled: number }>();
+  const read = new Map<number, PostingsSlice>();
+  const filled = new Map<number, number>();
   await eachRow<{ term: number; length: number; at: number; pairs: string }>(
     pool,
     `select t.term, length(p.pairs) / 8 as length, c.at, encode(substring(p.pairs from t.start + c.at for least(${chunkBytes}, t.count - c.at)), 'base64') as pairs from unnest($1::int[], $2::int[], $3::int[]) as t (term, start, count) join ${partition("postings", build)} p on p.build = ${build} and p.term = t.term cross join lateral generate_series(0, greatest(0, least(t.count, length(p.pairs) - t.start + 1) - 1), ${chunkBytes}) as c (at)`,
@@ -136,7 +137,7 @@ export async function readPostings(pool: pg.Pool, build: number, slices: readonl
         const { from, to } = asked.get(row.term)!;
         const length = Number(row.length);
         const count = Math.max(0, Math.min(to, length) - from);
-        slice = { length, docs: new Int32Array(count), weights: new Float32Array(count), filled: 0 };
+        slice = { length, docs: new Int32Array(count), weights: new Float32Array(count) };
         read.set(row.term, slice);
       }
       // (the line breaks PostgreSQL puts every 76 characters are skipped)
@@ -147,10 +148,10 @@ export async function readPostings(pool: pg.Pool, build: number, slices: readonl
         slice.docs[first + i] = buffer.readInt32LE(8 * i);
         slice.weights[first + i] = buffer.readFloatLE(8 * i + 4);
       }
-      slice.filled += bytes / 8;
+      filled.set(row.term, (filled.get(row.term) ?? 0) + bytes / 8);
     },
   );
-  for (const [term, slice] of read) if (slice.filled !== slice.docs.length) throw new IndexCorruptError(where, `the postings of term ${term} are shorter than their length says`);
+  for (const [term, slice] of read) if (filled.get(term) !== slice.docs.length) throw new IndexCorruptError(where, `the postings of term ${term} are shorter than their length says`);
   return read;
 }
 
